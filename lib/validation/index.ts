@@ -1,0 +1,5 @@
+export * from './findings';
+export * from './crd-registry';
+export * from './validate-manifests';
+export { compileCel } from './cel';
+export { dns1123Label, dns1123Subdomain, dns1035Label } from './object-rules';
