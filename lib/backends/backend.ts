@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { ExternalOtlpBackend, ExternalOtlpOptions } from './external-otlp';
+import { Jaeger, JaegerProps } from './jaeger';
+import { Tempo, TempoProps } from './tempo';
+import { ITraceBackend } from './trace-backend';
+
+/** Options passed by the stack that binds a backend. */
+export interface BackendBindOptions {
+  /**
+   * Namespace for in-cluster backends whose props do not set one.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Where traces land, chosen by a higher-level stack as `backend: Backend.tempo()`. `bind()` creates
+ * the backend's objects (none for `Backend.otlp`) and returns what exporters need.
+ *
+ * @example
+ * const backend = Backend.tempo({ storage: TempoStorage.local({ sizeGiB: 20 }) }).bind(chart, 'backend', { namespace: 'observability' });
+ * backend.otlpGrpcUrl; // http://tempo.observability.svc.cluster.local:4317
+ */
+export abstract class Backend {
+  /** Grafana Tempo, monolithic. */
+  public static tempo(props: TempoProps = {}): Backend {
+    return new (class extends Backend {
+      public readonly kind = 'tempo';
+      public bind(scope: Construct, id: string, options: BackendBindOptions = {}): ITraceBackend {
+        return new Tempo(scope, id, { ...props, namespace: props.namespace ?? options.namespace });
+      }
+    })();
+  }
+
+  /** Jaeger v2. */
+  public static jaeger(props: JaegerProps = {}): Backend {
+    return new (class extends Backend {
+      public readonly kind = 'jaeger';
+      public bind(scope: Construct, id: string, options: BackendBindOptions = {}): ITraceBackend {
+        return new Jaeger(scope, id, { ...props, namespace: props.namespace ?? options.namespace });
+      }
+    })();
+  }
+
+  /** An external OTLP endpoint (vendor or existing backend); validated now, creates nothing. */
+  public static otlp(url: string, options: ExternalOtlpOptions = {}): Backend {
+    const backend = new ExternalOtlpBackend(url, options);
+    return new (class extends Backend {
+      public readonly kind = 'otlp';
+      public bind(): ITraceBackend {
+        return backend;
+      }
+    })();
+  }
+
+  /** `tempo`, `jaeger` or `otlp`. */
+  public abstract readonly kind: string;
+
+  /** Creates the backend under `scope` (in-cluster kinds) and returns its exporter contract. */
+  public abstract bind(scope: Construct, id: string, options?: BackendBindOptions): ITraceBackend;
+}

@@ -1,0 +1,12 @@
+export * from './trace-backend';
+export * from './backend';
+export * from './external-otlp';
+export * from './tempo';
+export * from './tempo-config';
+export * from './tempo-storage';
+export * from './tempo-version';
+export * from './jaeger';
+export * from './jaeger-config';
+export * from './jaeger-storage';
+export * from './service-monitor';
+export { assertSecretKeyRef, SecretEnvVar } from './secret-refs';

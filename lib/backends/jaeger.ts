@@ -1,0 +1,274 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { EndpointEnvVar } from '../common/otlp-destination';
+import { buildJaegerConfig, JAEGER_PORTS, JaegerLogLevel } from './jaeger-config';
+import { JAEGER_BADGER_DIR, JaegerStorage } from './jaeger-storage';
+import { secretEnv } from './secret-refs';
+import { addServiceMonitor, BackendServiceMonitorOptions } from './service-monitor';
+import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
+import {
+  appLabels,
+  checkDnsLabel,
+  checkPositiveInt,
+  checksum,
+  containerSecurityContext,
+  podSecurityContext,
+  resolveNamespace,
+  selectorLabels,
+} from './workload-common';
+
+/** Default Jaeger v2 release (latest tag in `../shared/reference/README-backends.md`). */
+export const JAEGER_DEFAULT_VERSION = '2.20.0';
+
+/** Properties of a Jaeger v2 instance. */
+export interface JaegerProps {
+  /**
+   * Name of the Deployment, Service, ConfigMap and ServiceAccount.
+   * @default 'jaeger'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of all objects.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Jaeger v2 release (image tag of `jaegertracing/jaeger`).
+   * @default '2.20.0'
+   */
+  readonly version?: string;
+  /**
+   * Container image override (e.g. a mirror).
+   * @default - `jaegertracing/jaeger:<version>`
+   */
+  readonly image?: string;
+  /**
+   * Trace storage.
+   * @default JaegerStorage.memory()
+   */
+  readonly storage?: JaegerStorage;
+  /**
+   * Number of replicas; more than 1 only with Elasticsearch, OpenSearch or Cassandra.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Log level.
+   * @default 'info'
+   */
+  readonly logLevel?: JaegerLogLevel;
+  /**
+   * Emit a prometheus-operator ServiceMonitor scraping the `metrics` port (8888), which is then
+   * added to the Service.
+   * @default - no ServiceMonitor
+   */
+  readonly serviceMonitor?: BackendServiceMonitorOptions;
+  /**
+   * Memory limit of the Jaeger container in MiB (the request is half of it).
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * CPU request in millicores (no CPU limit is set).
+   * @default 200
+   */
+  readonly cpuRequestMillis?: number;
+}
+
+/**
+ * Jaeger v2 (a distribution of the OpenTelemetry Collector): a Deployment started with
+ * `--config=/etc/jaeger/config.yaml`, its ConfigMap, a Service (16686 UI/HTTP query, 16685 gRPC query,
+ * 4317/4318 OTLP, 13133 health), a ServiceAccount, and a PVC with badger storage.
+ *
+ * @example new Jaeger(chart, 'jaeger', { storage: JaegerStorage.badger({ sizeGiB: 20, spanTtlHours: 48 }) });
+ */
+export class Jaeger extends Construct implements ITraceBackend {
+  public readonly backendKind = 'jaeger';
+  public readonly preferredProtocol = 'grpc' as const;
+  public readonly otlpGrpcUrl: string;
+  public readonly otlpHttpUrl: string;
+  public readonly requiredEnv: readonly EndpointEnvVar[] = [];
+  public readonly tls: BackendTls = { insecure: true };
+  public readonly headers: readonly BackendHeader[] = [];
+  public readonly service: BackendServiceRef;
+
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The rendered Jaeger configuration object (what `config.yaml` contains). */
+  public readonly config: Record<string, unknown>;
+  /** Jaeger UI / HTTP query URL, e.g. `http://jaeger.observability.svc.cluster.local:16686`. */
+  public readonly queryUrl: string;
+
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly kubeService: k8s.KubeService;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly persistentVolumeClaim?: k8s.KubePersistentVolumeClaim;
+  public readonly serviceMonitor?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: JaegerProps = {}) {
+    super(scope, id);
+    this.name = checkDnsLabel('jaeger', props.name ?? 'jaeger');
+    const where = `jaeger "${this.name}"`;
+    this.namespace = resolveNamespace(this, where, props.namespace);
+    const version = props.version ?? JAEGER_DEFAULT_VERSION;
+    if (!/^2\.\d+\.\d+([-.][0-9A-Za-z.-]+)?$/.test(version)) {
+      throw new Error(`${where}: version "${version}" is not a Jaeger v2 release; use e.g. "${JAEGER_DEFAULT_VERSION}"`);
+    }
+    const storage = (props.storage ?? JaegerStorage.memory())._model;
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`${where}: replicas ${replicas} is invalid; use a positive whole number`);
+    }
+    if (replicas > 1 && !storage.shared) {
+      throw new Error(
+        storage.kind === 'badger'
+          ? `${where}: replicas ${replicas} with badger storage is not possible (badger is an embedded store on one ReadWriteOnce volume); use replicas: 1, or JaegerStorage.elasticsearch/opensearch/cassandra`
+          : `${where}: replicas ${replicas} with memory storage would split traces across pods; use replicas: 1, or JaegerStorage.elasticsearch/opensearch/cassandra`,
+      );
+    }
+    checkPositiveInt(where, 'memoryLimitMiB', props.memoryLimitMiB, '1024');
+    checkPositiveInt(where, 'cpuRequestMillis', props.cpuRequestMillis, '200');
+    const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
+    const cpuRequestMillis = props.cpuRequestMillis ?? 200;
+
+    this.config = buildJaegerConfig({ storage, logLevel: props.logLevel ?? 'info' });
+    const configYaml = stringify(this.config);
+
+    const host = `${this.name}.${this.namespace}.svc.cluster.local`;
+    this.otlpGrpcUrl = `http://${host}:${JAEGER_PORTS.otlpGrpc}`;
+    this.otlpHttpUrl = `http://${host}:${JAEGER_PORTS.otlpHttp}`;
+    this.queryUrl = `http://${host}:${JAEGER_PORTS.queryHttp}`;
+
+    const labels = appLabels('jaeger', this.name, version);
+    const selector = selectorLabels('jaeger', this.name);
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    const configName = `${this.name}-config`;
+
+    this.configMap = new k8s.KubeConfigMap(this, 'config', {
+      metadata: { ...metadata, name: configName },
+      data: { 'config.yaml': configYaml },
+    });
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata,
+      automountServiceAccountToken: false,
+    });
+
+    const servicePorts: k8s.ServicePort[] = [
+      { name: 'query-http', port: JAEGER_PORTS.queryHttp, targetPort: k8s.IntOrString.fromString('query-http') },
+      {
+        name: 'query-grpc',
+        port: JAEGER_PORTS.queryGrpc,
+        targetPort: k8s.IntOrString.fromString('query-grpc'),
+        appProtocol: 'grpc',
+      },
+      {
+        name: 'otlp-grpc',
+        port: JAEGER_PORTS.otlpGrpc,
+        targetPort: k8s.IntOrString.fromString('otlp-grpc'),
+        appProtocol: 'grpc',
+      },
+      { name: 'otlp-http', port: JAEGER_PORTS.otlpHttp, targetPort: k8s.IntOrString.fromString('otlp-http') },
+      { name: 'health', port: JAEGER_PORTS.health, targetPort: k8s.IntOrString.fromString('health') },
+    ];
+    if (props.serviceMonitor) {
+      servicePorts.push({ name: 'metrics', port: JAEGER_PORTS.metrics, targetPort: k8s.IntOrString.fromString('metrics') });
+    }
+    this.service = { name: this.name, namespace: this.namespace, ports: servicePorts.map((p) => p.port) };
+    this.kubeService = new k8s.KubeService(this, 'service', {
+      metadata,
+      spec: { type: 'ClusterIP', selector, ports: servicePorts },
+    });
+
+    const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: configName } }];
+    const volumeMounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/jaeger', readOnly: true }];
+    if (storage.volume) {
+      const claimName = `${this.name}-badger`;
+      this.persistentVolumeClaim = new k8s.KubePersistentVolumeClaim(this, 'badger-pvc', {
+        metadata: { ...metadata, name: claimName },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: storage.volume.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(`${storage.volume.sizeGiB}Gi`) } },
+        },
+      });
+      volumes.push({ name: 'badger', persistentVolumeClaim: { claimName } });
+      volumeMounts.push({ name: 'badger', mountPath: JAEGER_BADGER_DIR });
+    }
+    for (const f of storage.secretFiles) {
+      volumes.push({
+        name: f.volumeName,
+        secret: { secretName: f.secretKeyRef.name, items: [{ key: f.secretKeyRef.key, path: f.fileName }] },
+      });
+      volumeMounts.push({ name: f.volumeName, mountPath: f.mountPath, readOnly: true });
+    }
+    volumes.push({ name: 'tmp', emptyDir: {} });
+    volumeMounts.push({ name: 'tmp', mountPath: '/tmp' });
+    const env = secretEnv(storage.env);
+
+    const probe = (initialDelaySeconds: number): k8s.Probe => ({
+      httpGet: { path: '/status', port: k8s.IntOrString.fromString('health') },
+      initialDelaySeconds,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+    });
+
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata,
+      spec: {
+        replicas,
+        // A ReadWriteOnce badger volume cannot be attached to the old and the new pod at once.
+        strategy: storage.volume ? { type: 'Recreate' } : { type: 'RollingUpdate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations: { 'checksum/config': checksum(configYaml) } },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext(),
+            containers: [
+              {
+                name: 'jaeger',
+                image: props.image ?? `jaegertracing/jaeger:${version}`,
+                args: ['--config=/etc/jaeger/config.yaml'],
+                env: env.length > 0 ? env : undefined,
+                ports: [
+                  { name: 'query-http', containerPort: JAEGER_PORTS.queryHttp, protocol: 'TCP' },
+                  { name: 'query-grpc', containerPort: JAEGER_PORTS.queryGrpc, protocol: 'TCP' },
+                  { name: 'otlp-grpc', containerPort: JAEGER_PORTS.otlpGrpc, protocol: 'TCP' },
+                  { name: 'otlp-http', containerPort: JAEGER_PORTS.otlpHttp, protocol: 'TCP' },
+                  { name: 'health', containerPort: JAEGER_PORTS.health, protocol: 'TCP' },
+                  { name: 'metrics', containerPort: JAEGER_PORTS.metrics, protocol: 'TCP' },
+                ],
+                readinessProbe: probe(5),
+                livenessProbe: probe(15),
+                resources: {
+                  requests: {
+                    cpu: k8s.Quantity.fromString(`${cpuRequestMillis}m`),
+                    memory: k8s.Quantity.fromString(`${Math.ceil(memoryLimitMiB / 2)}Mi`),
+                  },
+                  limits: { memory: k8s.Quantity.fromString(`${memoryLimitMiB}Mi`) },
+                },
+                securityContext: containerSecurityContext(),
+                volumeMounts,
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    });
+
+    if (props.serviceMonitor) {
+      this.serviceMonitor = addServiceMonitor(
+        this,
+        'service-monitor',
+        { name: this.name, namespace: this.namespace, selector, portName: 'metrics', labels },
+        props.serviceMonitor,
+      );
+    }
+  }
+}

@@ -1,0 +1,323 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { EndpointEnvVar } from '../common/otlp-destination';
+import { secretEnv } from './secret-refs';
+import { addServiceMonitor, BackendServiceMonitorOptions } from './service-monitor';
+import {
+  buildTempoConfig,
+  TEMPO_PORTS,
+  TempoIngesterOptions,
+  TempoLiveStoreOptions,
+  TempoLogLevel,
+  TempoMetricsGeneratorOptions,
+} from './tempo-config';
+import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
+import { TempoVersion } from './tempo-version';
+import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
+import {
+  appLabels,
+  checkDnsLabel,
+  checkPositiveInt,
+  checksum,
+  containerSecurityContext,
+  podSecurityContext,
+  resolveNamespace,
+  selectorLabels,
+} from './workload-common';
+
+/** Properties of a Grafana Tempo monolithic (single binary) instance. */
+export interface TempoProps {
+  /**
+   * Name of the StatefulSet, Service, ConfigMap and ServiceAccount.
+   * @default 'tempo'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of all objects.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Tempo release line; the config object is built for its major version.
+   * @default TempoVersion.V3
+   */
+  readonly version?: TempoVersion;
+  /**
+   * Container image override (e.g. a mirror).
+   * @default - `grafana/tempo:<version tag>`
+   */
+  readonly image?: string;
+  /**
+   * Trace block storage.
+   * @default TempoStorage.local()
+   */
+  readonly storage?: TempoStorage;
+  /**
+   * Number of replicas. Monolithic Tempo keeps recent traces in the pod, so only 1 is supported.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * How long blocks are kept, in hours (2.x: compactor; 3.x: backend_scheduler / backend_worker).
+   * @default 336 (14 days)
+   */
+  readonly retentionHours?: number;
+  /**
+   * Log level.
+   * @default 'info'
+   */
+  readonly logLevel?: TempoLogLevel;
+  /**
+   * Enable the metrics generator (span metrics, service graphs) with Prometheus remote write.
+   * @default - disabled
+   */
+  readonly metricsGenerator?: TempoMetricsGeneratorOptions;
+  /**
+   * Ingester tuning; Tempo 2.x only.
+   * @default - Tempo's defaults
+   */
+  readonly ingester?: TempoIngesterOptions;
+  /**
+   * Live-store tuning; Tempo 3.x only.
+   * @default - Tempo's defaults
+   */
+  readonly liveStore?: TempoLiveStoreOptions;
+  /**
+   * Emit a prometheus-operator ServiceMonitor scraping `/metrics` on the `http` port.
+   * @default - no ServiceMonitor
+   */
+  readonly serviceMonitor?: BackendServiceMonitorOptions;
+  /**
+   * Memory limit of the Tempo container in MiB (the request is half of it).
+   * @default 2048
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * CPU request in millicores (no CPU limit is set).
+   * @default 250
+   */
+  readonly cpuRequestMillis?: number;
+  /**
+   * Send anonymous usage statistics to Grafana Labs.
+   * @default false
+   */
+  readonly usageReporting?: boolean;
+}
+
+/**
+ * Grafana Tempo in monolithic mode: a single-replica StatefulSet with a data PersistentVolumeClaim
+ * (WAL always, blocks with local storage), a ConfigMap rendered for the chosen major version,
+ * a Service (3200 http, 9095 grpc, 4317 OTLP/gRPC, 4318 OTLP/HTTP) and a ServiceAccount.
+ *
+ * @example new Tempo(chart, 'tempo', { storage: TempoStorage.local({ sizeGiB: 20 }), retentionHours: 72 });
+ */
+export class Tempo extends Construct implements ITraceBackend {
+  public readonly backendKind = 'tempo';
+  public readonly preferredProtocol = 'grpc' as const;
+  public readonly otlpGrpcUrl: string;
+  public readonly otlpHttpUrl: string;
+  public readonly requiredEnv: readonly EndpointEnvVar[] = [];
+  public readonly tls: BackendTls = { insecure: true };
+  public readonly headers: readonly BackendHeader[] = [];
+  public readonly service: BackendServiceRef;
+
+  /** Resource name shared by the objects. */
+  public readonly name: string;
+  /** Namespace of the objects. */
+  public readonly namespace: string;
+  /** The Tempo release line. */
+  public readonly version: TempoVersion;
+  /** The rendered Tempo configuration object (what `tempo.yaml` contains). */
+  public readonly config: Record<string, unknown>;
+  /** Query (HTTP API) URL for Grafana data sources, e.g. `http://tempo.observability.svc.cluster.local:3200`. */
+  public readonly queryUrl: string;
+
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly kubeService: k8s.KubeService;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly serviceMonitor?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: TempoProps = {}) {
+    super(scope, id);
+    this.name = checkDnsLabel('tempo', props.name ?? 'tempo');
+    const where = `tempo "${this.name}"`;
+    this.namespace = resolveNamespace(this, where, props.namespace);
+    this.version = props.version ?? TempoVersion.V3;
+    const storage = (props.storage ?? TempoStorage.local())._model;
+
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`${where}: replicas ${replicas} is invalid; use 1`);
+    }
+    if (replicas > 1) {
+      throw new Error(
+        storage.shared
+          ? `${where}: replicas ${replicas} is not supported in monolithic mode (recent traces live in each pod, queries would miss them); use replicas: 1, or the distributed Tempo deployment`
+          : `${where}: replicas ${replicas} with local storage is not possible (blocks live on one pod's volume); use replicas: 1, or TempoStorage.s3/gcs/azure with the distributed Tempo deployment`,
+      );
+    }
+    checkPositiveInt(where, 'memoryLimitMiB', props.memoryLimitMiB, '2048');
+    checkPositiveInt(where, 'cpuRequestMillis', props.cpuRequestMillis, '250');
+    const memoryLimitMiB = props.memoryLimitMiB ?? 2048;
+    const cpuRequestMillis = props.cpuRequestMillis ?? 250;
+
+    this.config = buildTempoConfig({
+      name: this.name,
+      version: this.version,
+      storage,
+      retentionHours: props.retentionHours ?? 336,
+      logLevel: props.logLevel ?? 'info',
+      metricsGenerator: props.metricsGenerator,
+      ingester: props.ingester,
+      liveStore: props.liveStore,
+      usageReporting: props.usageReporting ?? false,
+    });
+    const configYaml = stringify(this.config);
+
+    const host = `${this.name}.${this.namespace}.svc.cluster.local`;
+    this.otlpGrpcUrl = `http://${host}:${TEMPO_PORTS.otlpGrpc}`;
+    this.otlpHttpUrl = `http://${host}:${TEMPO_PORTS.otlpHttp}`;
+    this.queryUrl = `http://${host}:${TEMPO_PORTS.http}`;
+    this.service = {
+      name: this.name,
+      namespace: this.namespace,
+      ports: [TEMPO_PORTS.http, TEMPO_PORTS.grpc, TEMPO_PORTS.otlpGrpc, TEMPO_PORTS.otlpHttp],
+    };
+
+    const labels = appLabels('tempo', this.name, this.version.tag);
+    const selector = selectorLabels('tempo', this.name);
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    const configName = `${this.name}-config`;
+
+    this.configMap = new k8s.KubeConfigMap(this, 'config', {
+      metadata: { ...metadata, name: configName },
+      data: { 'tempo.yaml': configYaml },
+    });
+
+    const identity = Object.keys(storage.serviceAccountAnnotations).length > 0;
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: identity ? { ...metadata, annotations: { ...storage.serviceAccountAnnotations } } : metadata,
+      automountServiceAccountToken: identity,
+    });
+
+    this.kubeService = new k8s.KubeService(this, 'service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [
+          { name: 'http', port: TEMPO_PORTS.http, targetPort: k8s.IntOrString.fromString('http') },
+          { name: 'grpc', port: TEMPO_PORTS.grpc, targetPort: k8s.IntOrString.fromString('grpc') },
+          {
+            name: 'otlp-grpc',
+            port: TEMPO_PORTS.otlpGrpc,
+            targetPort: k8s.IntOrString.fromString('otlp-grpc'),
+            appProtocol: 'grpc',
+          },
+          { name: 'otlp-http', port: TEMPO_PORTS.otlpHttp, targetPort: k8s.IntOrString.fromString('otlp-http') },
+        ],
+      },
+    });
+
+    const args = ['-config.file=/conf/tempo.yaml'];
+    if (storage.expandEnv) args.push('-config.expand-env=true');
+
+    const volumeMounts: k8s.VolumeMount[] = [
+      { name: 'config', mountPath: '/conf', readOnly: true },
+      { name: 'data', mountPath: TEMPO_DATA_DIR },
+      { name: 'tmp', mountPath: '/tmp' },
+    ];
+    const volumes: k8s.Volume[] = [
+      { name: 'config', configMap: { name: configName } },
+      { name: 'tmp', emptyDir: {} },
+    ];
+    const env: k8s.EnvVar[] = secretEnv(storage.env);
+    for (const f of storage.secretFiles) {
+      volumes.push({
+        name: f.volumeName,
+        secret: { secretName: f.secretKeyRef.name, items: [{ key: f.secretKeyRef.key, path: f.fileName }] },
+      });
+      volumeMounts.push({ name: f.volumeName, mountPath: f.mountPath, readOnly: true });
+      env.push({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${f.mountPath}/${f.fileName}` });
+    }
+
+    const probe = (initialDelaySeconds: number): k8s.Probe => ({
+      httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') },
+      initialDelaySeconds,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+    });
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata,
+      spec: {
+        replicas: 1,
+        serviceName: this.name,
+        podManagementPolicy: 'OrderedReady',
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: { ...labels, ...storage.podLabels },
+            annotations: { 'checksum/config': checksum(configYaml) },
+          },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: identity,
+            securityContext: podSecurityContext(),
+            terminationGracePeriodSeconds: 300,
+            containers: [
+              {
+                name: 'tempo',
+                image: props.image ?? this.version.image,
+                args,
+                env: env.length > 0 ? env : undefined,
+                ports: [
+                  { name: 'http', containerPort: TEMPO_PORTS.http, protocol: 'TCP' },
+                  { name: 'grpc', containerPort: TEMPO_PORTS.grpc, protocol: 'TCP' },
+                  { name: 'otlp-grpc', containerPort: TEMPO_PORTS.otlpGrpc, protocol: 'TCP' },
+                  { name: 'otlp-http', containerPort: TEMPO_PORTS.otlpHttp, protocol: 'TCP' },
+                ],
+                readinessProbe: probe(15),
+                livenessProbe: probe(60),
+                resources: {
+                  requests: {
+                    cpu: k8s.Quantity.fromString(`${cpuRequestMillis}m`),
+                    memory: k8s.Quantity.fromString(`${Math.ceil(memoryLimitMiB / 2)}Mi`),
+                  },
+                  limits: { memory: k8s.Quantity.fromString(`${memoryLimitMiB}Mi`) },
+                },
+                securityContext: containerSecurityContext(),
+                volumeMounts,
+              },
+            ],
+            volumes,
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data' },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: storage.storageClassName,
+              resources: { requests: { storage: k8s.Quantity.fromString(`${storage.sizeGiB}Gi`) } },
+            },
+          },
+        ],
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      },
+    });
+
+    if (props.serviceMonitor) {
+      this.serviceMonitor = addServiceMonitor(
+        this,
+        'service-monitor',
+        { name: this.name, namespace: this.namespace, selector, portName: 'http', labels },
+        props.serviceMonitor,
+      );
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'crypto';
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Checks a name used for a Service (a DNS-1035 label, at most 63 characters). */
+export function checkDnsLabel(kind: string, name: string): string {
+  if (typeof name !== 'string' || !DNS_LABEL.test(name) || name.length > 52) {
+    throw new Error(
+      `${kind} name ${JSON.stringify(name)} is invalid; use 1-52 lowercase letters, digits and '-', starting with a letter (it names the Service and the objects derived from it)`,
+    );
+  }
+  return name;
+}
+
+/** The namespace to put objects in: explicit, else the chart's, else `default`. */
+export function resolveNamespace(scope: Construct, kind: string, explicit?: string): string {
+  const ns = explicit ?? Chart.of(scope).namespace ?? 'default';
+  if (!DNS_LABEL.test(ns)) {
+    throw new Error(`${kind}: namespace ${JSON.stringify(ns)} is invalid; use lowercase letters, digits and '-'`);
+  }
+  return ns;
+}
+
+/** Standard labels of a backend's objects. */
+export function appLabels(appName: string, instance: string, version: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': appName,
+    'app.kubernetes.io/instance': instance,
+    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/component': 'trace-backend',
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
+}
+
+/** Labels used in selectors (stable across upgrades, so no version). */
+export function selectorLabels(appName: string, instance: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': appName, 'app.kubernetes.io/instance': instance };
+}
+
+/** sha256 of a config text, put on the pod template so that a config change rolls the pods. */
+export function checksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Non-root pod security context with uid/gid/fsGroup 10001 (the uid Tempo and Jaeger images use). */
+export function podSecurityContext(): Record<string, unknown> {
+  return {
+    runAsNonRoot: true,
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    fsGroup: 10001,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Restricted container security context. */
+export function containerSecurityContext(): Record<string, unknown> {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+  };
+}
+
+/** Checks a resource quantity given in whole units. */
+export function checkPositiveInt(where: string, prop: string, value: number | undefined, example: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+    throw new Error(`${where}: ${prop} ${value} is invalid; use a positive whole number, e.g. ${example}`);
+  }
+}
+
+/** Checks label/annotation maps have string values (they go into metadata verbatim). */
+export function checkStringMap(where: string, prop: string, map: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(map ?? {})) {
+    if (typeof v !== 'string') {
+      throw new Error(`${where}: ${prop}["${k}"] must be a string, got ${JSON.stringify(v)}; quote the value`);
+    }
+  }
+}
