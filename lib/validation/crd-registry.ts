@@ -149,7 +149,8 @@ function toAjvSchema(node: any, ctx: { crdName: string; version: string; unsuppo
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
     out['x-k8s-int-or-string'] = true;
   } else if (node.type) {
-    out.type = node.nullable ? [node.type, 'null'] : node.type;
+    // The API server prunes a null in a non-nullable field before validating, so null passes either way.
+    out.type = [node.type, 'null'];
   }
   if (node['x-kubernetes-embedded-resource']) {
     out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...out.properties };
@@ -202,6 +203,11 @@ export class CrdRegistry {
     const r = new CrdRegistry();
     for (const d of dirs) r.loadDir(d);
     return r;
+  }
+
+  /** How many schemas have been compiled in this process (all registries share the cache). */
+  public static compiledSchemaCount(): number {
+    return COMPILED.size;
   }
 
   private readonly entries = new Map<string, CrdEntry>();

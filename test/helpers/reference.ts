@@ -38,7 +38,6 @@ export function describeWithReference(name: string, fn: () => void): void {
     });
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED "${name}": reference data not found at ${REFERENCE_DIR} (set OTEL_K8S_REFERENCE_DIR)`);
   describe.skip(`${name} [SKIPPED: no reference data at ${REFERENCE_DIR}]`, fn);
 }
