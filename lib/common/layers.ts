@@ -1,0 +1,43 @@
+import { isBuiltinApiVersion } from '../validation/builtin-kinds';
+
+/**
+ * The order in which a tracing stack must be applied. The operator's CR webhooks fail closed
+ * (a CR applied before the operator is ready is rejected) and injection happens only at pod
+ * creation (an Instrumentation must exist before the pods it instruments), hence:
+ * CRDs -> cert-manager objects -> operator -> custom resources -> workloads.
+ */
+export enum ApplyLayer {
+  /** Namespaces and CustomResourceDefinitions. */
+  CRDS = 0,
+  /** cert-manager Issuers and Certificates (the operator webhook's serving certificate). */
+  CERT_MANAGER = 1,
+  /** The operator itself: its RBAC, Services, Deployment and webhook configurations. */
+  OPERATOR = 2,
+  /** OpenTelemetry custom resources (Instrumentation, OpenTelemetryCollector) and other CRs. */
+  CUSTOM_RESOURCES = 3,
+  /** Everything else: collectors as plain manifests, backends, instrumented applications. */
+  WORKLOADS = 4,
+}
+
+/** Lowercase names of the layers, e.g. for file names (`01-cert-manager.k8s.yaml`). */
+export const APPLY_LAYER_NAMES: Record<ApplyLayer, string> = {
+  [ApplyLayer.CRDS]: 'crds',
+  [ApplyLayer.CERT_MANAGER]: 'cert-manager',
+  [ApplyLayer.OPERATOR]: 'operator',
+  [ApplyLayer.CUSTOM_RESOURCES]: 'custom-resources',
+  [ApplyLayer.WORKLOADS]: 'workloads',
+};
+
+const OPERATOR_NAME = 'opentelemetry-operator';
+
+/** Classifies a manifest into its apply layer, from its content alone. */
+export function applyLayerOf(obj: { apiVersion?: string; kind?: string; metadata?: { labels?: Record<string, string> } }): ApplyLayer {
+  const apiVersion = obj.apiVersion ?? '';
+  const kind = obj.kind ?? '';
+  if (kind === 'CustomResourceDefinition' || (kind === 'Namespace' && apiVersion === 'v1')) return ApplyLayer.CRDS;
+  if (apiVersion.startsWith('cert-manager.io/')) return ApplyLayer.CERT_MANAGER;
+  if (kind === 'MutatingWebhookConfiguration' || kind === 'ValidatingWebhookConfiguration') return ApplyLayer.OPERATOR;
+  if (obj.metadata?.labels?.['app.kubernetes.io/name'] === OPERATOR_NAME) return ApplyLayer.OPERATOR;
+  if (!isBuiltinApiVersion(apiVersion)) return ApplyLayer.CUSTOM_RESOURCES;
+  return ApplyLayer.WORKLOADS;
+}
