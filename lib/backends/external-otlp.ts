@@ -63,7 +63,7 @@ export class ExternalOtlpBackend implements ITraceBackend {
       throw new Error(`${where}: url ${JSON.stringify(url)} is not a URL; use e.g. "https://otlp.example.com:4317"`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new Error(`${where}: url "${url}" must use http:// or https://, not ${parsed.protocol}//`);
+      throw new Error(`${where}: url "${url}" has no http:// or https:// scheme; write it as a full URL, e.g. "https://${parsed.host || url}"`);
     }
     if (parsed.username || parsed.password) {
       throw new Error(

@@ -278,7 +278,7 @@ export class JaegerStorage {
         throw new Error(`${where}: server URL ${JSON.stringify(u)} is not a URL; use e.g. "https://${kind}.db:9200"`);
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`${where}: server URL "${u}" must use http:// or https://`);
+        throw new Error(`${where}: server URL "${u}" has no http:// or https:// scheme; use e.g. "https://${kind}.db:9200"`);
       }
       if (url.username || url.password) {
         throw new Error(
