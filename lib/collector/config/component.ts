@@ -1,0 +1,152 @@
+import { ComponentKind } from './component-types';
+import { ConfigObject } from './config-values';
+import { SecretKeyRef } from '../../common/otlp-destination';
+
+/** Upstream component type pattern (`component.Type`). */
+export const TYPE_PATTERN = /^[a-zA-Z][0-9a-zA-Z_]{0,62}$/;
+/** Upstream component name pattern: no whitespace, control or symbol characters; at most 1024 chars. */
+export const NAME_PATTERN = /^[^\p{Z}\p{C}\p{S}]{1,1024}$/u;
+
+/** A port a collector config listens on (workloads derive container and Service ports from it). */
+export interface ListeningPort {
+  /** Kubernetes port name (<= 15 chars, lowercase alphanumerics and `-`), e.g. `otlp-grpc`. */
+  readonly name: string;
+  /** Port number. */
+  readonly port: number;
+  /** Transport protocol. */
+  readonly protocol: 'TCP' | 'UDP';
+  /** Application protocol hint (`grpc`, `http`). @default - none */
+  readonly appProtocol?: string;
+  /** Id of the component that opens it, e.g. `otlp` or `health_check`; `service.telemetry` for self-metrics. */
+  readonly componentId: string;
+}
+
+/** An environment variable the collector container must get from a Secret (never inlined). */
+export interface SecretEnvVar {
+  /** Variable name referenced as `${env:NAME}` in the config. */
+  readonly name: string;
+  /** Secret key holding the value. */
+  readonly secretKeyRef: SecretKeyRef;
+}
+
+/** Options common to every component factory. */
+export interface ComponentOptions {
+  /**
+   * Instance name: the component id becomes `type/name`.
+   * @default - no name (id = type)
+   */
+  readonly name?: string;
+}
+
+/** Validates a `type[/name]` id part and returns it. */
+export function checkIdParts(kind: string, type: string, name: string | undefined): void {
+  if (!TYPE_PATTERN.test(type)) {
+    throw new Error(
+      `${kind} type "${type}" is invalid; a type starts with a letter and has at most 63 letters, digits or underscores`,
+    );
+  }
+  if (name !== undefined && !NAME_PATTERN.test(name)) {
+    throw new Error(
+      `${kind} "${type}" name "${name}" is invalid; a name is 1-1024 characters without spaces, control characters or symbols such as / $ + =`,
+    );
+  }
+}
+
+/**
+ * A collector component (receiver, processor, exporter, extension, connector). Instances are immutable;
+ * create them through the static factories of `Receiver`, `Processor`, `Exporter`, `Extension`, `Connector`.
+ */
+export abstract class CollectorComponent {
+  /** Component kind. */
+  public readonly kind: ComponentKind;
+  /** Type as rendered, e.g. `otlp_grpc`. */
+  public readonly type: string;
+  /** Instance name. @default - none */
+  public readonly name?: string;
+
+  protected constructor(kind: ComponentKind, type: string, options: ComponentOptions = {}) {
+    checkIdParts(kind, type, options.name);
+    this.kind = kind;
+    this.type = type;
+    this.name = options.name;
+  }
+
+  /** The id used in the config: `type` or `type/name`. */
+  public get id(): string {
+    return this.name === undefined ? this.type : `${this.type}/${this.name}`;
+  }
+
+  /** The component's configuration as a plain object (stable key order, no undefined values). */
+  public abstract toConfig(): ConfigObject;
+
+  /** Ports this component listens on. */
+  public listeningPorts(): ListeningPort[] {
+    return [];
+  }
+
+  /** Ids of extensions this component references (auth, storage); checked by `validate()`. */
+  public referencedExtensions(): string[] {
+    return [];
+  }
+
+  /** Env vars that must come from Secrets for this component's `${env:...}` references. */
+  public secretEnv(): SecretEnvVar[] {
+    return [];
+  }
+
+  /**
+   * For exporters: whether retry and the sending queue are enabled (undefined: unknown / not an exporter).
+   */
+  public resilience(): { retry: boolean; queue: boolean } | undefined {
+    return undefined;
+  }
+}
+
+/** Options of an escape-hatch component. */
+export interface CustomComponentOptions extends ComponentOptions {
+  /** Ports the component listens on (the model cannot know them for arbitrary types). @default - none */
+  readonly ports?: readonly Omit<ListeningPort, 'componentId'>[];
+  /** Extensions it references (for the undefined-component check). @default - none */
+  readonly extensions?: readonly string[];
+  /** Secret-backed env vars its `${env:...}` references need. @default - none */
+  readonly secretEnv?: readonly SecretEnvVar[];
+}
+
+/** A component given as type + free config (escape hatch), also used for simple typed components. */
+export class ConfiguredComponent extends CollectorComponent {
+  private readonly config: ConfigObject;
+  private readonly options: CustomComponentOptions;
+
+  constructor(kind: ComponentKind, type: string, config: ConfigObject, options: CustomComponentOptions = {}) {
+    super(kind, type, options);
+    this.config = structuredClone(config);
+    this.options = options;
+  }
+
+  public toConfig(): ConfigObject {
+    return structuredClone(this.config);
+  }
+
+  public listeningPorts(): ListeningPort[] {
+    return (this.options.ports ?? []).map((p) => ({ ...p, componentId: this.id }));
+  }
+
+  public referencedExtensions(): string[] {
+    return [...(this.options.extensions ?? [])];
+  }
+
+  public secretEnv(): SecretEnvVar[] {
+    return [...(this.options.secretEnv ?? [])];
+  }
+}
+
+/** Kubernetes port name from a base and a component name (lowercase, `-`, <= 15 chars). */
+export function portName(base: string, componentName: string | undefined): string {
+  const raw = componentName === undefined ? base : `${componentName}-${base.split('-').pop()}`;
+  const cleaned = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  return cleaned.slice(0, 15).replace(/-$/, '') || base.slice(0, 15);
+}

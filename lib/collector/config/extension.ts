@@ -1,0 +1,100 @@
+import {
+  CollectorComponent,
+  ComponentOptions,
+  ConfiguredComponent,
+  CustomComponentOptions,
+  ListeningPort,
+  portName,
+} from './component';
+import { checkRange, compact, ConfigObject, formatDuration, isLoopback, serverPort, splitHostPort } from './config-values';
+
+/** Props of `Extension.healthCheck()`. */
+export interface HealthCheckProps extends ComponentOptions {
+  /** Listen address (probes need a non-loopback address). @default '0.0.0.0:13133' */
+  readonly endpoint?: string;
+  /** HTTP path of the check. @default '/' */
+  readonly path?: string;
+}
+
+/** Props of the debugging extensions (`pprof`, `zpages`). */
+export interface DebugEndpointProps extends ComponentOptions {
+  /** Listen address. @default - loopback (pprof localhost:1777, zpages localhost:55679) */
+  readonly endpoint?: string;
+}
+
+/** Props of `Extension.fileStorage()`. */
+export interface FileStorageProps extends ComponentOptions {
+  /** Directory for the persistent queue (mount a volume there). */
+  readonly directory: string;
+  /** File lock timeout. @default 1 */
+  readonly timeoutSec?: number;
+  /** Create the directory when missing. @default false */
+  readonly createDirectory?: boolean;
+}
+
+/** An extension listening on an endpoint (ports are exposed unless bound to loopback). */
+class EndpointExtension extends ConfiguredComponent {
+  constructor(
+    type: string,
+    config: ConfigObject,
+    options: ComponentOptions,
+    private readonly endpoint: string,
+    private readonly portBase: string,
+  ) {
+    super('extension', type, config, options);
+    serverPort(endpoint, `extensions.${this.id}`);
+  }
+
+  public listeningPorts(): ListeningPort[] {
+    const hp = splitHostPort(this.endpoint);
+    if (!hp || isLoopback(hp.host)) return [];
+    return [{ name: portName(this.portBase, this.name), port: hp.port, protocol: 'TCP', appProtocol: 'http', componentId: this.id }];
+  }
+}
+
+/** Extension factories. Extensions added to a config are enabled in `service.extensions`. */
+export class Extension {
+  /** `health_check` on 0.0.0.0:13133 (liveness/readiness probes). */
+  public static healthCheck(props: HealthCheckProps = {}): CollectorComponent {
+    const endpoint = props.endpoint ?? '0.0.0.0:13133';
+    if (props.path !== undefined && !props.path.startsWith('/')) {
+      throw new Error(`extensions.health_check: path "${props.path}" must start with "/"; e.g. "/health"`);
+    }
+    return new EndpointExtension('health_check', compact({ endpoint, path: props.path }), props, endpoint, 'health');
+  }
+
+  /** `pprof` (Go profiling), loopback by default. */
+  public static pprof(props: DebugEndpointProps = {}): CollectorComponent {
+    const endpoint = props.endpoint ?? 'localhost:1777';
+    return new EndpointExtension('pprof', { endpoint }, props, endpoint, 'pprof');
+  }
+
+  /** `zpages` (live debugging pages), loopback by default. */
+  public static zpages(props: DebugEndpointProps = {}): CollectorComponent {
+    const endpoint = props.endpoint ?? 'localhost:55679';
+    return new EndpointExtension('zpages', { endpoint }, props, endpoint, 'zpages');
+  }
+
+  /** `file_storage`: persistent storage for exporter queues (`sendingQueue.storage`). */
+  public static fileStorage(props: FileStorageProps): CollectorComponent {
+    if (!props.directory.startsWith('/')) {
+      throw new Error(`extensions.file_storage: directory "${props.directory}" must be an absolute path; mount a volume and use its path`);
+    }
+    checkRange(props.timeoutSec, 0, Infinity, 'extensions.file_storage: timeout', 'use a value >= 0 seconds');
+    return new ConfiguredComponent(
+      'extension',
+      'file_storage',
+      compact({
+        directory: props.directory,
+        timeout: props.timeoutSec === undefined ? undefined : formatDuration(props.timeoutSec),
+        create_directory: props.createDirectory,
+      }),
+      props,
+    );
+  }
+
+  /** Escape hatch: any extension type with a free config. */
+  public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    return new ConfiguredComponent('extension', type, config, options);
+  }
+}
