@@ -88,3 +88,31 @@ describe('Backend.otlp (external)', () => {
     expect(spec.bind(chart(), 'a')).toBe(spec.bind(chart(), 'b'));
   });
 });
+
+describe('tree-wide checks', () => {
+  test('two backends claiming the same Service name in one namespace fail validation', () => {
+    const c = chart('obs');
+    new Tempo(c, 'a');
+    new Jaeger(c, 'b', { name: 'tempo' });
+    expect(() => Testing.synth(c)).toThrow(
+      /jaeger "tempo": Service name "tempo" in namespace "obs" is also used by tempo at test\/a; give one of them another name/,
+    );
+  });
+
+  test('the same name in different namespaces is fine', () => {
+    const c = chart();
+    new Tempo(c, 'a', { namespace: 'one' });
+    new Tempo(c, 'b', { namespace: 'two' });
+    expect(Testing.synth(c).filter((o) => o.kind === 'Service').map((o) => o.metadata.namespace)).toEqual(['one', 'two']);
+  });
+
+  test('queryUrl points at the query port of the Service', () => {
+    const c = chart('obs');
+    const backends: ITraceBackend[] = [Backend.tempo().bind(c, 't'), Backend.jaeger().bind(c, 'j')];
+    expect(backends.map((b) => b.queryUrl)).toEqual([
+      'http://tempo.obs.svc.cluster.local:3200',
+      'http://jaeger.obs.svc.cluster.local:16686',
+    ]);
+    expect(Backend.otlp('https://x.example.com').bind(c, 'o').queryUrl).toBeUndefined();
+  });
+});

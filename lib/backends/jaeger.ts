@@ -15,6 +15,7 @@ import {
   checksum,
   containerSecurityContext,
   podSecurityContext,
+  registerBackendService,
   resolveNamespace,
   selectorLabels,
 } from './workload-common';
@@ -141,6 +142,8 @@ export class Jaeger extends Construct implements ITraceBackend {
     this.otlpGrpcUrl = `http://${host}:${JAEGER_PORTS.otlpGrpc}`;
     this.otlpHttpUrl = `http://${host}:${JAEGER_PORTS.otlpHttp}`;
     this.queryUrl = `http://${host}:${JAEGER_PORTS.queryHttp}`;
+
+    registerBackendService(this, 'jaeger', this.name, this.namespace);
 
     const labels = appLabels('jaeger', this.name, version);
     const selector = selectorLabels('jaeger', this.name);

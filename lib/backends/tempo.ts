@@ -23,6 +23,7 @@ import {
   checksum,
   containerSecurityContext,
   podSecurityContext,
+  registerBackendService,
   resolveNamespace,
   selectorLabels,
 } from './workload-common';
@@ -186,6 +187,8 @@ export class Tempo extends Construct implements ITraceBackend {
       namespace: this.namespace,
       ports: [TEMPO_PORTS.http, TEMPO_PORTS.grpc, TEMPO_PORTS.otlpGrpc, TEMPO_PORTS.otlpHttp],
     };
+
+    registerBackendService(this, 'tempo', this.name, this.namespace);
 
     const labels = appLabels('tempo', this.name, this.version.tag);
     const selector = selectorLabels('tempo', this.name);

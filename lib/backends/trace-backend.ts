@@ -42,4 +42,10 @@ export interface ITraceBackend extends IOtlpDestination {
   readonly headers: readonly BackendHeader[];
   /** The Service emitted in the same app, when the backend runs in-cluster. */
   readonly service?: BackendServiceRef;
+  /**
+   * Query API / UI base URL (Tempo HTTP API on 3200, Jaeger UI on 16686), e.g. for a Grafana data
+   * source. Optional, added after the first version of this contract.
+   * @default - unknown (external backends)
+   */
+  readonly queryUrl?: string;
 }

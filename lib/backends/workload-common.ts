@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -78,4 +78,30 @@ export function checkStringMap(where: string, prop: string, map: Record<string, 
       throw new Error(`${where}: ${prop}["${k}"] must be a string, got ${JSON.stringify(v)}; quote the value`);
     }
   }
+}
+
+/** Marker so that backends can find each other in the construct tree. */
+const BACKEND_SERVICE = Symbol.for('@otel-tracing/k8s-constructs.backend-service');
+
+/**
+ * Registers the backend's Service name and adds a tree-wide validation: two in-cluster backends in
+ * one app must not claim the same Service name in the same namespace (their objects would collide).
+ */
+export function registerBackendService(construct: Construct, kind: string, name: string, namespace: string): void {
+  (construct as any)[BACKEND_SERVICE] = { kind, name, namespace };
+  construct.node.addValidation({
+    validate: () => {
+      const clashes = construct.node.root.node
+        .findAll()
+        .filter((c: IConstruct) => c !== construct && (c as any)[BACKEND_SERVICE])
+        .filter((c: IConstruct) => {
+          const other = (c as any)[BACKEND_SERVICE];
+          return other.name === name && other.namespace === namespace;
+        });
+      return clashes.map(
+        (c) =>
+          `${kind} "${name}": Service name "${name}" in namespace "${namespace}" is also used by ${(c as any)[BACKEND_SERVICE].kind} at ${c.node.path}; give one of them another name`,
+      );
+    },
+  });
 }
