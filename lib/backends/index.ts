@@ -9,4 +9,4 @@ export * from './jaeger';
 export * from './jaeger-config';
 export * from './jaeger-storage';
 export * from './service-monitor';
-export { assertSecretKeyRef, SecretEnvVar } from './secret-refs';
+export { assertSecretKeyRef } from './secret-refs';
