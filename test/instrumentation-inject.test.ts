@@ -74,7 +74,16 @@ describe('inject: four services in one namespace (operator installed elsewhere)'
       expect(JSON.stringify(byName(out, 'Deployment', name).metadata)).not.toContain(A);
     }
     expectValid(chart);
-    expect(out.map((o) => o.kind)).toMatchSnapshot();
+    expect(out).toMatchSnapshot();
+  });
+
+  test('workloads are ordered after the Instrumentation they use, even when declared first', () => {
+    const chart = Testing.chart();
+    const d = service(chart, 'early', 'example.com/early:1');
+    const inst = new Instrumentation(chart, 'inst', { name: 'late', endpoint: 'http://c:4317' });
+    inst.inject(d, { languages: [InjectLanguage.java()] });
+    const kinds = Testing.synth(chart).map((o) => o.kind);
+    expect(kinds.indexOf('Instrumentation')).toBeLessThan(kinds.indexOf('Deployment'));
   });
 });
 

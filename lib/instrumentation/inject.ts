@@ -330,6 +330,10 @@ export function inject(target: InjectTarget, options: InjectOptions): void {
   }
 
   const node = (target as IConstruct).node;
+  // Injection happens at pod creation: the Instrumentation must be applied before the pods.
+  if (inst instanceof Instrumentation && inst.node.root === node.root) {
+    node.addDependency(inst);
+  }
   node.addValidation({
     validate: () => {
       const errors: string[] = [];

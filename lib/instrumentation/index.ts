@@ -1,0 +1,5 @@
+export * from './instrumentation';
+export * from './instrumentation-env';
+export * from './inject';
+export * from './propagator';
+export * from './sampler';
