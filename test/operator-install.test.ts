@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
@@ -251,6 +253,49 @@ describeWithReference('OpenTelemetryOperator sources (with reference data)', () 
       certificates: WebhookCertificates.certManager(),
     });
     expect(op.crdObjects).toHaveLength(4);
+  });
+
+  /** A local HTTP server standing in for the release download (no internet here). */
+  async function serve(body: string): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+    let count = 0;
+    const server = http.createServer((_req, res) => {
+      count++;
+      res.writeHead(200, { 'content-type': 'application/yaml' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/opentelemetry-operator.yaml`,
+      requests: () => count,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  test('download once: the first fetch stores the manifest, the second is a cache hit', async () => {
+    const srv = await serve(fs.readFileSync(MANIFEST, 'utf8'));
+    try {
+      const dir = tmpDir();
+      const first = await fetchOperatorManifest({ cacheDir: dir, url: srv.url });
+      const second = await fetchOperatorManifest({ cacheDir: dir, url: srv.url });
+      expect(first).toBe(cachedManifestPath(dir));
+      expect(second).toBe(first);
+      expect(srv.requests()).toBe(1);
+      expect(fs.readFileSync(first, 'utf8')).toBe(fs.readFileSync(MANIFEST, 'utf8'));
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a download that is not the pinned manifest is rejected and not cached', async () => {
+    const srv = await serve('<html>rate limited</html>');
+    try {
+      const dir = tmpDir();
+      await expect(fetchOperatorManifest({ cacheDir: dir, url: srv.url })).rejects.toThrow(/not a Kubernetes object|lacks apiVersion/);
+      expect(fs.existsSync(cachedManifestPath(dir))).toBe(false);
+    } finally {
+      await srv.close();
+    }
   });
 
   test('fromEnv() reads OTEL_OPERATOR_MANIFEST; unset is a clear error', () => {

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { findManager, imageVersion, parseManifest } from './operator-manifest';
+import { OPERATOR_VERSION } from './operator-version';
 
-/** The OpenTelemetry Operator release this library is pinned to. */
-export const OPERATOR_VERSION = '0.158.0';
+export { OPERATOR_VERSION };
 
 /** Upstream release asset of the pinned operator version. */
 export const OPERATOR_RELEASE_URL = `https://github.com/open-telemetry/opentelemetry-operator/releases/download/v${OPERATOR_VERSION}/opentelemetry-operator.yaml`;
@@ -194,6 +195,13 @@ export async function fetchOperatorManifest(options: FetchOperatorManifestOption
         `when offline, copy opentelemetry-operator.yaml of v${OPERATOR_VERSION} to ${target}, ` +
         `or use OperatorManifestSource.fromFile(path) / set ${OPERATOR_MANIFEST_ENV}=<path>`,
       { cause: e },
+    );
+  }
+  // Never cache something that is not the pinned manifest (an HTML error page, another version).
+  const { container } = findManager(parseManifest(text, url), url);
+  if (imageVersion(container.image ?? '') !== OPERATOR_VERSION) {
+    throw new Error(
+      `the manifest downloaded from ${url} is not v${OPERATOR_VERSION} (manager image ${container.image}); nothing was cached`,
     );
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });

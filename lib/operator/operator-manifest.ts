@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { OPERATOR_VERSION } from './operator-manifest-source';
+import { OPERATOR_VERSION } from './operator-version';
 import { ExistingSecretCertificates, WebhookCertificates } from './webhook-certificates';
 
 /** A Kubernetes object as plain JSON. */
