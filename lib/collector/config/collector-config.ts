@@ -93,17 +93,19 @@ export class CollectorConfig {
     const service = asObject(root.service, 'service');
     const enabled = (service.extensions ?? []) as unknown;
     if (!Array.isArray(enabled)) throw new Error('service.extensions: expected a list of extension ids');
+    // ids written with a deprecated alias (e.g. `loadbalancing/x`) are renamed, also in pipelines
+    const renamed = new Map<string, string>();
     for (const kind of COMPONENT_KINDS) {
       const section = asObject(root[SECTION[kind]], SECTION[kind]);
       for (const [id, cfg] of Object.entries(section)) {
         const component = parseComponent(kind, id, cfg);
-        if (kind === 'extension') config.addExtension(component, { enable: enabled.includes(id) });
+        if (component.id !== id) renamed.set(`${kind}:${id}`, component.id);
+        if (kind === 'extension') config.addExtension(component, { enable: false });
         else config.add(component);
       }
     }
-    for (const id of enabled as string[]) {
-      if (!config.extensions.has(id)) config.enabledExtensions.push(id);
-    }
+    // keep the order of service.extensions (undefined ids are reported by validate())
+    for (const id of enabled as string[]) config.enabledExtensions.push(id);
     const pipelines = asObject(service.pipelines, 'service.pipelines');
     for (const [id, p] of Object.entries(pipelines)) {
       const po = asObject(p, `service.pipelines.${id}`);
@@ -112,7 +114,8 @@ export class CollectorConfig {
         if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
           throw new Error(`service.pipelines.${id}.${k}: expected a list of component ids`);
         }
-        return v as string[];
+        const role = k === 'receivers' ? 'receiver' : k === 'processors' ? 'processor' : 'exporter';
+        return (v as string[]).map((x) => renamed.get(`${role}:${x}`) ?? x);
       };
       config.addPipeline(id, { receivers: list('receivers'), processors: list('processors'), exporters: list('exporters') });
     }
@@ -429,6 +432,7 @@ export class CollectorConfig {
         if (isDeprecatedAlias(kind, c.type)) {
           add('warning', 'deprecated-type', path, `type "${c.type}" is a deprecated alias in collector 0.158; use "${canonicalComponentType(kind, c.type)}"`);
         }
+        for (const problem of c.problems()) add('error', problem.rule, path, problem.message);
         const res = kind === 'exporter' ? c.resilience() : undefined;
         if (res && (!res.retry || !res.queue)) {
           add('warning', 'exporter-without-retry-queue', path,

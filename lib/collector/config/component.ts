@@ -95,6 +95,14 @@ export abstract class CollectorComponent {
   }
 
   /**
+   * Problems that the collector reports at startup but that a parsed config may still contain
+   * (reported as errors by `CollectorConfig.validate()`).
+   */
+  public problems(): { rule: string; message: string }[] {
+    return [];
+  }
+
+  /**
    * For exporters: whether retry and the sending queue are enabled (undefined: unknown / not an exporter).
    */
   public resilience(): { retry: boolean; queue: boolean } | undefined {

@@ -150,8 +150,12 @@ export class LoadBalancingResolver {
 
 /** Props of `Exporter.loadBalancing()`. */
 export interface LoadBalancingProps extends ComponentOptions {
-  /** How backends are found. */
-  readonly resolver: LoadBalancingResolver;
+  /**
+   * How backends are found. The collector refuses to start without one; it is optional here only so that
+   * upstream configs without it can be parsed, and `validate()` reports `load-balancing-resolver` then.
+   * @default - none (validation error)
+   */
+  readonly resolver?: LoadBalancingResolver;
   /** Settings of the per-backend OTLP exporter (`protocol.otlp`; its endpoint is ignored). @default - OTLP defaults */
   readonly otlp?: OtlpClientProps;
   /** Routing key. @default 'traceID' (required for tail sampling behind it) */
@@ -196,8 +200,14 @@ export class LoadBalancingExporter extends CollectorComponent {
       sending_queue: p.sendingQueue === undefined ? undefined : renderQueue(p.sendingQueue, where),
       retry_on_failure: p.retryOnFailure === undefined ? undefined : renderRetry(p.retryOnFailure, where),
       protocol: { otlp: renderOtlpClient(p.otlp ?? {}, `${where}.protocol.otlp`) },
-      resolver: p.resolver.toObject(),
+      resolver: p.resolver?.toObject(),
     });
+  }
+
+  public problems(): { rule: string; message: string }[] {
+    return this.props.resolver
+      ? []
+      : [{ rule: 'load-balancing-resolver', message: 'no resolver is configured; set one of LoadBalancingResolver.k8s/dns/static' }];
   }
 
   public resilience(): { retry: boolean; queue: boolean } {
@@ -213,9 +223,6 @@ export class LoadBalancingExporter extends CollectorComponent {
     const where = `exporters.${options.name ? `load_balancing/${options.name}` : 'load_balancing'}`;
     const o = asObject(config, where);
     checkKeys(o, ['routing_key', 'routing_attributes', 'timeout', 'sending_queue', 'retry_on_failure', 'protocol', 'resolver'], where);
-    if (o.resolver === undefined) {
-      throw new Error(`${where}: resolver is required; configure one of static, dns, k8s, aws_cloud_map`);
-    }
     const protocol = asObject(o.protocol, `${where}.protocol`);
     checkKeys(protocol, ['otlp'], `${where}.protocol`);
     const otlp = parseOtlpClient(asObject(protocol.otlp, `${where}.protocol.otlp`), `${where}.protocol.otlp`, []);
@@ -227,7 +234,7 @@ export class LoadBalancingExporter extends CollectorComponent {
       sendingQueue: o.sending_queue === undefined ? undefined : parseQueue(o.sending_queue, `${where}.sending_queue`),
       retryOnFailure: o.retry_on_failure === undefined ? undefined : parseRetry(o.retry_on_failure, `${where}.retry_on_failure`),
       otlp,
-      resolver: LoadBalancingResolver.fromObject(o.resolver, `${where}.resolver`),
+      resolver: o.resolver === undefined ? undefined : LoadBalancingResolver.fromObject(o.resolver, `${where}.resolver`),
     });
   }
 }

@@ -494,6 +494,16 @@ const LEAF_KEYS: Record<string, readonly string[]> = {
 const ALL_TYPES: readonly string[] = ['always_sample', ...Object.keys(LEAF_KEYS), ...COMPOSING_POLICY_TYPES];
 
 function parsePolicy(value: unknown, where: string): Policy {
+  try {
+    return parsePolicyUnchecked(value, where);
+  } catch (e) {
+    const message = (e as Error).message;
+    // prefix factory errors with the config path (parse errors already start with it)
+    throw new Error(message.startsWith(where) || message.startsWith('processors.') ? message : `${where}: ${message}`);
+  }
+}
+
+function parsePolicyUnchecked(value: unknown, where: string): Policy {
   const o = asObject(value, where);
   const type = opt(o, 'type', 'string', where);
   const name = opt(o, 'name', 'string', where);
