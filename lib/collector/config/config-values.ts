@@ -101,7 +101,12 @@ export function asObject(value: unknown, where: string): Record<string, unknown>
 export function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
-    const close = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || editDistance(a, key) <= 2);
+    const close = allowed.find(
+      (a) =>
+        a.toLowerCase() === key.toLowerCase() ||
+        editDistance(a, key) <= 2 ||
+        (key.length >= 4 && (a.startsWith(key) || key.startsWith(a))),
+    );
     const hint = close ? `did you mean "${close}"?` : `allowed keys: ${allowed.join(', ')}`;
     throw new Error(`${where}: unknown key "${key}"; ${hint}`);
   }

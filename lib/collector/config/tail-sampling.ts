@@ -499,7 +499,9 @@ function parsePolicy(value: unknown, where: string): Policy {
   } catch (e) {
     const message = (e as Error).message;
     // prefix factory errors with the config path (parse errors already start with it)
-    throw new Error(message.startsWith(where) || message.startsWith('processors.') ? message : `${where}: ${message}`);
+    throw new Error(message.startsWith(where) || message.startsWith('processors.') ? message : `${where}: ${message}`, {
+      cause: e,
+    });
   }
 }
 
