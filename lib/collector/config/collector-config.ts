@@ -52,7 +52,7 @@ export interface CollectorConfigProps {
 }
 
 /** Options of `validate()`. */
-export interface ValidateOptions {
+export interface ConfigValidateOptions {
   /** Check that the image's distribution contains every component. @default - no distribution check */
   readonly distribution?: CollectorDistribution;
   /** Additional warning rule ids to silence. @default - none */
@@ -339,7 +339,7 @@ export class CollectorConfig {
   }
 
   /** Validates with the collector's rules plus best-practice warnings. */
-  public validate(options: ValidateOptions = {}): ConfigFinding[] {
+  public validate(options: ConfigValidateOptions = {}): ConfigFinding[] {
     const findings: ConfigFinding[] = [];
     const silenced = new Set([...this.silenced, ...(options.silence ?? [])]);
     const add = (severity: ConfigFinding['severity'], rule: string, path: string, message: string) => {
@@ -514,7 +514,7 @@ export class CollectorConfig {
   }
 
   /** Throws a `CollectorConfigError` listing all findings when there is at least one error. */
-  public assertValid(options: ValidateOptions = {}): ConfigFinding[] {
+  public assertValid(options: ConfigValidateOptions = {}): ConfigFinding[] {
     const findings = this.validate(options);
     if (findings.some((f) => f.severity === 'error')) throw new CollectorConfigError(findings);
     return findings;
