@@ -1,0 +1,79 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ITraceBackend } from '../backends/trace-backend';
+import { CollectorDistribution } from './config';
+import { SecretFileMount } from './collector-workload-spec';
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Longest collector name: the operator appends `-collector-headless` (19 chars) within 63. */
+export const MAX_COLLECTOR_NAME = 44;
+
+/** Checks a collector name (a DNS-1035 label short enough for the operator's derived names). */
+export function checkCollectorName(what: string, name: string): string {
+  if (typeof name !== 'string' || !DNS_LABEL.test(name) || name.length > MAX_COLLECTOR_NAME) {
+    throw new Error(
+      `${what}: name ${JSON.stringify(name)} is invalid; use 1-${MAX_COLLECTOR_NAME} lowercase letters, digits and '-', starting with a letter (the operator appends "-collector-headless")`,
+    );
+  }
+  return name;
+}
+
+/** Namespace: explicit, else the chart's, else `default`. */
+export function collectorNamespace(scope: Construct, what: string, explicit?: string): string {
+  const ns = explicit ?? Chart.of(scope).namespace ?? 'default';
+  if (!DNS_LABEL.test(ns) || ns.length > 63) {
+    throw new Error(`${what}: namespace ${JSON.stringify(ns)} is not a valid DNS label; use lowercase letters, digits and '-'`);
+  }
+  return ns;
+}
+
+/** The image and its distribution (official distributions only unless `distribution` is given). */
+export function collectorImage(
+  what: string,
+  image: string | undefined,
+  distribution: CollectorDistribution | undefined,
+): { image: string; distribution: CollectorDistribution } {
+  if (image === undefined) {
+    const d = distribution ?? CollectorDistribution.K8S;
+    return { image: d.image(), distribution: d };
+  }
+  if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image)) {
+    throw new Error(`${what}: image "${image}" is not a pinned image reference; use registry/repo:tag or repo@sha256:<digest>`);
+  }
+  try {
+    return { image, distribution: distribution ?? CollectorDistribution.fromImage(image) };
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message} (prop distribution)`);
+  }
+}
+
+/** Directory the backend CA Secret is mounted at. */
+export const BACKEND_CA_DIR = '/etc/otelcol/backend-ca';
+
+/** The backend CA Secret as a mounted file, when the backend has one. */
+export function backendCaMount(backend: ITraceBackend): SecretFileMount[] {
+  const ca = backend.tls.caFrom;
+  return ca ? [{ volumeName: 'backend-ca', secretName: ca.name, key: ca.key, mountPath: BACKEND_CA_DIR }] : [];
+}
+
+/** Checks an optional positive integer prop. */
+export function checkPositive(what: string, prop: string, value: number | undefined, example: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+    throw new Error(`${what}: ${prop} ${value} is invalid; use a positive whole number, e.g. ${example}`);
+  }
+}
+
+/** Checks a port prop. */
+export function checkPort(what: string, prop: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 65535)) {
+    throw new Error(`${what}: ${prop} ${value} is out of range; use a port between 1 and 65535 (8888 is usual for self-metrics)`);
+  }
+}
+
+/** `priorityClassName` must be a DNS subdomain. */
+export function checkPriorityClass(what: string, value: string | undefined): void {
+  if (value !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value)) {
+    throw new Error(`${what}: priorityClassName "${value}" is not a valid PriorityClass name; use lowercase letters, digits, '-' and '.'`);
+  }
+}

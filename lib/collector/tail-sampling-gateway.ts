@@ -1,0 +1,345 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EndpointEnvVar, IOtlpDestination } from '../common/otlp-destination';
+import { ITraceBackend } from '../backends/trace-backend';
+import {
+  CollectorConfig,
+  CollectorDistribution,
+  Exporter,
+  Extension,
+  Policy,
+  Processor,
+  Receiver,
+  sizeTailSampling,
+} from './config';
+import {
+  BACKEND_CA_DIR,
+  backendCaMount,
+  checkCollectorName,
+  checkPort,
+  checkPositive,
+  checkPriorityClass,
+  collectorImage,
+  collectorNamespace,
+} from './collector-common';
+import { K8S_ATTRIBUTES_RULES } from './collector-rbac';
+import { CollectorResources, resolveResources } from './collector-resources';
+import { CollectorRuntime } from './collector-runtime';
+import { collectorEnv, CollectorWorkloadSpec } from './collector-workload-spec';
+
+/** How agents find the gateway replicas for trace-id routing (load_balancing resolver). */
+export type GatewayResolver = 'dns' | 'k8s';
+
+/** Declared traffic of the whole cluster reaching the gateway. */
+export interface GatewayTraffic {
+  /** New traces per second (all services together). */
+  readonly tracesPerSec: number;
+  /** Average spans per trace. */
+  readonly spansPerTrace: number;
+  /** Average in-memory size of a span in bytes. @default 1024 */
+  readonly avgSpanSizeBytes?: number;
+}
+
+/** Limits used by `sizeGateway()` to pick a replica count. */
+export interface GatewaySizingLimits {
+  /** Largest memory limit one replica may get, MiB. @default 4096 */
+  readonly maxMemoryPerReplicaMiB?: number;
+  /** Spans per second one replica (about one core) handles. @default 10000 */
+  readonly maxSpansPerSecPerReplica?: number;
+  /** Fewest replicas (2: one may be disrupted while the other keeps sampling). @default 2 */
+  readonly minReplicas?: number;
+}
+
+/** Result of `sizeGateway()`. */
+export interface GatewaySizing {
+  /** Replicas. */
+  readonly replicas: number;
+  /** Traces/s one replica must hold when one replica is down: tracesPerSec / max(1, replicas - 1). */
+  readonly tracesPerSecPerReplica: number;
+  /** `num_traces` per replica: ceil(tracesPerSecPerReplica x decisionWaitSec x 1.5). */
+  readonly numTraces: number;
+  /** Memory limit per replica, MiB (tail-sampling buffer / 0.8 + 128 MiB baseline, min 512, rounded up to 64). */
+  readonly memoryLimitMiB: number;
+  /** CPU request per replica, millicores (1000m per 10000 spans/s, min 200m). */
+  readonly cpuRequestMillis: number;
+}
+
+/**
+ * Sizes the tail-sampling tier from declared traffic. The figures, per replica:
+ * - a replica must survive one peer being down (the PDB allows one), so it is sized for
+ *   `tracesPerSec / (replicas - 1)` (all of it with one replica);
+ * - `num_traces = ceil(rate x decision_wait x 1.5)`: every trace stays in memory for the decision
+ *   wait, the 1.5 covers bursts and the uneven split of consistent hashing;
+ * - memory: `num_traces x spansPerTrace x avgSpanSizeBytes` is the buffer; memory_limiter refuses data
+ *   at 80 % of the limit and the collector itself needs ~128 MiB, so
+ *   `limit = buffer / 0.8 + 128 MiB` (at least 512 MiB, rounded up to 64 MiB);
+ * - replicas: the smallest count >= `minReplicas` whose memory limit fits `maxMemoryPerReplicaMiB`
+ *   and whose span rate stays under `maxSpansPerSecPerReplica` (~ one core per 10k spans/s).
+ * @example sizeGateway({ tracesPerSec: 1000, spansPerTrace: 20 }, 10) // 3 replicas, num_traces 7500, ...
+ */
+export function sizeGateway(
+  traffic: GatewayTraffic,
+  decisionWaitSec: number,
+  limits: GatewaySizingLimits = {},
+  replicas?: number,
+): GatewaySizing {
+  const where = 'tail-sampling gateway sizing';
+  if (!(traffic.tracesPerSec > 0)) throw new Error(`${where}: tracesPerSec ${traffic.tracesPerSec} must be > 0; declare the expected new traces per second`);
+  if (!(traffic.spansPerTrace >= 1)) throw new Error(`${where}: spansPerTrace ${traffic.spansPerTrace} must be >= 1; declare the average spans per trace`);
+  checkPositive(where, 'maxMemoryPerReplicaMiB', limits.maxMemoryPerReplicaMiB, '4096');
+  checkPositive(where, 'maxSpansPerSecPerReplica', limits.maxSpansPerSecPerReplica, '10000');
+  checkPositive(where, 'minReplicas', limits.minReplicas, '2');
+  const maxMem = limits.maxMemoryPerReplicaMiB ?? 4096;
+  const maxSpans = limits.maxSpansPerSecPerReplica ?? 10000;
+  const spansPerSec = traffic.tracesPerSec * traffic.spansPerTrace;
+  const forReplicas = (n: number): GatewaySizing => {
+    const survivors = Math.max(1, n - 1);
+    const perTps = traffic.tracesPerSec / survivors;
+    const s = sizeTailSampling({
+      tracesPerSec: perTps,
+      spansPerTrace: traffic.spansPerTrace,
+      decisionWaitSec,
+      avgSpanSizeBytes: traffic.avgSpanSizeBytes,
+    });
+    const memoryLimitMiB = Math.ceil(Math.max(512, s.suggestedMemoryLimitMiB) / 64) * 64;
+    const cpuRequestMillis = Math.max(200, Math.ceil((spansPerSec / survivors) / 10));
+    return { replicas: n, tracesPerSecPerReplica: Math.ceil(perTps), numTraces: s.numTraces, memoryLimitMiB, cpuRequestMillis };
+  };
+  if (replicas !== undefined) return forReplicas(replicas);
+  const start = Math.max(limits.minReplicas ?? 2, Math.ceil(spansPerSec / maxSpans) + 1);
+  for (let n = start; n <= 100; n++) {
+    const s = forReplicas(n);
+    if (s.memoryLimitMiB <= maxMem) return s;
+  }
+  throw new Error(
+    `${where}: ${traffic.tracesPerSec} traces/s x ${traffic.spansPerTrace} spans does not fit 100 replicas of ${maxMem} MiB; lower decisionWaitSec, raise maxMemoryPerReplicaMiB or sample in the SDK first`,
+  );
+}
+
+/** A PVC-backed exporter queue (`file_storage`), so a gateway restart loses no queued data. */
+export interface PersistentQueueProps {
+  /** PVC size per replica, GiB. @default 1 */
+  readonly sizeGiB?: number;
+  /** StorageClass. @default - the cluster default */
+  readonly storageClassName?: string;
+}
+
+/** Props of `TailSamplingGateway`. */
+export interface TailSamplingGatewayProps {
+  /** Where sampled traces go; the exporter is derived with `Exporter.fromBackend`. */
+  readonly backend: ITraceBackend;
+  /** Tail-sampling policies (a trace is kept when any policy samples it). */
+  readonly policies: readonly Policy[];
+  /** Name of the collector. @default 'otel-gateway' */
+  readonly name?: string;
+  /** Namespace. @default - the chart's namespace, else 'default' */
+  readonly namespace?: string;
+  /** Operator CR or plain manifests. @default CollectorRuntime.manifests() */
+  readonly runtime?: CollectorRuntime;
+  /** Decision wait. @default 10 */
+  readonly decisionWaitSec?: number;
+  /** Declared traffic: sizes replicas, memory and num_traces (see `sizeGateway`). @default - 2 replicas, 2048 MiB, collector default num_traces */
+  readonly expectedTraffic?: GatewayTraffic;
+  /** Limits of the automatic sizing. @default - see GatewaySizingLimits */
+  readonly sizingLimits?: GatewaySizingLimits;
+  /** Replicas (overrides the sizing's count; memory and num_traces are still sized for it). @default - from sizing, else 2 */
+  readonly replicas?: number;
+  /** StatefulSet (stable identities, PVC queue) or Deployment. @default 'statefulset' */
+  readonly workload?: 'statefulset' | 'deployment';
+  /** How agents find the replicas: headless Service DNS, or the Kubernetes API (needs a Role). @default 'dns' */
+  readonly resolver?: GatewayResolver;
+  /** Persistent sending queue on a PVC (StatefulSet only). @default - in-memory queue */
+  readonly persistentQueue?: PersistentQueueProps;
+  /** PodDisruptionBudget maxUnavailable. @default 1 */
+  readonly maxUnavailable?: number;
+  /** Resources. @default - from sizing (memory), requests cpu 500m */
+  readonly resources?: CollectorResources;
+  /** Image. @default CollectorDistribution.K8S.image() */
+  readonly image?: string;
+  /** Distribution of a custom image. @default - derived from the image */
+  readonly distribution?: CollectorDistribution;
+  /** Self-metrics port. @default 8888 */
+  readonly metricsPort?: number;
+  /** PriorityClass of the pods. @default - none */
+  readonly priorityClassName?: string;
+}
+
+/** Where the gateway's persistent queue lives in the container. */
+export const QUEUE_DIR = '/var/lib/otelcol/queue';
+
+/**
+ * The tier that can tail-sample correctly: every span of a trace reaches the same replica because the
+ * agents' load_balancing exporter routes by trace id. Runs `memory_limiter -> k8s_attributes
+ * (pod_association from k8s.pod.ip, set by the agents' passthrough) -> tail_sampling -> batch` and
+ * exports to the backend with retry and a sending queue (optionally persistent on a PVC).
+ *
+ * Sending directly to the gateway's ClusterIP Service (its `otlpGrpcUrl`) spreads the spans of one
+ * trace over replicas; that is only correct with one replica or for senders that already send whole
+ * traces. Route through `CollectorAgent` with `gateway` for the normal case.
+ *
+ * @example
+ * const gateway = new TailSamplingGateway(chart, 'gateway', {
+ *   backend, policies: [Policy.statusCode('ERROR'), Policy.latency({ thresholdMs: 1000 }), Policy.probabilistic(10)],
+ *   expectedTraffic: { tracesPerSec: 500, spansPerTrace: 20 },
+ * });
+ */
+export class TailSamplingGateway extends Construct implements IOtlpDestination {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly runtime: CollectorRuntime;
+  public readonly config: CollectorConfig;
+  public readonly replicas: number;
+  public readonly resolver: GatewayResolver;
+  /** Sizing used (undefined without declared traffic). */
+  public readonly sizing?: GatewaySizing;
+  /** ClusterIP Service name. */
+  public readonly serviceName: string;
+  /** Headless Service name (dns resolver target). */
+  public readonly headlessServiceName: string;
+  /** OTLP/gRPC port. */
+  public readonly otlpGrpcPort = 4317;
+  public readonly otlpGrpcUrl: string;
+  public readonly otlpHttpUrl: string;
+  public readonly requiredEnv: readonly EndpointEnvVar[] = [];
+  /** The objects emitted. */
+  public readonly apiObjects: readonly ApiObject[];
+
+  constructor(scope: Construct, id: string, props: TailSamplingGatewayProps) {
+    super(scope, id);
+    const what = `tail-sampling gateway "${id}"`;
+    if (!props || !props.backend) {
+      throw new Error(`${what}: backend is missing; pass backend: Backend.tempo().bind(chart, 'tempo') or another ITraceBackend`);
+    }
+    if (!props.policies || props.policies.length === 0) {
+      throw new Error(`${what}: policies is empty; add at least one, e.g. Policy.statusCode('ERROR') and Policy.probabilistic(10)`);
+    }
+    this.name = checkCollectorName(what, props.name ?? 'otel-gateway');
+    this.namespace = collectorNamespace(this, what, props.namespace);
+    this.runtime = props.runtime ?? CollectorRuntime.manifests();
+    this.resolver = props.resolver ?? 'dns';
+    if (this.resolver !== 'dns' && this.resolver !== 'k8s') {
+      throw new Error(`${what}: resolver "${String(this.resolver)}" is invalid; use 'dns' (headless Service) or 'k8s' (EndpointSlices, needs a Role)`);
+    }
+    const workload = props.workload ?? 'statefulset';
+    if (workload !== 'statefulset' && workload !== 'deployment') {
+      throw new Error(`${what}: workload "${String(workload)}" is invalid; use 'statefulset' or 'deployment'`);
+    }
+    if (props.persistentQueue && workload !== 'statefulset') {
+      throw new Error(`${what}: persistentQueue needs workload 'statefulset' (a PVC per replica via volumeClaimTemplates); remove workload: 'deployment'`);
+    }
+    checkPositive(what, 'replicas', props.replicas, '3');
+    checkPositive(what, 'persistentQueue.sizeGiB', props.persistentQueue?.sizeGiB, '1');
+    checkPort(what, 'metricsPort', props.metricsPort);
+    checkPriorityClass(what, props.priorityClassName);
+    if (props.maxUnavailable !== undefined && (!Number.isInteger(props.maxUnavailable) || props.maxUnavailable < 1)) {
+      throw new Error(`${what}: maxUnavailable ${props.maxUnavailable} is invalid; use at least 1 (0 blocks node drains forever)`);
+    }
+    const decisionWaitSec = props.decisionWaitSec ?? 10;
+    if (!(decisionWaitSec > 0)) {
+      throw new Error(`${what}: decisionWaitSec ${decisionWaitSec} is invalid; use a value > 0 seconds (10-30 is typical)`);
+    }
+    this.sizing = props.expectedTraffic
+      ? sizeGateway(props.expectedTraffic, decisionWaitSec, props.sizingLimits, props.replicas)
+      : undefined;
+    this.replicas = props.replicas ?? this.sizing?.replicas ?? 2;
+    if (props.maxUnavailable !== undefined && props.maxUnavailable >= this.replicas) {
+      throw new Error(
+        `${what}: maxUnavailable ${props.maxUnavailable} would let all ${this.replicas} replicas go down; use a value below replicas`,
+      );
+    }
+    const resources = resolveResources(what, props.resources, {
+      cpuRequestMillis: this.sizing?.cpuRequestMillis ?? 500,
+      memoryRequestMiB: this.sizing?.memoryLimitMiB ?? 2048,
+      memoryLimitMiB: this.sizing?.memoryLimitMiB ?? 2048,
+    });
+    if (this.sizing && props.resources?.memoryLimitMiB !== undefined && props.resources.memoryLimitMiB < this.sizing.memoryLimitMiB) {
+      throw new Error(
+        `${what}: resources.memoryLimitMiB ${props.resources.memoryLimitMiB} is below the ${this.sizing.memoryLimitMiB} MiB the declared traffic needs per replica (num_traces ${this.sizing.numTraces}); raise it or omit it`,
+      );
+    }
+    const { image, distribution } = collectorImage(what, props.image, props.distribution);
+
+    // --- config: memory_limiter -> k8s_attributes -> tail_sampling -> batch -> backend
+    const config = new CollectorConfig({ telemetry: { metricsPort: props.metricsPort ?? 8888 } });
+    const health = config.addExtension(Extension.healthCheck());
+    const storage = props.persistentQueue
+      ? config.addExtension(Extension.fileStorage({ name: 'queue', directory: QUEUE_DIR }))
+      : undefined;
+    const exporter = Exporter.fromBackend(props.backend, {
+      retryOnFailure: {},
+      sendingQueue: storage ? { storage: storage.id } : {},
+      caMountDir: BACKEND_CA_DIR,
+    });
+    config.addPipeline('traces', {
+      receivers: [Receiver.otlp()],
+      processors: [
+        Processor.memoryLimiter({ limitPercentage: 80, spikeLimitPercentage: 25 }),
+        Processor.k8sAttributes({ podAssociation: [[{ from: 'resource_attribute', name: 'k8s.pod.ip' }]] }),
+        Processor.tailSampling({
+          policies: props.policies,
+          decisionWaitSec,
+          numTraces: this.sizing?.numTraces,
+          expectedNewTracesPerSec: this.sizing?.tracesPerSecPerReplica,
+        }),
+        Processor.batch(),
+      ],
+      exporters: [exporter],
+    });
+    try {
+      config.assertValid({ distribution });
+    } catch (e) {
+      throw new Error(`${what}: ${(e as Error).message}`);
+    }
+    this.config = config;
+
+    const spec: CollectorWorkloadSpec = {
+      name: this.name,
+      namespace: this.namespace,
+      mode: workload,
+      component: 'gateway',
+      config,
+      image,
+      binary: distribution.binary,
+      replicas: this.replicas,
+      resources,
+      env: collectorEnv(config, resources.memoryLimitMiB),
+      hostPorts: false,
+      nodeLocalService: false,
+      headlessService: true,
+      priorityClassName: props.priorityClassName,
+      clusterRules: K8S_ATTRIBUTES_RULES,
+      namespacedRbac: [],
+      needsApiAccess: true,
+      maxUnavailable: props.maxUnavailable ?? 1,
+      secretFiles: backendCaMount(props.backend),
+      persistentQueue: props.persistentQueue
+        ? {
+            volumeName: 'queue',
+            mountPath: QUEUE_DIR,
+            sizeGiB: props.persistentQueue.sizeGiB ?? 1,
+            storageClassName: props.persistentQueue.storageClassName,
+          }
+        : undefined,
+      health: healthOf(health.toConfig()),
+      labels: {},
+    };
+    const rendered = this.runtime.render(this, spec);
+    this.serviceName = rendered.serviceName;
+    this.headlessServiceName = rendered.headlessServiceName!;
+    this.apiObjects = rendered.apiObjects;
+    const host = `${this.serviceName}.${this.namespace}.svc.cluster.local`;
+    this.otlpGrpcUrl = `http://${host}:4317`;
+    this.otlpHttpUrl = `http://${host}:4318`;
+  }
+
+  /** DNS name of the headless Service (one A record per ready replica). */
+  public get headlessHost(): string {
+    return `${this.headlessServiceName}.${this.namespace}.svc.cluster.local`;
+  }
+}
+
+/** Port and path of a rendered `health_check` extension config. */
+export function healthOf(cfg: Record<string, unknown>): { port: number; path: string } {
+  const endpoint = String(cfg.endpoint ?? '0.0.0.0:13133');
+  return { port: Number(endpoint.slice(endpoint.lastIndexOf(':') + 1)), path: String(cfg.path ?? '/') };
+}
