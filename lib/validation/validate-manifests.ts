@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkBuiltin, isBuiltinApiVersion, isClusterScopedBuiltin } from './builtin-kinds';
+import { collectorChecks } from './collector-checks';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
 import { objectRules } from './object-rules';
@@ -114,6 +115,8 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
       seen.set(key, index);
     }
   });
+  // cross-object checks of this library's collectors (exporter targets, config/container/Service ports)
+  for (const f of collectorChecks(objects)) if (!ignore.has(f.rule)) findings.push(downgrade.has(f.rule) ? { ...f, severity: 'warning' } : f);
   return new ValidationResult(findings, objects.length);
 }
 
