@@ -120,6 +120,14 @@ const cases: Array<[string, () => unknown, RegExp]> = [
       }),
     /metricsGenerator\.processors \["span_metrics"\] is invalid; use one or more of span-metrics/,
   ],
+  [
+    'local-blocks processor on Tempo 3 (removed in 3.0)',
+    () =>
+      new Tempo(chart(), 't', {
+        metricsGenerator: { remoteWriteUrl: 'http://prom:9090/api/v1/write', processors: ['span-metrics', 'local-blocks'] },
+      }),
+    /metricsGenerator\.processors includes "local-blocks", which Tempo 3\.0\.3 no longer has .*TempoVersion\.V2/,
+  ],
   ['unsupported Tempo major', () => TempoVersion.of('1.5.0'), /tempo version "1\.5\.0" has major 1, which is not supported/],
   ['Tempo version not semver', () => TempoVersion.of('latest'), /tempo version "latest" is not a semantic version/],
   ['invalid Tempo name', () => new Tempo(chart(), 't', { name: 'Tempo_1' }), /tempo name "Tempo_1" is invalid/],

@@ -282,6 +282,17 @@ describe('Tempo options', () => {
     expect(cfg.overrides.defaults.metrics_generator.processors).toEqual(['span-metrics']);
   });
 
+  test('2.x local-blocks processor gets the traces WAL it needs; other processors do not', () => {
+    const remoteWriteUrl = 'http://prometheus.monitoring:9090/api/v1/write';
+    const withLocal = new Tempo(chart(), 'tempo', {
+      version: TempoVersion.V2,
+      metricsGenerator: { remoteWriteUrl, processors: ['span-metrics', 'local-blocks'] },
+    });
+    expect((withLocal.config as any).metrics_generator.traces_storage).toEqual({ path: '/var/tempo/generator/traces' });
+    const without = new Tempo(chart(), 'tempo', { version: TempoVersion.V2, metricsGenerator: { remoteWriteUrl } });
+    expect((without.config as any).metrics_generator.traces_storage).toBeUndefined();
+  });
+
   test('without the metrics generator there is no overrides or metrics_generator block', () => {
     const tempo = new Tempo(chart(), 'tempo');
     expect((tempo.config as any).metrics_generator).toBeUndefined();

@@ -9,7 +9,10 @@ export const TEMPO_PORTS = {
   otlpHttp: 4318,
 } as const;
 
-/** A metrics-generator processor. */
+/**
+ * A metrics-generator processor. `local-blocks` exists in Tempo 2.x only: Tempo 3.0 removed it
+ * (`tempo-cli migrate config` strips it, grafana/tempo PR 6982), so it is rejected for 3.x.
+ */
 export type TempoMetricsProcessor = 'span-metrics' | 'service-graphs' | 'local-blocks';
 
 /** The optional metrics generator (span metrics and service graphs, remote-written to Prometheus). */
@@ -47,15 +50,23 @@ export interface TempoIngesterOptions {
   readonly traceIdlePeriodSec?: number;
 }
 
-/** Live-store tuning. Tempo 3.x only: the live store replaces the 2.x ingester. */
+/**
+ * Live-store tuning. Tempo 3.x only: the live store replaces the 2.x ingester.
+ *
+ * Both settings are written as `live_store.readiness_target_lag` / `live_store.readiness_max_wait`
+ * (keys confirmed in Tempo 3.0's live-store config). They measure Kafka consumer lag: in monolithic
+ * mode, which this construct deploys, the distributor feeds the live store in-process without Kafka,
+ * so upstream documents no Kafka consumption there and the settings have no practical effect.
+ */
 export interface TempoLiveStoreOptions {
   /**
-   * Target lag, in seconds, before the live store reports ready.
-   * @default - Tempo's default
+   * Target Kafka consumer lag, in seconds, before the live store reports ready.
+   * @default - Tempo's default (0: readiness waiting disabled)
    */
   readonly readinessTargetLagSec?: number;
   /**
-   * Longest wait, in seconds, for that lag before reporting ready anyway.
+   * Longest wait, in seconds, for that lag before reporting ready anyway. Tempo only reads it
+   * when the target lag is above 0.
    * @default - Tempo's default (30 minutes)
    */
   readonly readinessMaxWaitSec?: number;
@@ -163,20 +174,32 @@ export function buildTempoConfig(model: TempoConfigModel): Record<string, unknow
       );
     }
     const processors = mg.processors ?? ['span-metrics', 'service-graphs'];
-    const allowed: readonly string[] = ['span-metrics', 'service-graphs', 'local-blocks'];
+    const allowed: readonly string[] = v3
+      ? ['span-metrics', 'service-graphs']
+      : ['span-metrics', 'service-graphs', 'local-blocks'];
+    if (v3 && processors.includes('local-blocks')) {
+      throw new Error(
+        `${where}: metricsGenerator.processors includes "local-blocks", which Tempo ${model.version.tag} no longer has (removed in 3.0); remove it (TraceQL metrics are served without it in 3.x), or use TempoVersion.V2`,
+      );
+    }
     const unknown = processors.filter((p) => !allowed.includes(p));
     if (processors.length === 0 || unknown.length > 0) {
       throw new Error(
         `${where}: metricsGenerator.processors ${JSON.stringify(processors)} is invalid; use one or more of ${allowed.join(', ')}`,
       );
     }
-    config.metrics_generator = {
+    const generator: Record<string, unknown> = {
       registry: { external_labels: { source: 'tempo', ...(mg.externalLabels ?? {}) } },
       storage: {
         path: `${TEMPO_DATA_DIR}/generator/wal`,
         remote_write: [{ url: mg.remoteWriteUrl, send_exemplars: mg.sendExemplars ?? true }],
       },
     };
+    // Tempo 2.x: local-blocks fails to start ("requires traces wal") without traces_storage.path.
+    if (processors.includes('local-blocks')) {
+      generator.traces_storage = { path: `${TEMPO_DATA_DIR}/generator/traces` };
+    }
+    config.metrics_generator = generator;
     overridesDefaults.metrics_generator = { processors: [...processors] };
   }
 
