@@ -44,7 +44,7 @@ export function collectorImage(
   try {
     return { image, distribution: distribution ?? CollectorDistribution.fromImage(image) };
   } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message} (prop distribution)`);
+    throw new Error(`${what}: ${(e as Error).message} (prop distribution)`, { cause: e });
   }
 }
 

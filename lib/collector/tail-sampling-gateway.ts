@@ -288,7 +288,7 @@ export class TailSamplingGateway extends Construct implements IOtlpDestination {
     try {
       config.assertValid({ distribution });
     } catch (e) {
-      throw new Error(`${what}: ${(e as Error).message}`);
+      throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
     }
     this.config = config;
 
