@@ -190,4 +190,18 @@ describe('CollectorAgent options', () => {
     expect(cr.spec.config).toEqual(agent.config.toObject());
     expectValid(c);
   });
+
+  test('operator runtime with hostPort: the CR overrides the derived receiver ports with hostPort entries', () => {
+    const c = chart();
+    new CollectorAgent(c, 'agent', {
+      backend: Backend.tempo().bind(c, 'tempo'),
+      runtime: CollectorRuntime.operator(),
+      delivery: AgentDelivery.hostPort(),
+    });
+    const cr = find(Testing.synth(c), 'OpenTelemetryCollector');
+    expect(cr.spec.ports.map((p: any) => [p.port, p.hostPort])).toEqual([[4317, 4317], [4318, 4318]]);
+    // the operator drops inferred ports with the same number, so these replace (not duplicate) them
+    expect(cr.spec.ports.map((p: any) => p.name)).toEqual(['otlp-grpc', 'otlp-http']);
+    expectValid(c);
+  });
 });
