@@ -5,3 +5,4 @@ export * from './collector/config';
 export * from './operator';
 export * from './instrumentation';
 export * from './backends';
+export * from './collector';

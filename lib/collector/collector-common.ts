@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ITraceBackend } from '../backends/trace-backend';
 import { CollectorDistribution } from './config';
-import { SecretFileMount } from './collector-workload-spec';
+import { CollectorSecretFileMount } from './collector-workload-spec';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -52,7 +52,7 @@ export function collectorImage(
 export const BACKEND_CA_DIR = '/etc/otelcol/backend-ca';
 
 /** The backend CA Secret as a mounted file, when the backend has one. */
-export function backendCaMount(backend: ITraceBackend): SecretFileMount[] {
+export function backendCaMount(backend: ITraceBackend): CollectorSecretFileMount[] {
   const ca = backend.tls.caFrom;
   return ca ? [{ volumeName: 'backend-ca', secretName: ca.name, key: ca.key, mountPath: BACKEND_CA_DIR }] : [];
 }

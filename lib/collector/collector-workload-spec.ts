@@ -18,7 +18,7 @@ export interface NamespacedRbac {
 }
 
 /** A Secret key mounted as a file (e.g. the backend CA bundle). */
-export interface SecretFileMount {
+export interface CollectorSecretFileMount {
   readonly volumeName: string;
   readonly secretName: string;
   readonly key: string;
@@ -79,7 +79,7 @@ export interface CollectorWorkloadSpec {
   readonly needsApiAccess: boolean;
   /** PodDisruptionBudget `maxUnavailable` (statefulset/deployment). @default - no PDB */
   readonly maxUnavailable?: number;
-  readonly secretFiles: readonly SecretFileMount[];
+  readonly secretFiles: readonly CollectorSecretFileMount[];
   readonly persistentQueue?: PersistentQueueVolume;
   /** Health check port and path for probes. */
   readonly health?: { readonly port: number; readonly path: string };
