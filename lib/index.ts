@@ -6,3 +6,4 @@ export * from './operator';
 export * from './instrumentation';
 export * from './backends';
 export * from './collector';
+export * from './stack';

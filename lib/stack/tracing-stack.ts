@@ -1,0 +1,216 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Backend } from '../backends/backend';
+import { ITraceBackend } from '../backends/trace-backend';
+import { CollectorAgent, AgentDelivery } from '../collector/collector-agent';
+import { CollectorRuntime } from '../collector/collector-runtime';
+import { GatewayTraffic, TailSamplingGateway } from '../collector/tail-sampling-gateway';
+import { Processor } from '../collector/config';
+import { Instrumentation, InstrumentationProps } from '../instrumentation/instrumentation';
+import { InjectLanguage, InjectTarget } from '../instrumentation/inject';
+import { Propagator } from '../instrumentation/propagator';
+import { OpenTelemetryOperator, OpenTelemetryOperatorProps } from '../operator/opentelemetry-operator';
+import { OperatorManifestSource } from '../operator/operator-manifest-source';
+import { WebhookCertificates } from '../operator/webhook-certificates';
+import { pipelineDiagram, DiagramTier } from './pipeline-diagram';
+import { Sampling } from './sampling';
+
+/** How the stack gets its OpenTelemetry Operator. */
+export class StackOperator {
+  /**
+   * Install the operator from its release manifest (a local file, the env var, or the download
+   * cache) with its cert-manager prerequisite stated explicitly.
+   */
+  public static install(props: OpenTelemetryOperatorProps): StackOperator {
+    return new StackOperator(props, undefined);
+  }
+
+  /**
+   * The operator is already installed in the cluster (v0.158.0): nothing is emitted, names are
+   * still known for ordering and injection.
+   */
+  public static external(): StackOperator {
+    return new StackOperator({ source: OperatorManifestSource.external(), certificates: WebhookCertificates.certManager() }, undefined);
+  }
+
+  /** An operator construct built elsewhere in the app. */
+  public static existing(operator: OpenTelemetryOperator): StackOperator {
+    return new StackOperator(undefined, operator);
+  }
+
+  private constructor(
+    private readonly props: OpenTelemetryOperatorProps | undefined,
+    private readonly operator: OpenTelemetryOperator | undefined,
+  ) {}
+
+  /** @internal */
+  public _bind(scope: Construct): OpenTelemetryOperator {
+    return this.operator ?? new OpenTelemetryOperator(scope, 'operator', this.props!);
+  }
+}
+
+/** Props of `TracingStack`. */
+export interface TracingStackProps {
+  /**
+   * Namespace of the collectors, the backend and the Instrumentation.
+   * @default 'observability'
+   */
+  readonly namespace?: string;
+  /**
+   * The OpenTelemetry Operator (it injects the auto-instrumentation and, with the operator
+   * runtime, runs the collectors).
+   * @default StackOperator.external()
+   */
+  readonly operator?: StackOperator;
+  /**
+   * Where traces are stored.
+   * @default Backend.tempo() (monolithic, local storage)
+   */
+  readonly backend?: Backend;
+  /**
+   * Sampling strategy.
+   * @default Sampling.tail() — errors, latency > 1000 ms, 10 % of the rest; decision wait 10 s
+   */
+  readonly sampling?: Sampling;
+  /**
+   * The cluster has a single node: tail sampling runs in the agent and no gateway is deployed.
+   * Refused implicitly otherwise, because a DaemonSet tail-samples half-traces on several nodes.
+   * @default false
+   */
+  readonly singleNode?: boolean;
+  /**
+   * How collectors run: as OpenTelemetryCollector CRs reconciled by the operator, or as plain
+   * manifests (ConfigMap, DaemonSet, StatefulSet, Services, RBAC).
+   * @default - CollectorRuntime.operator() with the stack's operator
+   */
+  readonly runtime?: 'operator' | 'manifests';
+  /**
+   * Gateway replicas (tail sampling on several nodes).
+   * @default 3, or derived from `expectedTraffic`
+   */
+  readonly gatewayReplicas?: number;
+  /**
+   * Declared traffic: sizes the gateway (replicas, memory, num_traces).
+   * @default - no sizing; `gatewayReplicas` replicas with default resources
+   */
+  readonly expectedTraffic?: GatewayTraffic;
+  /**
+   * How the agent is reached from the pods of its node.
+   * @default AgentDelivery.nodeLocalService()
+   */
+  readonly agentDelivery?: AgentDelivery;
+  /**
+   * Settings of the stack's Instrumentation (its endpoint is the agent and its sampler comes from
+   * `sampling`); `false` for no Instrumentation.
+   * @default - propagators tracecontext + baggage, log correlation off
+   */
+  readonly instrumentation?: Omit<InstrumentationProps, 'endpoint' | 'operator' | 'namespace' | 'sampler'> | false;
+}
+
+/**
+ * The seed's tracing system in one construct: the OpenTelemetry Operator, an Instrumentation
+ * pointing at a node-local collector agent, a tail-sampling gateway tier the agents load-balance
+ * to by trace id (unless single-node or head sampling), and a trace backend, wired together —
+ * endpoints, RBAC and apply order. Every part is replaceable through its props.
+ */
+export class TracingStack extends Construct {
+  /** The operator (emitting nothing when external). */
+  public readonly operator: OpenTelemetryOperator;
+  /** The trace backend. */
+  public readonly backend: ITraceBackend;
+  /** The node-local agent. */
+  public readonly agent: CollectorAgent;
+  /** The tail-sampling gateway (tail sampling on more than one node only). */
+  public readonly gateway?: TailSamplingGateway;
+  /** The Instrumentation workloads are injected with. */
+  public readonly instrumentation?: Instrumentation;
+  /** The sampling strategy in force. */
+  public readonly sampling: Sampling;
+  /** Namespace of the stack's objects. */
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
+    super(scope, id);
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'observability';
+    this.sampling = props.sampling ?? Sampling.tail();
+    if (props.singleNode && this.sampling.kind === 'tail' && (props.gatewayReplicas !== undefined || props.expectedTraffic)) {
+      throw new Error('TracingStack: singleNode runs tail sampling in the agent and has no gateway; remove gatewayReplicas/expectedTraffic or set singleNode: false');
+    }
+    if (this.sampling.kind !== 'tail' && (props.gatewayReplicas !== undefined || props.expectedTraffic)) {
+      throw new Error(`TracingStack: gatewayReplicas/expectedTraffic size the tail-sampling gateway, but sampling is "${this.sampling.kind}"; use Sampling.tail() or remove them`);
+    }
+
+    this.operator = (props.operator ?? StackOperator.external())._bind(this);
+    const runtime = props.runtime === 'manifests' ? CollectorRuntime.manifests() : CollectorRuntime.operator({ operator: this.operator });
+    this.backend = (props.backend ?? Backend.tempo()).bind(this, 'backend', { namespace: this.namespace });
+
+    const tail = this.sampling.kind === 'tail';
+    if (tail && !props.singleNode) {
+      this.gateway = new TailSamplingGateway(this, 'gateway', {
+        namespace: this.namespace,
+        backend: this.backend,
+        runtime,
+        policies: this.sampling.policies,
+        decisionWaitSec: this.sampling.decisionWaitSec,
+        replicas: props.gatewayReplicas ?? (props.expectedTraffic ? undefined : 3),
+        expectedTraffic: props.expectedTraffic,
+      });
+    }
+    this.agent = new CollectorAgent(this, 'agent', {
+      namespace: this.namespace,
+      runtime,
+      delivery: props.agentDelivery,
+      ...(this.gateway ? { gateway: this.gateway } : { backend: this.backend }),
+      ...(tail && props.singleNode
+        ? {
+            singleNode: true,
+            processors: [Processor.tailSampling({ policies: this.sampling.policies, decisionWaitSec: this.sampling.decisionWaitSec })],
+          }
+        : {}),
+    });
+
+    if (props.instrumentation !== false) {
+      const inst = props.instrumentation ?? {};
+      this.instrumentation = new Instrumentation(this, 'instrumentation', {
+        name: 'tracing',
+        propagators: [Propagator.TRACECONTEXT, Propagator.BAGGAGE],
+        ...inst,
+        namespace: this.namespace,
+        endpoint: this.agent,
+        operator: this.operator,
+        sampler: this.sampling.sdkSampler,
+      });
+    }
+  }
+
+  /**
+   * Instruments a workload (cdk8s-plus workload, ApiObject with a pod template, or Namespace)
+   * with the stack's Instrumentation: sets the inject annotations on the pod template.
+   */
+  public instrument(target: InjectTarget, ...languages: InjectLanguage[]): void {
+    if (!this.instrumentation) {
+      throw new Error('TracingStack.instrument: this stack has no Instrumentation (instrumentation: false); create one or drop the call');
+    }
+    this.instrumentation.inject(target, { languages });
+  }
+
+  /** The Mermaid picture of the pipeline: agent → gateway → backend. */
+  public pipelineDiagram(): string {
+    const tiers: DiagramTier[] = [{ id: 'agent', label: 'agent (DaemonSet, one per node)', config: this.agent.config }];
+    if (this.gateway) {
+      tiers.push({ id: 'gateway', label: `tail-sampling gateway (${this.gateway.replicas} replicas)`, config: this.gateway.config });
+    }
+    return pipelineDiagram({ tiers, backendLabel: backendLabel(this.backend) });
+  }
+}
+
+function backendLabel(b: ITraceBackend): string {
+  switch (b.backendKind) {
+    case 'tempo':
+      return 'Grafana Tempo';
+    case 'jaeger':
+      return 'Jaeger v2';
+    default:
+      return `OTLP backend ${b.otlpGrpcUrl}`;
+  }
+}
