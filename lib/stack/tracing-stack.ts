@@ -27,10 +27,14 @@ export class StackOperator {
 
   /**
    * The operator is already installed in the cluster (v0.158.0): nothing is emitted, names are
-   * still known for ordering and injection.
+   * still known for ordering and injection. `options` describe how it was installed (for example
+   * `goInstrumentation: true`, which Go injection requires).
    */
-  public static external(): StackOperator {
-    return new StackOperator({ source: OperatorManifestSource.external(), certificates: WebhookCertificates.certManager() }, undefined);
+  public static external(options: Omit<OpenTelemetryOperatorProps, 'source'> = {}): StackOperator {
+    return new StackOperator(
+      { certificates: WebhookCertificates.certManager(), ...options, source: OperatorManifestSource.external() },
+      undefined,
+    );
   }
 
   /** An operator construct built elsewhere in the app. */

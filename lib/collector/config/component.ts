@@ -1,5 +1,5 @@
 import { ComponentKind } from './component-types';
-import { ConfigObject } from './config-values';
+import { ConfigObject, cloneConfig } from './config-values';
 import { SecretKeyRef } from '../../common/otlp-destination';
 
 /** Upstream component type pattern (`component.Type`). */
@@ -127,12 +127,12 @@ export class ConfiguredComponent extends CollectorComponent {
 
   constructor(kind: ComponentKind, type: string, config: ConfigObject, options: CustomComponentOptions = {}) {
     super(kind, type, options);
-    this.config = structuredClone(config);
+    this.config = cloneConfig(config);
     this.options = options;
   }
 
   public toConfig(): ConfigObject {
-    return structuredClone(this.config);
+    return cloneConfig(this.config);
   }
 
   public listeningPorts(): ListeningPort[] {

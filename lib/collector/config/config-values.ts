@@ -147,3 +147,17 @@ export function optStrings(obj: Record<string, unknown>, key: string, where: str
   }
   return v as string[];
 }
+
+/**
+ * Deep copy of a config value. Not `structuredClone`: its arrays come from Node's own realm, which
+ * fails `instanceof Array` in sandboxes (jest) and in serializers that check it (Pulumi).
+ */
+export function cloneConfig<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => cloneConfig(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = cloneConfig(v);
+    return out as T;
+  }
+  return value;
+}

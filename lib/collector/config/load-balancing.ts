@@ -9,6 +9,7 @@ import {
   opt,
   optStrings,
   parseDuration,
+  cloneConfig,
 } from './config-values';
 import { OtlpClientProps, parseOtlpClient, renderOtlpClient } from './otlp-client';
 import { parseQueue, parseRetry, renderQueue, renderRetry, RetryProps, SendingQueueProps } from './client-settings';
@@ -144,7 +145,7 @@ export class LoadBalancingResolver {
 
   /** Rendered `resolver` block. */
   public toObject(): ConfigObject {
-    return { [this.kind]: structuredClone(this.config) };
+    return { [this.kind]: cloneConfig(this.config) };
   }
 }
 

@@ -11,6 +11,7 @@ import {
   opt,
   optStrings,
   parseDuration,
+  cloneConfig,
 } from './config-values';
 
 /** Every tail_sampling policy type. */
@@ -437,7 +438,7 @@ export class Policy {
         break;
       }
       default:
-        out[this.type] = structuredClone(this.body ?? {});
+        out[this.type] = cloneConfig(this.body ?? {});
     }
     return out;
   }
