@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
@@ -54,7 +55,9 @@ const INT32 = { min: -2147483648, max: 2147483647 };
 let sharedAjv: Ajv | undefined;
 function ajv(): Ajv {
   if (sharedAjv) return sharedAjv;
-  const a = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: false });
+  // No code optimization pass: it halves compile time (the cold-process cost) and barely changes
+  // validation speed.
+  const a = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: false, code: { optimize: false } });
   a.addFormat('int32', {
     type: 'number',
     validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max,
@@ -113,8 +116,46 @@ function ajv(): Ajv {
       return errs.length === 0;
     },
   });
+  a.addKeyword({
+    keyword: LAZY,
+    errors: true,
+    // The subschema is compiled the first time data reaches it: a custom resource only pays for the
+    // parts of its CRD it uses (an OpenTelemetryCollector rarely sets affinity, volumes or
+    // initContainers, the bulk of the schema). Errors keep their full instancePath: the compiled
+    // subschema receives the data context of the place it validates.
+    compile(sub: any) {
+      let compiled: ValidateFunction | undefined;
+      const lazy = function (data: unknown, dataCxt: any): boolean {
+        compiled ??= ajv().compile(sub);
+        const ok = compiled(data, dataCxt) as boolean;
+        (lazy as any).errors = ok ? null : [...(compiled.errors ?? [])];
+        return ok;
+      };
+      return lazy as any;
+    },
+  });
   sharedAjv = a;
   return a;
+}
+
+/** Keyword deferring the compilation of a large subschema to its first use. */
+const LAZY = 'x-k8s-lazy';
+/** Subschemas with more nodes than this are compiled lazily. */
+const LAZY_MIN_NODES = 10;
+
+interface SchemaCtx {
+  crdName: string;
+  version: string;
+  unsupported: UnsupportedRule[];
+  /** Count of schema nodes rewritten so far (sizes subtrees for `lazily`). */
+  nodes: number;
+}
+
+/** Rewrites a subschema, wrapping it in the lazy keyword when it is large. */
+function lazily(node: any, ctx: SchemaCtx): any {
+  const before = ctx.nodes;
+  const out = toAjvSchema(node, ctx);
+  return out && typeof out === 'object' && ctx.nodes - before > LAZY_MIN_NODES ? { [LAZY]: out } : out;
 }
 
 /**
@@ -122,18 +163,21 @@ function ajv(): Ajv {
  * unknown fields are errors (the server would prune them), int-or-string, nullable,
  * embedded resources, list-type set/map and CEL rules.
  */
-function toAjvSchema(node: any, ctx: { crdName: string; version: string; unsupported: UnsupportedRule[] }, root = false): any {
+function toAjvSchema(node: any, ctx: SchemaCtx, root = false): any {
   if (!node || typeof node !== 'object') return node;
+  ctx.nodes++;
   const out: any = {};
   for (const [k, v] of Object.entries(node)) {
     if (k.startsWith('x-kubernetes-') || k === 'default' || k === 'description' || k === 'example') continue;
     if (k === 'properties') {
       out.properties = {};
-      for (const [pk, pv] of Object.entries(v as object)) out.properties[pk] = toAjvSchema(pv, ctx);
-    } else if (k === 'items' || k === 'not') {
+      for (const [pk, pv] of Object.entries(v as object)) out.properties[pk] = lazily(pv, ctx);
+    } else if (k === 'items') {
+      out[k] = lazily(v, ctx);
+    } else if (k === 'not') {
       out[k] = toAjvSchema(v, ctx);
     } else if (k === 'additionalProperties') {
-      out[k] = typeof v === 'object' ? toAjvSchema(v, ctx) : v;
+      out[k] = typeof v === 'object' ? lazily(v, ctx) : v;
     } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf') {
       // In structural schemas these only add value validations; the fields are declared outside them.
       out[k] = (v as any[]).map((s) => {
@@ -215,7 +259,7 @@ export class CrdRegistry {
   /** Registers every CustomResourceDefinition in a YAML or JSON file (multi-document YAML allowed). */
   public loadFile(file: string): this {
     const text = fs.readFileSync(file, 'utf8');
-    const docs = file.endsWith('.json') ? [JSON.parse(text)] : parseAllDocuments(text).map((d) => d.toJS());
+    const docs = file.endsWith('.json') ? [JSON.parse(text)] : parseYamlCached(text);
     let found = 0;
     for (const doc of docs) {
       if (isCrd(doc)) {
@@ -312,12 +356,65 @@ export class CrdRegistry {
     }
     if (!COMPILED.has(key)) {
       const unsupported: UnsupportedRule[] = [];
-      const schema = toAjvSchema(v.schema, { crdName: entry.crdName, version, unsupported }, true);
+      const schema = toAjvSchema(v.schema, { crdName: entry.crdName, version, unsupported, nodes: 0 }, true);
       COMPILED.set(key, ajv().compile(schema));
       UNSUPPORTED.set(key, unsupported);
     }
     return key;
   }
+}
+
+/** Bump when the cached form changes. */
+const PARSE_CACHE_FORMAT = 'crd-docs-v1';
+
+/**
+ * Where parsed CRD files are cached: `OTEL_K8S_CACHE_DIR`, `off` to disable, else a per-user
+ * folder under the OS temp dir.
+ */
+function parseCacheDir(): string | undefined {
+  const env = process.env.OTEL_K8S_CACHE_DIR;
+  if (env === 'off' || env === '0' || env === 'false') return undefined;
+  if (env) return env;
+  return path.join(os.tmpdir(), `otel-k8s-constructs-${process.getuid?.() ?? 'user'}`);
+}
+
+/**
+ * The documents of a multi-document YAML file. CRD files are large (the OpenTelemetryCollector
+ * CRD is 420 kB of YAML, ~300 ms to parse, ~1 ms as JSON): the parsed documents are cached on
+ * disk as JSON, keyed by a hash of the file's content, so later processes skip the YAML parser.
+ * Content that JSON cannot represent exactly (non-finite numbers) is not cached; cache errors are
+ * ignored (the file is parsed as usual).
+ */
+function parseYamlCached(text: string): any[] {
+  const dir = parseCacheDir();
+  const file = dir && path.join(dir, `${createHash('sha1').update(PARSE_CACHE_FORMAT).update(text).digest('hex')}.json`);
+  if (file) {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      // not cached yet (or unreadable): parse below
+    }
+  }
+  const docs = parseAllDocuments(text).map((d) => d.toJS());
+  if (file) {
+    try {
+      let exact = true;
+      const json = JSON.stringify(docs, function (this: any, k: string, v: unknown) {
+        const raw = this[k];
+        if ((typeof raw === 'number' && !Number.isFinite(raw)) || typeof raw === 'bigint' || raw instanceof Date) exact = false;
+        return typeof raw === 'bigint' ? null : v;
+      });
+      if (exact) {
+        fs.mkdirSync(dir!, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, json);
+        fs.renameSync(tmp, file);
+      }
+    } catch {
+      // read-only or full disk: no cache
+    }
+  }
+  return docs;
 }
 
 /** True for an apiextensions.k8s.io/v1 CustomResourceDefinition object. */
