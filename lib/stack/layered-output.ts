@@ -76,7 +76,9 @@ export function synthLayered(root: App | Chart, props: LayeredOutputProps): Laye
     if (props.argoCdSyncWaves && !o.metadata?.annotations?.[ARGOCD_SYNC_WAVE]) {
       o.metadata = { ...o.metadata, annotations: { ...o.metadata?.annotations, [ARGOCD_SYNC_WAVE]: String(layer) } };
     }
-    layers.set(layer, [...(layers.get(layer) ?? []), o]);
+    const list = layers.get(layer);
+    if (list) list.push(o);
+    else layers.set(layer, [o]);
   }
   fs.mkdirSync(props.outdir, { recursive: true });
   for (const f of fs.readdirSync(props.outdir)) {

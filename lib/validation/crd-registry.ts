@@ -57,7 +57,7 @@ function ajv(): Ajv {
   if (sharedAjv) return sharedAjv;
   // No code optimization pass: it halves compile time (the cold-process cost) and barely changes
   // validation speed.
-  const a = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: false, code: { optimize: false } });
+  const a = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: false, code: { optimize: false }, validateSchema: false, addUsedSchema: false });
   a.addFormat('int32', {
     type: 'number',
     validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max,

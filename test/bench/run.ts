@@ -1,66 +1,124 @@
 /**
- * `npm run bench`: prints timing figures on compiled JavaScript. Tests never time things; this does.
+ * `npm run bench`: timing figures on compiled JavaScript. Tests never time things; this does.
  *
- * 1. Validation of the operator v0.158.0 install manifest + the operator sample CRs:
- *    cold (first call, schemas compiled) and warm (median of N runs; target < 300 ms).
+ * 0. Validation of the operator install + samples (foundation figure; warm target < 300 ms).
+ * 1. The reference Tempo + gateway stack, synth + validate in a cold process, against the same
+ *    objects emitted as raw cdk8s ApiObjects in a cold process (ratio target <= 1.5).
+ * 2. Scale: 10 / 100 / 1000 instrumented workloads x 10 / 100 tail-sampling policies, cold process:
+ *    wall time, peak RSS, growth time(1000)/time(100) (targets: 1000 + 100 < 3 s and < 400 MB; <= 12).
+ * 3. Synthesis alone vs validation alone (cold and warm), so the cost of checking is visible.
+ *
+ * Cold figures spawn a fresh `node` per run on `build/test/bench/child.js`; medians of RUNS runs
+ * (env BENCH_RUNS, at least 5). Wall time is measured by this process around the child's whole life.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { CrdRegistry, validateManifests } from '../../lib/validation';
+import { machine, median, REF, verdict } from './common';
+import { benchValidation } from './validation';
 
-const REF = path.resolve(process.env.OTEL_K8S_REFERENCE_DIR ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'reference'));
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const CHILD = path.join(__dirname, 'child.js');
 
-function load(file: string): any[] {
-  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
-    .map((d) => d.toJS())
-    .filter((o) => o && typeof o === 'object');
+interface ChildRun {
+  wallMs: number;
+  [figure: string]: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+function child(...args: string[]): ChildRun {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', env: process.env });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), wallMs };
 }
 
-function ms(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
+/** Median of each figure over the runs. */
+function medians(runs: ChildRun[]): ChildRun {
+  const out: ChildRun = { wallMs: 0 };
+  for (const k of Object.keys(runs[0])) out[k] = median(runs.map((r) => r[k]));
+  return out;
 }
 
-export function benchValidation(runs = 7): void {
-  if (!fs.existsSync(path.join(REF, 'opentelemetry-operator'))) {
-    console.log(`validation bench SKIPPED: no reference data at ${REF} (set OTEL_K8S_REFERENCE_DIR)`);
-    return;
+function pad(s: string | number, n: number): string {
+  return String(s).padStart(n);
+}
+
+function benchReference(): void {
+  // The objects the raw floor emits: the reference stack's own output, written once by this process.
+  const { referenceApp } = require('./scenarios') as typeof import('./scenarios');
+  const { synthObjects } = require('../../lib/stack') as typeof import('../../lib/stack');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'otel-bench-')), 'reference.json');
+  fs.writeFileSync(file, JSON.stringify(synthObjects(referenceApp())));
+  child('lib', 'reference'); // first ever run fills the on-disk CRD parse cache; not counted
+  const lib: ChildRun[] = [];
+  const raw: ChildRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    lib.push(child('lib', 'reference'));
+    raw.push(child('raw', file));
   }
-  const install = load(path.join(REF, 'opentelemetry-operator', 'opentelemetry-operator.yaml'));
-  const sampleDir = path.join(REF, 'opentelemetry-operator', 'samples');
-  const sampleSets = fs
-    .readdirSync(sampleDir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => load(path.join(sampleDir, f)));
-  const crds = CrdRegistry.fromDirs(path.join(REF, 'cert-manager', 'crds'));
-  const once = () => {
-    validateManifests(install, { crds });
-    const withOperator = new CrdRegistry();
-    for (const o of install) if (o.kind === 'CustomResourceDefinition') withOperator.add(o);
-    for (const set of sampleSets) validateManifests(set, { crds: withOperator });
-  };
-  let t = process.hrtime.bigint();
-  once();
-  const cold = ms(t);
-  const warm: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    t = process.hrtime.bigint();
-    once();
-    warm.push(ms(t));
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  const l = medians(lib);
+  const r = medians(raw);
+  const ratio = l.wallMs / r.wallMs;
+  const inProc = (l.totalMs - l.bootMs) / (r.totalMs - r.bootMs);
+  console.log(`\n1. reference Tempo + gateway stack (${l.objects} objects), cold process, median of ${RUNS}`);
+  console.log('                               wall ms  load ms  build ms  synth(+validate+write) ms  peak RSS MiB');
+  console.log(`   library (synthLayered)     ${pad(l.wallMs.toFixed(0), 7)}  ${pad(l.loadMs.toFixed(0), 7)}  ${pad(l.buildMs.toFixed(0), 8)}  ${pad(l.synthValidateWriteMs.toFixed(0), 25)}  ${pad(l.peakRssMiB.toFixed(0), 12)}`);
+  console.log(`   raw cdk8s ApiObjects       ${pad(r.wallMs.toFixed(0), 7)}  ${pad(r.loadMs.toFixed(0), 7)}  ${pad(r.buildMs.toFixed(0), 8)}  ${pad(r.synthMs.toFixed(0), 25)}  ${pad(r.peakRssMiB.toFixed(0), 12)}`);
+  console.log(`   ratio (process wall time): ${ratio.toFixed(2)}  (target <= 1.5: ${verdict(ratio <= 1.5)})`);
+  console.log(`   ratio without node's own ~${r.bootMs.toFixed(0)} ms boot: ${inProc.toFixed(2)}`);
+}
+
+function benchScale(): void {
+  console.log(`\n2. scale: instrumented Deployments x tail-sampling policies, cold process, synthLayered with validation, median of ${RUNS}`);
+  console.log('   workloads  policies  objects  wall ms  in-process ms  peak RSS MiB (max)');
+  const wall = new Map<string, number>();
+  const inProc = new Map<string, number>();
+  let peak = 0;
+  for (const policies of [10, 100]) {
+    for (const workloads of [10, 100, 1000]) {
+      const runs: ChildRun[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(child('lib', `scale:${workloads}:${policies}`));
+      const m = medians(runs);
+      const maxRss = Math.max(...runs.map((x) => x.peakRssMiB));
+      wall.set(`${workloads}:${policies}`, m.wallMs);
+      inProc.set(`${workloads}:${policies}`, m.buildMs + m.synthValidateWriteMs);
+      if (workloads === 1000 && policies === 100) peak = maxRss;
+      console.log(`   ${pad(workloads, 9)}  ${pad(policies, 8)}  ${pad(m.objects, 7)}  ${pad(m.wallMs.toFixed(0), 7)}  ${pad((m.buildMs + m.synthValidateWriteMs).toFixed(0), 13)}  ${pad(m.peakRssMiB.toFixed(0), 8)} (${maxRss.toFixed(0)})`);
+    }
   }
-  const objects = install.length + sampleSets.reduce((n, s) => n + s.length, 0);
-  console.log(`validation: operator install + ${sampleSets.length} sample files (${objects} objects)`);
-  console.log(`  cold (schemas compiled): ${cold.toFixed(0)} ms`);
-  console.log(`  warm median of ${runs}:   ${median(warm).toFixed(1)} ms  (target < 300 ms)`);
+  const big = wall.get('1000:100')!;
+  console.log(`   1000 workloads + 100 policies: ${big.toFixed(0)} ms (target < 3000 ms: ${verdict(big < 3000)}), peak RSS ${peak.toFixed(0)} MiB (target < 400 MB: ${verdict(peak * 1.048576 < 400)})`);
+  for (const p of [10, 100]) {
+    const g = wall.get(`1000:${p}`)! / wall.get(`100:${p}`)!;
+    const gi = inProc.get(`1000:${p}`)! / inProc.get(`100:${p}`)!;
+    console.log(`   growth time(1000)/time(100), ${p} policies: ${g.toFixed(2)} wall, ${gi.toFixed(2)} in-process (build+synth+validate+write) (target <= 12: ${verdict(g <= 12 && gi <= 12)})`);
+  }
+}
+
+function benchPhases(): void {
+  console.log(`\n3. synthesis alone vs validation alone (one process each, median of ${RUNS} processes; warm = median of 3 repeats in the process)`);
+  console.log('   scenario                 objects  synth cold  validate cold  synth warm  validate warm   (ms)');
+  for (const scenario of ['reference', 'scale:100:10', 'scale:1000:100']) {
+    const runs: ChildRun[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(child('phases', scenario, '3'));
+    const m = medians(runs);
+    console.log(`   ${scenario.padEnd(23)}  ${pad(m.objects, 7)}  ${pad(m.synthColdMs.toFixed(0), 10)}  ${pad(m.validateColdMs.toFixed(0), 13)}  ${pad(m.synthWarmMs.toFixed(0), 10)}  ${pad(m.validateWarmMs.toFixed(0), 13)}`);
+  }
+  console.log('   (synth = construct validations + toJson of every chart; validate cold includes reading the CRDs and compiling the schemas used)');
 }
 
 if (require.main === module) {
-  console.log(`machine: ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+  console.log(`machine: ${machine()}`);
+  console.log(`runs: ${RUNS} per figure (BENCH_RUNS); CRDs from ${path.join(REF, 'opentelemetry-operator', 'crds')}`);
   benchValidation();
+  if (!fs.existsSync(path.join(REF, 'opentelemetry-operator', 'crds'))) {
+    console.log(`cold benchmarks SKIPPED: no reference data at ${REF} (set OTEL_K8S_REFERENCE_DIR)`);
+  } else {
+    benchReference();
+    benchScale();
+    benchPhases();
+  }
 }
