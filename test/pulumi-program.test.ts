@@ -28,7 +28,8 @@ describe('the Pulumi program (Pulumi.yaml -> examples/pulumi) under mocks', () =
       expect(match).toHaveLength(1);
       expect(match[0].inputs).toEqual(obj);
     }
-    expect(program.layers).toEqual([3, 4]);
+    // namespace first, then the collectors' RBAC, then the CRs, then the workloads
+    expect(program.layers).toEqual([0, 2, 3, 4]);
     expect(created.find((c) => c.type === 'otel-tracing:k8s:TracingResources')?.name).toBe('tracing');
   });
 });

@@ -125,4 +125,12 @@ describeWithReference('apply layers of the operator install manifest', () => {
     expect(layerOf('MutatingWebhookConfiguration')).toEqual([ApplyLayer.OPERATOR]);
     expect(new Set(layerOf('ClusterRole'))).toEqual(new Set([ApplyLayer.OPERATOR]));
   });
+
+  test('every ServiceAccount and RBAC object comes before the custom resources whose pods use it', () => {
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']) {
+      const apiVersion = kind === 'ServiceAccount' ? 'v1' : 'rbac.authorization.k8s.io/v1';
+      expect(applyLayerOf({ apiVersion, kind, metadata: { labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } } })).toBe(ApplyLayer.OPERATOR);
+    }
+    expect(applyLayerOf({ apiVersion: 'v1', kind: 'Service' })).toBe(ApplyLayer.WORKLOADS);
+  });
 });

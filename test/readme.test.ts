@@ -33,7 +33,16 @@ describe('README examples run as written', () => {
     const [code] = snippets('Quickstart (cdk8s)');
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
     run(code, outdir);
-    expect(fs.readdirSync(outdir).sort()).toEqual(['03-custom-resources.k8s.yaml', '04-workloads.k8s.yaml', 'pipeline.mmd']);
+    expect(fs.readdirSync(outdir).sort()).toEqual([
+      '00-crds.k8s.yaml',
+      '02-operator-rbac.k8s.yaml',
+      '03-custom-resources.k8s.yaml',
+      '04-workloads.k8s.yaml',
+      'pipeline.mmd',
+    ]);
+    // the collectors' RBAC is applied before the collector CRs whose pods need it
+    expect(fs.readFileSync(path.join(outdir, '02-operator-rbac.k8s.yaml'), 'utf8')).toMatch(/kind: ClusterRole\n/);
+    expect(fs.readFileSync(path.join(outdir, '00-crds.k8s.yaml'), 'utf8')).toMatch(/kind: Namespace\n[\s\S]*name: observability/);
     const workloads = fs.readFileSync(path.join(outdir, '04-workloads.k8s.yaml'), 'utf8');
     expect(workloads).toContain('instrumentation.opentelemetry.io/inject-java: observability/tracing');
   });

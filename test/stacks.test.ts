@@ -14,6 +14,14 @@ function find(objects: Obj[], kind: string, name?: string): Obj {
   return o;
 }
 
+/** Every namespace an object lives in is created by the stack (a first apply would fail otherwise). */
+function expectOwnNamespaces(objects: Obj[]): void {
+  const created = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  const used = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
+  expect([...used].filter((n) => !created.has(n))).toEqual([]);
+  expect(objects.find((o) => o.kind === 'Namespace')?.metadata.namespace).toBeUndefined();
+}
+
 /** The collector config of an OpenTelemetryCollector CR or of a plain-manifest ConfigMap. */
 function collectorConfig(objects: Obj[], name: string): any {
   const cr = objects.find((o) => o.kind === 'OpenTelemetryCollector' && o.metadata.name === name);
@@ -24,8 +32,9 @@ function collectorConfig(objects: Obj[], name: string): any {
 describe('reference stack: Tempo + tail-sampling gateway', () => {
   const objects: Obj[] = Testing.synth(tempoTailSamplingStack(Testing.app()));
 
-  test('validates clean and matches the snapshot', () => {
-    expectValid(objects);
+  test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
+    expect(expectValid(objects).warnings).toEqual([]);
+    expectOwnNamespaces(objects);
     expect(objects).toMatchSnapshot();
   });
 
@@ -94,8 +103,9 @@ describe('reference stack: Tempo + tail-sampling gateway', () => {
 describe('reference stack: Jaeger v2 badger + head sampling', () => {
   const objects: Obj[] = Testing.synth(jaegerHeadSamplingStack(Testing.app()));
 
-  test('validates clean and matches the snapshot', () => {
-    expectValid(objects);
+  test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
+    expect(expectValid(objects).warnings).toEqual([]);
+    expectOwnNamespaces(objects);
     expect(objects).toMatchSnapshot();
   });
 
@@ -118,8 +128,9 @@ describe('reference stack: Jaeger v2 badger + head sampling', () => {
 describe('reference stack: external vendor over OTLP', () => {
   const objects: Obj[] = Testing.synth(vendorOtlpStack(Testing.app()));
 
-  test('validates clean and matches the snapshot', () => {
-    expectValid(objects);
+  test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
+    expect(expectValid(objects).warnings).toEqual([]);
+    expectOwnNamespaces(objects);
     expect(objects).toMatchSnapshot();
   });
 
@@ -139,8 +150,9 @@ describe('reference stack: external vendor over OTLP', () => {
 describe('reference stack: single-node dev', () => {
   const objects: Obj[] = Testing.synth(singleNodeDevStack(Testing.app()));
 
-  test('validates clean and matches the snapshot', () => {
-    expectValid(objects);
+  test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
+    expect(expectValid(objects).warnings).toEqual([]);
+    expectOwnNamespaces(objects);
     expect(objects).toMatchSnapshot();
   });
 

@@ -1,4 +1,5 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { clusterScoped } from '../common/cluster-scoped';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CollectorWorkloadSpec } from './collector-workload-spec';
 
@@ -47,7 +48,7 @@ export function rbacObjects(scope: Construct, spec: CollectorWorkloadSpec, servi
     rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] }));
   if (spec.clusterRules.length) {
     const name = `${spec.namespace}-${spec.name}`;
-    const clusterScoped = [
+    const clusterScopedObjects = [
       new ApiObject(scope, 'cluster-role', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRole',
@@ -62,11 +63,7 @@ export function rbacObjects(scope: Construct, spec: CollectorWorkloadSpec, servi
         subjects: [subject],
       }),
     ];
-    // cluster-scoped: must not inherit the chart's default namespace
-    if (Chart.of(scope).namespace !== undefined) {
-      clusterScoped.forEach((o) => o.addJsonPatch(JsonPatch.remove('/metadata/namespace')));
-    }
-    out.push(...clusterScoped);
+    out.push(...clusterScopedObjects.map((o) => clusterScoped(o)));
   }
   spec.namespacedRbac.forEach((grant, i) => {
     const name = `${spec.name}-${grant.namespace === spec.namespace ? 'resolver' : `${spec.namespace}-resolver`}`;

@@ -11,7 +11,11 @@ export enum ApplyLayer {
   CRDS = 0,
   /** cert-manager Issuers and Certificates (the operator webhook's serving certificate). */
   CERT_MANAGER = 1,
-  /** The operator itself: its RBAC, Services, Deployment and webhook configurations. */
+  /**
+   * The operator itself (its RBAC, Services, Deployment and webhook configurations), and every
+   * ServiceAccount and RBAC object: collector pods the operator creates from the CRs of the next
+   * layer must find their permissions in place (k8s_attributes, the k8s resolver).
+   */
   OPERATOR = 2,
   /** OpenTelemetry custom resources (Instrumentation, OpenTelemetryCollector) and other CRs. */
   CUSTOM_RESOURCES = 3,
@@ -23,12 +27,13 @@ export enum ApplyLayer {
 export const APPLY_LAYER_NAMES: Record<ApplyLayer, string> = {
   [ApplyLayer.CRDS]: 'crds',
   [ApplyLayer.CERT_MANAGER]: 'cert-manager',
-  [ApplyLayer.OPERATOR]: 'operator',
+  [ApplyLayer.OPERATOR]: 'operator-rbac',
   [ApplyLayer.CUSTOM_RESOURCES]: 'custom-resources',
   [ApplyLayer.WORKLOADS]: 'workloads',
 };
 
 const OPERATOR_NAME = 'opentelemetry-operator';
+const ACCESS_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 
 /** Classifies a manifest into its apply layer, from its content alone. */
 export function applyLayerOf(obj: { apiVersion?: string; kind?: string; metadata?: { labels?: Record<string, string> } }): ApplyLayer {
@@ -38,6 +43,7 @@ export function applyLayerOf(obj: { apiVersion?: string; kind?: string; metadata
   if (apiVersion.startsWith('cert-manager.io/')) return ApplyLayer.CERT_MANAGER;
   if (kind === 'MutatingWebhookConfiguration' || kind === 'ValidatingWebhookConfiguration') return ApplyLayer.OPERATOR;
   if (obj.metadata?.labels?.['app.kubernetes.io/name'] === OPERATOR_NAME) return ApplyLayer.OPERATOR;
+  if (ACCESS_KINDS.has(kind) && (apiVersion === 'v1' || apiVersion.startsWith('rbac.authorization.k8s.io/'))) return ApplyLayer.OPERATOR;
   if (!isBuiltinApiVersion(apiVersion)) return ApplyLayer.CUSTOM_RESOURCES;
   return ApplyLayer.WORKLOADS;
 }

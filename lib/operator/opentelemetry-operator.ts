@@ -1,4 +1,5 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { clusterScoped } from '../common/cluster-scoped';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { OPERATOR_VERSION, OperatorManifestSource } from './operator-manifest-source';
 import {
@@ -362,8 +363,5 @@ function emit(scope: Construct, o: KubeObject, wave: number | undefined): ApiObj
     ...rest,
   });
   // Cluster-scoped objects (no namespace upstream) must not inherit a chart's default namespace.
-  if (metadata.namespace === undefined && Chart.of(apiObject).namespace !== undefined) {
-    apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  }
-  return apiObject;
+  return metadata.namespace === undefined ? clusterScoped(apiObject) : apiObject;
 }

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from '../backends/backend';
 import { ITraceBackend } from '../backends/trace-backend';
@@ -12,6 +12,8 @@ import { Propagator } from '../instrumentation/propagator';
 import { OpenTelemetryOperator, OpenTelemetryOperatorProps } from '../operator/opentelemetry-operator';
 import { OperatorManifestSource } from '../operator/operator-manifest-source';
 import { WebhookCertificates } from '../operator/webhook-certificates';
+import { clusterScoped } from '../common/cluster-scoped';
+import { dns1123Label } from '../validation/object-rules';
 import { pipelineDiagram, DiagramTier } from './pipeline-diagram';
 import { Sampling } from './sampling';
 
@@ -57,9 +59,15 @@ export class StackOperator {
 export interface TracingStackProps {
   /**
    * Namespace of the collectors, the backend and the Instrumentation.
-   * @default 'observability'
+   * @default - the chart's namespace, else 'observability'
    */
   readonly namespace?: string;
+  /**
+   * Emit the Namespace object (applied first, with the CRDs). Turn off when the namespace is
+   * managed elsewhere.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /**
    * The OpenTelemetry Operator (it injects the auto-instrumentation and, with the operator
    * runtime, runs the collectors).
@@ -142,6 +150,12 @@ export class TracingStack extends Construct {
     }
     if (this.sampling.kind !== 'tail' && (props.gatewayReplicas !== undefined || props.expectedTraffic)) {
       throw new Error(`TracingStack: gatewayReplicas/expectedTraffic size the tail-sampling gateway, but sampling is "${this.sampling.kind}"; use Sampling.tail() or remove them`);
+    }
+
+    const nsProblem = dns1123Label(this.namespace);
+    if (nsProblem) throw new Error(`TracingStack: namespace ${nsProblem}`);
+    if (props.createNamespace !== false) {
+      clusterScoped(new ApiObject(this, 'namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }));
     }
 
     this.operator = (props.operator ?? StackOperator.external())._bind(this);
