@@ -1,0 +1,75 @@
+/**
+ * Behaviour of the performance fixes in CrdRegistry (no timing here; `npm run bench` times):
+ * the on-disk parse cache gives the same CRDs as parsing the YAML, and lazily compiled
+ * subschemas still report errors deep inside them with their full path.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CrdRegistry, validateManifests } from '../../lib/validation';
+import { describeWithReference, ref } from '../helpers/reference';
+
+describeWithReference('CrdRegistry performance fixes', () => {
+  const crdFile = () => ref('opentelemetry-operator', 'crds', 'opentelemetry.io_opentelemetrycollectors.yaml');
+  let cacheDir: string;
+  const saved = process.env.OTEL_K8S_CACHE_DIR;
+
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-cache-test-'));
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.OTEL_K8S_CACHE_DIR;
+    else process.env.OTEL_K8S_CACHE_DIR = saved;
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test('the parse cache is written once and yields the same CRD as parsing the YAML', () => {
+    process.env.OTEL_K8S_CACHE_DIR = 'off';
+    const parsed = new CrdRegistry().loadFile(crdFile()).get('opentelemetry.io', 'OpenTelemetryCollector')!;
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+
+    process.env.OTEL_K8S_CACHE_DIR = cacheDir;
+    new CrdRegistry().loadFile(crdFile());
+    const files = fs.readdirSync(cacheDir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^[0-9a-f]{40}\.json$/);
+    const cached = new CrdRegistry().loadFile(crdFile()).get('opentelemetry.io', 'OpenTelemetryCollector')!;
+    expect(fs.readdirSync(cacheDir)).toEqual(files);
+    expect([...cached.versions.keys()]).toEqual([...parsed.versions.keys()]);
+    expect(cached.versions.get('v1beta1')!.schema).toEqual(parsed.versions.get('v1beta1')!.schema);
+  });
+
+  test('a corrupt cache file is ignored: the YAML is parsed instead', () => {
+    process.env.OTEL_K8S_CACHE_DIR = cacheDir;
+    new CrdRegistry().loadFile(crdFile());
+    const [file] = fs.readdirSync(cacheDir);
+    fs.writeFileSync(path.join(cacheDir, file), '{ not json');
+    const entry = new CrdRegistry().loadFile(crdFile()).get('opentelemetry.io', 'OpenTelemetryCollector');
+    expect(entry?.versions.has('v1beta1')).toBe(true);
+  });
+
+  test('errors deep in lazily compiled parts of the schema keep their full path', () => {
+    const crds = new CrdRegistry().loadFile(crdFile());
+    const collector = (spec: any) => ({
+      apiVersion: 'opentelemetry.io/v1beta1',
+      kind: 'OpenTelemetryCollector',
+      metadata: { name: 'c', namespace: 'ns' },
+      spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } }, ...spec },
+    });
+    const ok = validateManifests([collector({ affinity: { nodeAffinity: {} } })], { crds });
+    expect(ok.errors).toEqual([]);
+    const bad = validateManifests(
+      [
+        collector({
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'In', valuez: ['v'] }] }] } } },
+          volumes: [{ name: 'v', emptyDir: { medium: 42 } }],
+        }),
+      ],
+      { crds },
+    );
+    const paths = bad.errors.map((e) => e.path);
+    expect(paths).toContain('spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].valuez');
+    expect(bad.errors.find((e) => e.path.endsWith('.valuez'))!.rule).toBe('unknown-field');
+    expect(paths.some((p) => p.startsWith('spec.volumes[0].emptyDir.medium'))).toBe(true);
+  });
+});
