@@ -164,3 +164,23 @@ describe('cross-object checks (validateManifests)', () => {
     expect(errors[0].message).toMatch(/sends to port 4999 of Service "observability\/tempo", which exposes .*4317/);
   });
 });
+
+describe('sizing and malformed components', () => {
+  test('explicit replicas that cannot carry the declared traffic are refused with the count that fits', () => {
+    expect(() => sizeGateway({ tracesPerSec: 10_000, spansPerTrace: 20 }, 10, {}, 2)).toThrow(
+      /replicas 2 is too few for 10000 traces\/s x 20 spans \(\d+ MiB and 200000 spans\/s per replica, limits 4096 MiB and 10000 spans\/s\); use replicas: (2[1-9]|[3-9]\d) or omit replicas/,
+    );
+  });
+
+  test('explicit replicas that fit are kept as given', () => {
+    const s = sizeGateway({ tracesPerSec: 100, spansPerTrace: 10 }, 10, {}, 3);
+    expect(s.replicas).toBe(3);
+    expect(s.memoryLimitMiB).toBeLessThanOrEqual(4096);
+  });
+
+  test('an undefined policy or processor is a clear error, not a TypeError', () => {
+    expect(gateway({ policies: [undefined as unknown as Policy] })).toThrow(/policies\[0\] is undefined; build each policy with Policy\.\*/);
+    expect(() => Policy.and('both', null as unknown as Policy)).toThrow(/policies\[0\] is null; build each policy with Policy\.\*/);
+    expect(agent({ processors: [undefined as any], singleNode: true })).toThrow(/processors\[0\] is undefined; build processors with Processor\.\*/);
+  });
+});

@@ -147,6 +147,9 @@ export class CollectorAgent extends Construct implements IOtlpDestination {
 
     const extra = props.processors ?? [];
     extra.forEach((p, i) => {
+      if (!(p instanceof CollectorComponent)) {
+        throw new Error(`${what}: processors[${i}] is ${p === null ? 'null' : typeof p}; build processors with Processor.* (e.g. Processor.attributes(...))`);
+      }
       if (p.kind !== 'processor') {
         throw new Error(`${what}: processors[${i}] "${p.id}" is a ${p.kind}, not a processor; remove it from processors`);
       }

@@ -105,15 +105,25 @@ export function sizeGateway(
     const cpuRequestMillis = Math.max(200, Math.ceil((spansPerSec / survivors) / 10));
     return { replicas: n, tracesPerSecPerReplica: Math.ceil(perTps), numTraces: s.numTraces, memoryLimitMiB, cpuRequestMillis };
   };
-  if (replicas !== undefined) return forReplicas(replicas);
-  const start = Math.max(limits.minReplicas ?? 2, Math.ceil(spansPerSec / maxSpans) + 1);
-  for (let n = start; n <= 100; n++) {
-    const s = forReplicas(n);
-    if (s.memoryLimitMiB <= maxMem) return s;
+  const fits = (z: GatewaySizing) => z.memoryLimitMiB <= maxMem && spansPerSec / Math.max(1, z.replicas - 1) <= maxSpans;
+  const smallestFit = (): GatewaySizing => {
+    for (let n = Math.max(limits.minReplicas ?? 2, Math.ceil(spansPerSec / maxSpans) + 1); n <= 100; n++) {
+      const z = forReplicas(n);
+      if (fits(z)) return z;
+    }
+    throw new Error(
+      `${where}: ${traffic.tracesPerSec} traces/s x ${traffic.spansPerTrace} spans does not fit 100 replicas of ${maxMem} MiB; lower decisionWaitSec, raise maxMemoryPerReplicaMiB or sample in the SDK first`,
+    );
+  };
+  if (replicas === undefined) return smallestFit();
+  const sized = forReplicas(replicas);
+  if (!fits(sized)) {
+    const need = smallestFit();
+    throw new Error(
+      `${where}: replicas ${replicas} is too few for ${traffic.tracesPerSec} traces/s x ${traffic.spansPerTrace} spans (${sized.memoryLimitMiB} MiB and ${Math.ceil(spansPerSec / Math.max(1, replicas - 1))} spans/s per replica, limits ${maxMem} MiB and ${maxSpans} spans/s); use replicas: ${need.replicas} or omit replicas to size automatically`,
+    );
   }
-  throw new Error(
-    `${where}: ${traffic.tracesPerSec} traces/s x ${traffic.spansPerTrace} spans does not fit 100 replicas of ${maxMem} MiB; lower decisionWaitSec, raise maxMemoryPerReplicaMiB or sample in the SDK first`,
-  );
+  return sized;
 }
 
 /** A PVC-backed exporter queue (`file_storage`), so a gateway restart loses no queued data. */

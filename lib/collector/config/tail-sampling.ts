@@ -459,6 +459,7 @@ function checkSubPolicies(type: PolicyType, name: string, subs: readonly Policy[
   if (subs.length === 0) {
     throw new Error(`${where}: no sub-policies; add at least one leaf policy`);
   }
+  checkPolicyInstances(subs, where);
   subs.forEach((p, i) => {
     if (!p.isLeaf && !(allowAnd && p.type === 'and')) {
       throw new Error(
@@ -469,7 +470,17 @@ function checkSubPolicies(type: PolicyType, name: string, subs: readonly Policy[
   checkUniqueNames(subs, where);
 }
 
+/** Throws when an entry is not a Policy (undefined, a plain object, ...): a clear error, not a TypeError later. */
+function checkPolicyInstances(policies: readonly Policy[], where: string): void {
+  policies.forEach((p, i) => {
+    if (!(p instanceof Policy)) {
+      throw new Error(`${where}: policies[${i}] is ${p === null ? 'null' : typeof p === 'object' ? 'a plain object' : typeof p}; build each policy with Policy.* (e.g. Policy.statusCode('ERROR'))`);
+    }
+  });
+}
+
 function checkUniqueNames(policies: readonly Policy[], where: string): void {
+  checkPolicyInstances(policies, where);
   const seen = new Set<string>();
   policies.forEach((p, i) => {
     if (seen.has(p.name)) {
