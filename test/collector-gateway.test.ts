@@ -174,8 +174,10 @@ describe('gateway options', () => {
     // heavy traffic: memory, not CPU, drives the replica count
     const big = sizeGateway({ tracesPerSec: 2000, spansPerTrace: 50 }, 30, { maxSpansPerSecPerReplica: 1e9 });
     expect(big.memoryLimitMiB).toBeLessThanOrEqual(4096);
-    const fewer = sizeGateway({ tracesPerSec: 2000, spansPerTrace: 50 }, 30, { maxSpansPerSecPerReplica: 1e9 }, big.replicas - 1);
-    expect(fewer.memoryLimitMiB).toBeGreaterThan(4096);
+    // one replica fewer would need more than 4096 MiB each: refused, naming the count that fits
+    expect(() => sizeGateway({ tracesPerSec: 2000, spansPerTrace: 50 }, 30, { maxSpansPerSecPerReplica: 1e9 }, big.replicas - 1)).toThrow(
+      new RegExp(`replicas ${big.replicas - 1} is too few .*\\((\\d{4,}) MiB.*use replicas: ${big.replicas} `),
+    );
   });
 
   test('sizing reaches the workload and the tail_sampling config', () => {
