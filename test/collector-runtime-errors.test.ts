@@ -39,7 +39,7 @@ describe('CollectorAgent bad inputs', () => {
     ['no destination', {}, false, /neither gateway nor backend is set; pass gateway/],
     ['invalid name', { name: 'Otel_Agent' }, true, /name "Otel_Agent" is invalid; use 1-44 lowercase/],
     ['name too long for the operator names', { name: 'a'.repeat(45) }, true, /is invalid; use 1-44 lowercase letters.*-collector-headless/],
-    ['invalid namespace', { namespace: 'Observability' }, true, /namespace "Observability" is not a valid DNS label/],
+    ['invalid namespace', { namespace: 'Observability' }, true, /namespace "Observability" is not a valid DNS-1123 label/],
     ['memory limit too small', { resources: { memoryLimitMiB: 64 } }, true, /memoryLimitMiB 64 is too small for a collector; use at least 128/],
     ['request above limit', { resources: { memoryRequestMiB: 1024, memoryLimitMiB: 512 } }, true, /memoryRequestMiB 1024 is above memoryLimitMiB 512/],
     ['cpu request above limit', { resources: { cpuRequestMillis: 800, cpuLimitMillis: 500 } }, true, /cpuRequestMillis 800 is above cpuLimitMillis 500/],

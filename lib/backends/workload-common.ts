@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -14,14 +13,7 @@ export function checkDnsLabel(kind: string, name: string): string {
   return name;
 }
 
-/** The namespace to put objects in: explicit, else the chart's, else `default`. */
-export function resolveNamespace(scope: Construct, kind: string, explicit?: string): string {
-  const ns = explicit ?? Chart.of(scope).namespace ?? 'default';
-  if (!DNS_LABEL.test(ns)) {
-    throw new Error(`${kind}: namespace ${JSON.stringify(ns)} is invalid; use lowercase letters, digits and '-'`);
-  }
-  return ns;
-}
+export { resolveNamespace } from '../common/k8s-names';
 
 /** Standard labels of a backend's objects. */
 export function appLabels(appName: string, instance: string, version: string): Record<string, string> {

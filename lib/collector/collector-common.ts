@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ITraceBackend } from '../backends/trace-backend';
+import { checkPinnedImage, resolveNamespace } from '../common/k8s-names';
 import { CollectorDistribution } from './config';
 import { CollectorSecretFileMount } from './collector-workload-spec';
 
@@ -19,13 +19,9 @@ export function checkCollectorName(what: string, name: string): string {
   return name;
 }
 
-/** Namespace: explicit, else the chart's, else `default`. */
+/** Namespace: explicit, else the chart's, else `default` (a DNS-1123 label). */
 export function collectorNamespace(scope: Construct, what: string, explicit?: string): string {
-  const ns = explicit ?? Chart.of(scope).namespace ?? 'default';
-  if (!DNS_LABEL.test(ns) || ns.length > 63) {
-    throw new Error(`${what}: namespace ${JSON.stringify(ns)} is not a valid DNS label; use lowercase letters, digits and '-'`);
-  }
-  return ns;
+  return resolveNamespace(scope, what, explicit);
 }
 
 /** The image and its distribution (official distributions only unless `distribution` is given). */
@@ -38,9 +34,7 @@ export function collectorImage(
     const d = distribution ?? CollectorDistribution.K8S;
     return { image: d.image(), distribution: d };
   }
-  if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image)) {
-    throw new Error(`${what}: image "${image}" is not a pinned image reference; use registry/repo:tag or repo@sha256:<digest>`);
-  }
+  checkPinnedImage(what, image);
   try {
     return { image, distribution: distribution ?? CollectorDistribution.fromImage(image) };
   } catch (e) {

@@ -1,4 +1,5 @@
 import { clusterScoped } from '../common/cluster-scoped';
+import { checkPinnedImage } from '../common/k8s-names';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { OPERATOR_VERSION, OperatorManifestSource } from './operator-manifest-source';
@@ -298,11 +299,7 @@ export class OpenTelemetryOperator extends Construct {
   private patchManager(id: string, objects: KubeObject[], props: OpenTelemetryOperatorProps): void {
     const { container } = findManager(objects, props.source.description);
     if (props.image !== undefined) {
-      if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image) || !/[:@]/.test(props.image)) {
-        throw new Error(
-          `opentelemetry operator "${id}": image "${props.image}" is not a pinned image reference; use registry/repo:tag or repo@sha256:<digest>`,
-        );
-      }
+      checkPinnedImage(`opentelemetry operator "${id}"`, props.image);
       container.image = props.image;
     }
     setEnv(container, GO_SWITCH_ENV, String(this.goInstrumentation));
