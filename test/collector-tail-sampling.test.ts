@@ -1,4 +1,4 @@
-import { CollectorConfig, Policy, Processor, Receiver, Exporter, sizeTailSampling } from '../lib/collector/config';
+import { CollectorConfig, Policy, Processor, Receiver, Exporter, sizeTailSampling, TailSamplingProcessor } from '../lib/collector/config';
 
 describe('sizeTailSampling', () => {
   test('num_traces = ceil(rate x decision_wait x 1.5) and a memory estimate', () => {
@@ -143,5 +143,42 @@ describe('tail_sampling in a gateway pipeline', () => {
     expect(c.validate()).toEqual([]);
     expect((c.toObject() as any).processors.tail_sampling.num_traces).toBe(15000);
     expect(c.listeningPorts().map((p) => p.port)).toEqual([4317]);
+  });
+});
+
+describe('upstream keys and service blocks survive a parse/render round trip', () => {
+  test('tail_sampling keys of the upstream schema are parsed and rendered', () => {
+    const upstream = {
+      decision_wait: '10s',
+      decision_wait_after_root_received: '2s',
+      maximum_trace_size_bytes: 1048576,
+      drop_pending_traces_on_shutdown: true,
+      policies: [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } }],
+    };
+    const rendered = TailSamplingProcessor.fromConfig(upstream).toConfig();
+    expect(rendered).toEqual(upstream);
+  });
+
+  test('decision_wait_after_root_received longer than decision_wait is refused', () => {
+    expect(() => Processor.tailSampling({ policies: [Policy.alwaysSample({ name: 'all' })], decisionWaitSec: 5, decisionWaitAfterRootReceivedSec: 10 })).toThrow(
+      /decision_wait_after_root_received 10s is longer than decision_wait 5s; it can only shorten the wait/,
+    );
+  });
+
+  test('service.telemetry is kept, unknown service keys are refused', () => {
+    const base = {
+      receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
+      exporters: { debug: {} },
+      service: {
+        pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } },
+        telemetry: { logs: { level: 'debug' }, metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888 } } } }] } },
+      },
+    };
+    const out = CollectorConfig.fromObject(base).toObject() as any;
+    expect(out.service.telemetry).toEqual(base.service.telemetry);
+    expect(() => CollectorConfig.fromObject({ ...base, service: { ...base.service, pipelinez: {} } })).toThrow(/service: unknown key "?pipelinez"?/);
+    expect(() =>
+      CollectorConfig.fromObject({ ...base, service: { ...base.service, telemetry: { metrics: { readers: [{ periodic: {} }] } } } }),
+    ).toThrow(/service\.telemetry\.metrics\.readers: only one pull reader with a prometheus exporter/);
   });
 });

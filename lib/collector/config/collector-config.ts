@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } from './component';
 import { COMPONENT_KINDS, ComponentKind, canonicalComponentType, isDeprecatedAlias } from './component-types';
-import { asObject, checkInteger, ConfigObject, ConfigValue } from './config-values';
+import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
 import { CollectorDistribution } from './distribution';
 import { checkExpansionSyntax } from './env-ref';
 import { OtlpExporter } from './exporter';
@@ -89,8 +89,9 @@ export class CollectorConfig {
     for (const k of Object.keys(root)) {
       if (!known.includes(k)) throw new Error(`config: unknown top-level key "${k}"; allowed: ${known.join(', ')}`);
     }
-    const config = new CollectorConfig(props);
     const service = asObject(root.service, 'service');
+    checkKeys(service, ['extensions', 'pipelines', 'telemetry'], 'service');
+    const config = new CollectorConfig({ ...props, telemetry: props.telemetry ?? parseTelemetry(service.telemetry) });
     const enabled = (service.extensions ?? []) as unknown;
     if (!Array.isArray(enabled)) throw new Error('service.extensions: expected a list of extension ids');
     // ids written with a deprecated alias (e.g. `loadbalancing/x`) are renamed, also in pipelines
@@ -559,6 +560,35 @@ export class CollectorConfig {
   public toYaml(): string {
     return stringify(this.toObject(), { lineWidth: 0 });
   }
+}
+
+/** Parses the `service.telemetry` forms the model renders; anything else is refused, never dropped. */
+function parseTelemetry(value: unknown): TelemetryProps | undefined {
+  if (value === undefined || value === null) return undefined;
+  const where = 'service.telemetry';
+  const t = asObject(value, where);
+  checkKeys(t, ['logs', 'metrics'], where);
+  const logs = t.logs === undefined ? {} : asObject(t.logs, `${where}.logs`);
+  checkKeys(logs, ['level'], `${where}.logs`);
+  const metrics = t.metrics === undefined ? {} : asObject(t.metrics, `${where}.metrics`);
+  checkKeys(metrics, ['level', 'readers'], `${where}.metrics`);
+  let metricsHost: string | undefined;
+  let metricsPort: number | undefined;
+  if (metrics.readers !== undefined) {
+    const readers = metrics.readers;
+    const prom = Array.isArray(readers) && readers.length === 1 ? (readers[0] as any)?.pull?.exporter?.prometheus : undefined;
+    if (!prom || typeof prom.port !== 'number' || Object.keys(prom).some((k) => k !== 'host' && k !== 'port')) {
+      throw new Error(`${where}.metrics.readers: only one pull reader with a prometheus exporter {host, port} is modelled; use CollectorConfigProps.telemetry or describe the readers you need`);
+    }
+    metricsHost = prom.host;
+    metricsPort = prom.port;
+  }
+  return {
+    logsLevel: logs.level as TelemetryProps['logsLevel'],
+    metricsLevel: metrics.level as TelemetryProps['metricsLevel'],
+    metricsHost,
+    metricsPort,
+  };
 }
 
 function walkStrings(value: ConfigValue, path: string, visit: (s: string, path: string) => void): void {

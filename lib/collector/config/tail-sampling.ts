@@ -690,6 +690,12 @@ export interface TailSamplingProps extends ComponentOptions {
   readonly sampleOnFirstMatch?: boolean;
   /** Block instead of evicting when numTraces is reached. @default false */
   readonly blockOnOverflow?: boolean;
+  /** Wait after the root span arrived before deciding (shortens decisions of finished traces). @default - not set (only decisionWaitSec) */
+  readonly decisionWaitAfterRootReceivedSec?: number;
+  /** Drop traces larger than this many bytes before the decision (0 disables). @default - not set (collector default 0) */
+  readonly maximumTraceSizeBytes?: number;
+  /** On shutdown, drop traces still waiting for their decision instead of deciding early. @default false */
+  readonly dropPendingTracesOnShutdown?: boolean;
   /** Declared traffic: sizes numTraces, and an explicit numTraces that is too small is an error. @default - none */
   readonly expectedTraffic?: TailSamplingTraffic;
 }
@@ -711,6 +717,13 @@ export class TailSamplingProcessor extends CollectorComponent {
     checkUniqueNames(props.policies, where);
     checkRange(props.decisionWaitSec, 0.001, Infinity, `${where}: decision_wait`, 'use a value > 0 seconds (10-30 is typical)');
     checkInteger(props.numTraces, 1, `${where}: num_traces`);
+    checkInteger(props.maximumTraceSizeBytes, 0, `${where}: maximum_trace_size_bytes`);
+    checkRange(props.decisionWaitAfterRootReceivedSec, 0.001, Infinity, `${where}: decision_wait_after_root_received`, 'use a value > 0 seconds, below decision_wait');
+    if (props.decisionWaitAfterRootReceivedSec !== undefined && props.decisionWaitSec !== undefined && props.decisionWaitAfterRootReceivedSec > props.decisionWaitSec) {
+      throw new Error(
+        `${where}: decision_wait_after_root_received ${props.decisionWaitAfterRootReceivedSec}s is longer than decision_wait ${props.decisionWaitSec}s; it can only shorten the wait, use a smaller value`,
+      );
+    }
     checkInteger(props.expectedNewTracesPerSec, 0, `${where}: expected_new_traces_per_sec`);
     checkInteger(props.decisionCache?.sampledCacheSize, 0, `${where}: decision_cache.sampled_cache_size`);
     checkInteger(props.decisionCache?.nonSampledCacheSize, 0, `${where}: decision_cache.non_sampled_cache_size`);
@@ -744,7 +757,11 @@ export class TailSamplingProcessor extends CollectorComponent {
       : undefined;
     return compact({
       decision_wait: p.decisionWaitSec === undefined ? undefined : formatDuration(p.decisionWaitSec),
+      decision_wait_after_root_received:
+        p.decisionWaitAfterRootReceivedSec === undefined ? undefined : formatDuration(p.decisionWaitAfterRootReceivedSec),
       num_traces: this.numTraces,
+      maximum_trace_size_bytes: p.maximumTraceSizeBytes,
+      drop_pending_traces_on_shutdown: p.dropPendingTracesOnShutdown,
       expected_new_traces_per_sec: p.expectedNewTracesPerSec ?? this.sizing?.expectedNewTracesPerSec,
       decision_cache: cache,
       sample_on_first_match: p.sampleOnFirstMatch,
@@ -759,7 +776,18 @@ export class TailSamplingProcessor extends CollectorComponent {
     const o = asObject(config, where);
     checkKeys(
       o,
-      ['decision_wait', 'num_traces', 'expected_new_traces_per_sec', 'decision_cache', 'sample_on_first_match', 'block_on_overflow', 'policies'],
+      [
+        'decision_wait',
+        'decision_wait_after_root_received',
+        'num_traces',
+        'expected_new_traces_per_sec',
+        'maximum_trace_size_bytes',
+        'drop_pending_traces_on_shutdown',
+        'decision_cache',
+        'sample_on_first_match',
+        'block_on_overflow',
+        'policies',
+      ],
       where,
     );
     const cache = o.decision_cache === undefined ? undefined : asObject(o.decision_cache, `${where}.decision_cache`);
@@ -768,7 +796,13 @@ export class TailSamplingProcessor extends CollectorComponent {
     return new TailSamplingProcessor({
       name: options.name,
       decisionWaitSec: o.decision_wait === undefined ? undefined : parseDuration(o.decision_wait, `${where}.decision_wait`),
+      decisionWaitAfterRootReceivedSec:
+        o.decision_wait_after_root_received === undefined
+          ? undefined
+          : parseDuration(o.decision_wait_after_root_received, `${where}.decision_wait_after_root_received`),
       numTraces: opt(o, 'num_traces', 'number', where),
+      maximumTraceSizeBytes: opt(o, 'maximum_trace_size_bytes', 'number', where),
+      dropPendingTracesOnShutdown: opt(o, 'drop_pending_traces_on_shutdown', 'boolean', where),
       expectedNewTracesPerSec: opt(o, 'expected_new_traces_per_sec', 'number', where),
       decisionCache: cache
         ? {
