@@ -184,3 +184,24 @@ describe('sizing and malformed components', () => {
     expect(agent({ processors: [undefined as any], singleNode: true })).toThrow(/processors\[0\] is undefined; build processors with Processor\.\*/);
   });
 });
+
+describe('operator-created Services expose what the operator derives', () => {
+  function agentTo(url: string) {
+    const c = chart();
+    const runtime = CollectorRuntime.operator();
+    const gw = new TailSamplingGateway(c, 'gw', { backend: Backend.tempo().bind(c, 'tempo'), policies: POLICIES, runtime });
+    const target: ITraceBackend = { ...Backend.tempo().bind(c, 'tempo2', { namespace: 'other' }), otlpGrpcUrl: url };
+    new CollectorAgent(c, 'agent', { backend: target, runtime });
+    return { c, gw };
+  }
+
+  test('the self-metrics port is not on <name>-collector: only on <name>-collector-monitoring', () => {
+    const bad = agentTo('http://otel-gateway-collector.observability.svc.cluster.local:8888');
+    const errors = validate(bad.c).errors.filter((f) => f.rule === 'collector-endpoint');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/sends to port 8888 of Service "observability\/otel-gateway-collector", which exposes 4317, 4318/);
+
+    const good = agentTo('http://otel-gateway-collector-monitoring.observability.svc.cluster.local:8888');
+    expect(validate(good.c).errors.filter((f) => f.rule === 'collector-endpoint')).toEqual([]);
+  });
+});

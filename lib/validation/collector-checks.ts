@@ -35,9 +35,12 @@ export function collectorChecks(objects: readonly any[]): Finding[] {
     const ours = o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'cdk8s';
     if (ours && o.kind === 'OpenTelemetryCollector' && String(o.apiVersion).startsWith('opentelemetry.io/')) {
       const name = o.metadata?.name;
-      const ports = [...configPorts(o.spec?.config), ...(o.spec?.ports ?? []).map((p: any) => p.port)];
+      // The operator derives these Services' ports from the receivers (plus spec.ports); the
+      // self-metrics port goes on `<name>-collector-monitoring` only.
+      const ports = [...receiverPorts(o.spec?.config), ...(o.spec?.ports ?? []).map((p: any) => p.port)];
       addService(ns(o), `${name}-collector`, ports);
       addService(ns(o), `${name}-collector-headless`, ports);
+      addService(ns(o), `${name}-collector-monitoring`, metricsPorts(o.spec?.config));
       collectors.push({ obj: o, config: o.spec?.config, path: 'spec.config' });
     }
     if (ours && o.kind === 'ConfigMap' && typeof o.data?.['collector.yaml'] === 'string') {
@@ -119,6 +122,27 @@ function finding(o: any, rule: string, path: string, message: string): Finding {
 }
 
 /** Ports a collector config listens on (receivers, extensions, self-metrics), [] when unparsable. */
+/** Ports of the config's receivers (what the operator puts on the collector Services). */
+function receiverPorts(config: any): number[] {
+  try {
+    const receivers = new Set(Object.keys(config?.receivers ?? {}));
+    return CollectorConfig.fromObject(config)
+      .listeningPorts()
+      .filter((p) => receivers.has(p.componentId))
+      .map((p) => p.port);
+  } catch {
+    return [];
+  }
+}
+
+/** Self-metrics ports of `service.telemetry` (the collector's default is 8888). */
+function metricsPorts(config: any): number[] {
+  const ports = (config?.service?.telemetry?.metrics?.readers ?? [])
+    .map((r: any) => r?.pull?.exporter?.prometheus?.port)
+    .filter((p: unknown): p is number => typeof p === 'number');
+  return ports.length ? ports : [8888];
+}
+
 function configPorts(config: any): number[] {
   let ports: number[];
   try {
