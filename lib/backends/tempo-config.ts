@@ -79,13 +79,21 @@ export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface TempoConfigModel {
   /** Used in error messages. */
   readonly name: string;
+  /** Tempo release line (decides the config layout). */
   readonly version: TempoVersion;
+  /** Resolved storage. */
   readonly storage: TempoStorageModel;
+  /** Block retention, hours. */
   readonly retentionHours: number;
+  /** Server log level. */
   readonly logLevel: TempoLogLevel;
+  /** Metrics generator settings. @default - disabled */
   readonly metricsGenerator?: TempoMetricsGeneratorOptions;
+  /** Ingester tuning (2.x). @default - Tempo defaults */
   readonly ingester?: TempoIngesterOptions;
+  /** Live-store tuning (3.x). @default - Tempo defaults */
   readonly liveStore?: TempoLiveStoreOptions;
+  /** Anonymous usage reporting. */
   readonly usageReporting: boolean;
 }
 

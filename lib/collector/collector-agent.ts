@@ -109,17 +109,25 @@ export interface CollectorAgentProps {
  * new Instrumentation(chart, 'inst', { endpoint: agent });
  */
 export class CollectorAgent extends Construct implements IOtlpDestination {
+  /** Collector name (the CR name, or the prefix of the plain objects). */
   public readonly name: string;
+  /** Namespace of the agent's objects. */
   public readonly namespace: string;
+  /** How the agent runs (operator CR or plain manifests). */
   public readonly runtime: CollectorRuntime;
+  /** The agent's collector config (rendered into the CR or the ConfigMap). */
   public readonly config: CollectorConfig;
+  /** How pods reach the agent of their node. */
   public readonly delivery: AgentDelivery;
   /** The gateway behind the agents, if any. */
   public readonly gateway?: TailSamplingGateway;
   /** ClusterIP Service (node-local) name. */
   public readonly serviceName: string;
+  /** OTLP/gRPC URL of the node-local agent (4317). */
   public readonly otlpGrpcUrl: string;
+  /** OTLP/HTTP URL of the node-local agent (4318). */
   public readonly otlpHttpUrl: string;
+  /** Env vars the URLs reference (the node IP with hostPort delivery). */
   public readonly requiredEnv: readonly EndpointEnvVar[];
   /** The objects emitted. */
   public readonly apiObjects: readonly ApiObject[];

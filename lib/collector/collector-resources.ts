@@ -20,9 +20,13 @@ export interface CollectorResources {
 
 /** Resources with every field decided. */
 export interface ResolvedResources {
+  /** CPU request, millicores. */
   readonly cpuRequestMillis: number;
+  /** CPU limit, millicores. @default - no CPU limit */
   readonly cpuLimitMillis?: number;
+  /** Memory request, MiB. */
   readonly memoryRequestMiB: number;
+  /** Memory limit, MiB (GOMEMLIMIT is 80 % of it). */
   readonly memoryLimitMiB: number;
 }
 

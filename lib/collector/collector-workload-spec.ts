@@ -6,21 +6,29 @@ export type CollectorMode = 'daemonset' | 'statefulset' | 'deployment';
 
 /** One RBAC rule (`rules[]` entry of a Role/ClusterRole). */
 export interface RbacRule {
+  /** API groups (`''` is the core group). */
   readonly apiGroups: readonly string[];
+  /** Resource plurals, e.g. `pods`. */
   readonly resources: readonly string[];
+  /** Verbs, e.g. `get`, `list`, `watch` (never `*`). */
   readonly verbs: readonly string[];
 }
 
 /** Namespaced permissions granted to the collector's ServiceAccount in `namespace`. */
 export interface NamespacedRbac {
+  /** Namespace of the Role and RoleBinding. */
   readonly namespace: string;
+  /** Rules of the Role bound in that namespace. */
   readonly rules: readonly RbacRule[];
 }
 
 /** A Secret key mounted as a file (e.g. the backend CA bundle). */
 export interface CollectorSecretFileMount {
+  /** Pod volume name. */
   readonly volumeName: string;
+  /** Secret holding the file. */
   readonly secretName: string;
+  /** Key of the Secret (also the file name). */
   readonly key: string;
   /** Directory; the file is `<mountPath>/<key>`. */
   readonly mountPath: string;
@@ -28,17 +36,23 @@ export interface CollectorSecretFileMount {
 
 /** A PVC per replica (StatefulSet volumeClaimTemplates) holding the exporter's persistent queue. */
 export interface PersistentQueueVolume {
+  /** Pod volume name. */
   readonly volumeName: string;
   readonly mountPath: string;
+  /** PVC size per replica, GiB. */
   readonly sizeGiB: number;
+  /** StorageClass. @default - the cluster default */
   readonly storageClassName?: string;
 }
 
 /** One environment variable of the collector container (value, downward API or Secret key). */
 export interface CollectorEnvVar {
   readonly name: string;
+  /** Literal value. @default - none */
   readonly value?: string;
+  /** Downward-API field path. @default - none */
   readonly fieldPath?: string;
+  /** Secret key reference. @default - none */
   readonly secretKeyRef?: { readonly name: string; readonly key: string };
 }
 
@@ -51,17 +65,23 @@ export interface CollectorEnvVar {
 export interface CollectorWorkloadSpec {
   /** Base name (CR name, or workload/ConfigMap/Service name for plain manifests). */
   readonly name: string;
+  /** Namespace of every object. */
   readonly namespace: string;
+  /** Workload kind. */
   readonly mode: CollectorMode;
   /** `agent` or `gateway` (label `app.kubernetes.io/component`). */
   readonly component: string;
+  /** The collector config. */
   readonly config: CollectorConfig;
+  /** Pinned collector image. */
   readonly image: string;
   /** Binary of the image's distribution, for `command` (`otelcol-k8s`). */
   readonly binary: string;
-  /** Replicas (statefulset/deployment only). */
+  /** Replicas (statefulset/deployment only). @default - 1 */
   readonly replicas?: number;
+  /** Container resources. */
   readonly resources: ResolvedResources;
+  /** Container environment. */
   readonly env: readonly CollectorEnvVar[];
   /** Receiver ports also bound on the node (`hostPort`). */
   readonly hostPorts: boolean;
@@ -69,7 +89,9 @@ export interface CollectorWorkloadSpec {
   readonly nodeLocalService: boolean;
   /** Emit a headless Service (load_balancing dns resolver, StatefulSet identity). */
   readonly headlessService: boolean;
+  /** Pod tolerations. @default - none */
   readonly tolerations?: readonly Record<string, unknown>[];
+  /** Pod priority class. @default - none */
   readonly priorityClassName?: string;
   /** Cluster-wide read permissions (k8s_attributes). Empty: no ClusterRole. */
   readonly clusterRules: readonly RbacRule[];
@@ -79,9 +101,11 @@ export interface CollectorWorkloadSpec {
   readonly needsApiAccess: boolean;
   /** PodDisruptionBudget `maxUnavailable` (statefulset/deployment). @default - no PDB */
   readonly maxUnavailable?: number;
+  /** Secret keys mounted as files (backend CA). */
   readonly secretFiles: readonly CollectorSecretFileMount[];
+  /** PVC for the persistent exporter queue. @default - none */
   readonly persistentQueue?: PersistentQueueVolume;
-  /** Health check port and path for probes. */
+  /** Health check port and path for probes. @default - no probes */
   readonly health?: { readonly port: number; readonly path: string };
   /** Extra labels on every object. */
   readonly labels: Readonly<Record<string, string>>;

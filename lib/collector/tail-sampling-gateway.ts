@@ -194,11 +194,17 @@ export const QUEUE_DIR = '/var/lib/otelcol/queue';
  * });
  */
 export class TailSamplingGateway extends Construct implements IOtlpDestination {
+  /** Collector name (the CR name, or the prefix of the plain objects). */
   public readonly name: string;
+  /** Namespace of the gateway's objects. */
   public readonly namespace: string;
+  /** How the gateway runs (operator CR or plain manifests). */
   public readonly runtime: CollectorRuntime;
+  /** The gateway's collector config (tail_sampling and the backend exporter). */
   public readonly config: CollectorConfig;
+  /** Number of replicas. */
   public readonly replicas: number;
+  /** How agents find the replicas (`dns` on the headless Service, or `k8s` with RBAC). */
   public readonly resolver: GatewayResolver;
   /** Sizing used (undefined without declared traffic). */
   public readonly sizing?: GatewaySizing;
@@ -208,7 +214,9 @@ export class TailSamplingGateway extends Construct implements IOtlpDestination {
   public readonly headlessServiceName: string;
   /** OTLP/gRPC port. */
   public readonly otlpGrpcPort = 4317;
+  /** OTLP/gRPC URL of the gateway's ClusterIP Service (see the class doc before sending to it directly). */
   public readonly otlpGrpcUrl: string;
+  /** OTLP/HTTP URL of the gateway's ClusterIP Service. */
   public readonly otlpHttpUrl: string;
   public readonly requiredEnv: readonly EndpointEnvVar[] = [];
   /** The objects emitted. */

@@ -59,12 +59,15 @@ export interface DotnetInjectionOptions extends LanguageInjectionOptions {
 
 /** One language to inject, enum-like: `InjectLanguage.java()`, `InjectLanguage.go({ targetExe })`. */
 export class InjectLanguage {
+  /** Java agent (`inject-java`); SDK exports OTLP/HTTP (4318). */
   public static java(options: LanguageInjectionOptions = {}): InjectLanguage {
     return new InjectLanguage('java', options.containerNames);
   }
+  /** Node.js auto-instrumentation (`inject-nodejs`); the operator image exports OTLP/gRPC (4317). */
   public static nodejs(options: LanguageInjectionOptions = {}): InjectLanguage {
     return new InjectLanguage('nodejs', options.containerNames);
   }
+  /** Python auto-instrumentation (`inject-python`); OTLP/HTTP (4318). `platform` picks the glibc or musl build. */
   public static python(options: PythonInjectionOptions = {}): InjectLanguage {
     const extra: Record<string, string> = {};
     if (options.platform !== undefined) {
@@ -75,6 +78,7 @@ export class InjectLanguage {
     }
     return new InjectLanguage('python', options.containerNames, extra);
   }
+  /** .NET auto-instrumentation (`inject-dotnet`); OTLP/HTTP (4318). `runtime` picks linux-x64 or linux-musl-x64. */
   public static dotnet(options: DotnetInjectionOptions = {}): InjectLanguage {
     const extra: Record<string, string> = {};
     if (options.runtime !== undefined) {
@@ -86,6 +90,7 @@ export class InjectLanguage {
     return new InjectLanguage('dotnet', options.containerNames, extra);
   }
   /** Go (eBPF): needs the operator's Go switch and a namespace that admits privileged pods. */
+  /** Go eBPF auto-instrumentation (`inject-go`): needs the operator's Go switch, `targetExe`, and a namespace allowing privileged pods. */
   public static go(options: GoInjectionOptions): InjectLanguage {
     const exe = options?.targetExe;
     if (!exe || !exe.startsWith('/') || /\s/.test(exe)) {
@@ -95,9 +100,11 @@ export class InjectLanguage {
     }
     return new InjectLanguage('go', options.containerNames, { [GO_TARGET_EXE_ANNOTATION]: exe });
   }
+  /** Apache httpd module (`inject-apache-httpd`). */
   public static apacheHttpd(options: LanguageInjectionOptions = {}): InjectLanguage {
     return new InjectLanguage('apacheHttpd', options.containerNames);
   }
+  /** nginx module (`inject-nginx`; container names use upstream's `inject-nginx-container-names` key). */
   public static nginx(options: LanguageInjectionOptions = {}): InjectLanguage {
     return new InjectLanguage('nginx', options.containerNames);
   }

@@ -58,7 +58,7 @@ export function synthObjects(root: App | Chart): any[] {
 
 /**
  * Synthesizes an app (or chart) into one file per apply layer — `00-crds.k8s.yaml`,
- * `01-cert-manager.k8s.yaml`, `02-operator.k8s.yaml`, `03-custom-resources.k8s.yaml`,
+ * `01-cert-manager.k8s.yaml`, `02-operator-rbac.k8s.yaml` (the operator, ServiceAccounts, RBAC), `03-custom-resources.k8s.yaml`,
  * `04-workloads.k8s.yaml` — so GitOps tools and humans apply them in order. Runs the construct
  * validations and the manifest validation first and writes nothing when either fails.
  */
