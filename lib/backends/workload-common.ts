@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -31,30 +30,7 @@ export function selectorLabels(appName: string, instance: string): Record<string
   return { 'app.kubernetes.io/name': appName, 'app.kubernetes.io/instance': instance };
 }
 
-/** sha256 of a config text, put on the pod template so that a config change rolls the pods. */
-export function checksum(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Non-root pod security context with uid/gid/fsGroup 10001 (the uid Tempo and Jaeger images use). */
-export function podSecurityContext(): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    runAsGroup: 10001,
-    fsGroup: 10001,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-/** Restricted container security context. */
-export function containerSecurityContext(): Record<string, unknown> {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'] },
-  };
-}
+export { configChecksum as checksum, containerSecurityContext, podSecurityContext } from '../common/pod-security';
 
 /** Checks a resource quantity given in whole units. */
 export function checkPositiveInt(where: string, prop: string, value: number | undefined, example: string): void {

@@ -161,30 +161,7 @@ export function receiverPorts(config: CollectorConfig): ListeningPort[] {
   return config.listeningPorts().filter((p) => ids.has(p.componentId));
 }
 
-/** Restricted container security context (non-root, read-only root filesystem, no capabilities). */
-export function containerSecurityContext(): Record<string, unknown> {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-/**
- * Pod security context: uid/gid 10001 (the collector images' user), `fsGroup` 10001 so a PVC for the
- * persistent queue is writable without the Helm example's root `chown` init container.
- */
-export function podSecurityContext(): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    runAsGroup: 10001,
-    fsGroup: 10001,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
+export { containerSecurityContext, podSecurityContext } from '../common/pod-security';
 
 /** Volumes and mounts of the Secret files and the queue (not the config; runtimes add that). */
 export function extraVolumes(spec: CollectorWorkloadSpec): { volumes: Record<string, unknown>[]; mounts: Record<string, unknown>[] } {

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { createHash } from 'crypto';
+import { configChecksum } from '../common/pod-security';
 import { Construct } from 'constructs';
 import {
   CollectorWorkloadSpec,
@@ -99,7 +99,7 @@ export function renderManifests(scope: Construct, spec: CollectorWorkloadSpec): 
     metadata: {
       labels: { ...labels, ...selector },
       // a config change rolls the pods
-      annotations: { 'checksum/config': createHash('sha256').update(yaml).digest('hex') },
+      annotations: { 'checksum/config': configChecksum(yaml) },
     },
     spec: podSpec,
   };
