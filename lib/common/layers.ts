@@ -23,6 +23,9 @@ export enum ApplyLayer {
   WORKLOADS = 4,
 }
 
+/** The Argo CD annotation that orders sync waves (lower waves are applied first). */
+export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
 /** Lowercase names of the layers, e.g. for file names (`01-cert-manager.k8s.yaml`). */
 export const APPLY_LAYER_NAMES: Record<ApplyLayer, string> = {
   [ApplyLayer.CRDS]: 'crds',

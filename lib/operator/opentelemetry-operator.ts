@@ -18,8 +18,8 @@ import {
 } from './operator-manifest';
 import { CertManagerCertificates, WebhookCertificates } from './webhook-certificates';
 
-/** Annotation Argo CD reads to order a sync. */
-export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export { ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
+import { ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
 
 /** Resource requests and limits of the operator manager container. */
 export interface OperatorResources {

@@ -3,11 +3,11 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../common/layers';
+import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf, ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
 import { validateManifests, ValidateOptions, ValidationResult } from '../validation';
 
 /** The Argo CD annotation that orders sync waves. */
-export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+export const ARGOCD_SYNC_WAVE = ARGOCD_SYNC_WAVE_ANNOTATION;
 
 /** Props of `synthLayered`. */
 export interface LayeredOutputProps {
