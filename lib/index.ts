@@ -1,5 +1,6 @@
 export * from './common/otlp-destination';
 export * from './common/layers';
+export { CLUSTER_DOMAIN_CONTEXT, clusterDomain, serviceHost } from './common/k8s-names';
 export * from './validation';
 export * from './collector/config';
 export * from './operator';

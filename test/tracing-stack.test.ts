@@ -63,6 +63,25 @@ describe('TracingStack parts are replaceable', () => {
   });
 });
 
+describe('cluster domain', () => {
+  test('a custom cluster domain reaches every in-cluster endpoint, and validates', () => {
+    const c = chart();
+    const stack = new TracingStack(c, 'tracing', { clusterDomain: 'corp.internal' });
+    const objects = Testing.synth(c);
+    expect(stack.agent.otlpGrpcUrl).toBe('http://otel-agent-collector.observability.svc.corp.internal:4317');
+    const agentCr = objects.find((o) => o.kind === 'OpenTelemetryCollector' && o.metadata.name === 'otel-agent');
+    expect(agentCr.spec.config.exporters.load_balancing.resolver.dns.hostname).toBe('otel-gateway-collector-headless.observability.svc.corp.internal');
+    const gatewayCr = objects.find((o) => o.kind === 'OpenTelemetryCollector' && o.metadata.name === 'otel-gateway');
+    expect(gatewayCr.spec.config.exporters['otlp_grpc/tempo'].endpoint).toBe('tempo.observability.svc.corp.internal:4317');
+    expect(JSON.stringify(objects)).not.toContain('cluster.local');
+    expectValid(objects);
+  });
+
+  test('a malformed cluster domain is refused', () => {
+    expect(() => new TracingStack(chart(), 't', { clusterDomain: 'Corp_Internal' })).toThrow(/cluster domain "Corp_Internal" is not a valid DNS-1123 subdomain/);
+  });
+});
+
 describe('TracingStack bad inputs', () => {
   test.each([
     ['gatewayReplicas with singleNode', () => new TracingStack(chart(), 't', { singleNode: true, gatewayReplicas: 2 }), /singleNode runs tail sampling in the agent and has no gateway/],

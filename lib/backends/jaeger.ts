@@ -19,6 +19,7 @@ import {
   resolveNamespace,
   selectorLabels,
 } from './workload-common';
+import { serviceHost } from '../common/k8s-names';
 
 /** Default Jaeger v2 release (latest tag in `../shared/reference/README-backends.md`). */
 export const JAEGER_DEFAULT_VERSION = '2.20.0';
@@ -138,7 +139,7 @@ export class Jaeger extends Construct implements ITraceBackend {
     this.config = buildJaegerConfig({ storage, logLevel: props.logLevel ?? 'info' });
     const configYaml = stringify(this.config);
 
-    const host = `${this.name}.${this.namespace}.svc.cluster.local`;
+    const host = serviceHost(this, this.name, this.namespace);
     this.otlpGrpcUrl = `http://${host}:${JAEGER_PORTS.otlpGrpc}`;
     this.otlpHttpUrl = `http://${host}:${JAEGER_PORTS.otlpHttp}`;
     this.queryUrl = `http://${host}:${JAEGER_PORTS.queryHttp}`;

@@ -27,6 +27,7 @@ import {
   resolveNamespace,
   selectorLabels,
 } from './workload-common';
+import { serviceHost } from '../common/k8s-names';
 
 /** Properties of a Grafana Tempo monolithic (single binary) instance. */
 export interface TempoProps {
@@ -178,7 +179,7 @@ export class Tempo extends Construct implements ITraceBackend {
     });
     const configYaml = stringify(this.config);
 
-    const host = `${this.name}.${this.namespace}.svc.cluster.local`;
+    const host = serviceHost(this, this.name, this.namespace);
     this.otlpGrpcUrl = `http://${host}:${TEMPO_PORTS.otlpGrpc}`;
     this.otlpHttpUrl = `http://${host}:${TEMPO_PORTS.otlpHttp}`;
     this.queryUrl = `http://${host}:${TEMPO_PORTS.http}`;

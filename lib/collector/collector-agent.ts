@@ -26,6 +26,7 @@ import { CollectorResources, resolveResources } from './collector-resources';
 import { CollectorRuntime } from './collector-runtime';
 import { collectorEnv, CollectorWorkloadSpec, DOWNWARD_ENV } from './collector-workload-spec';
 import { healthOf, TailSamplingGateway } from './tail-sampling-gateway';
+import { serviceHost } from '../common/k8s-names';
 
 /**
  * How workloads on a node reach the agent on the same node. Enum-like.
@@ -254,7 +255,7 @@ export class CollectorAgent extends Construct implements IOtlpDestination {
       this.otlpHttpUrl = `http://$(${NODE_IP_ENV}):4318`;
       this.requiredEnv = [{ name: NODE_IP_ENV, fieldPath: 'status.hostIP' }];
     } else {
-      const host = `${this.serviceName}.${this.namespace}.svc.cluster.local`;
+      const host = serviceHost(this, this.serviceName, this.namespace);
       this.otlpGrpcUrl = `http://${host}:4317`;
       this.otlpHttpUrl = `http://${host}:4318`;
       this.requiredEnv = [];

@@ -26,6 +26,7 @@ import { K8S_ATTRIBUTES_RULES } from './collector-rbac';
 import { CollectorResources, resolveResources } from './collector-resources';
 import { CollectorRuntime } from './collector-runtime';
 import { collectorEnv, CollectorWorkloadSpec } from './collector-workload-spec';
+import { serviceHost } from '../common/k8s-names';
 
 /** How agents find the gateway replicas for trace-id routing (load_balancing resolver). */
 export type GatewayResolver = 'dns' | 'k8s';
@@ -345,14 +346,14 @@ export class TailSamplingGateway extends Construct implements IOtlpDestination {
     this.serviceName = rendered.serviceName;
     this.headlessServiceName = rendered.headlessServiceName!;
     this.apiObjects = rendered.apiObjects;
-    const host = `${this.serviceName}.${this.namespace}.svc.cluster.local`;
+    const host = serviceHost(this, this.serviceName, this.namespace);
     this.otlpGrpcUrl = `http://${host}:4317`;
     this.otlpHttpUrl = `http://${host}:4318`;
   }
 
   /** DNS name of the headless Service (one A record per ready replica). */
   public get headlessHost(): string {
-    return `${this.headlessServiceName}.${this.namespace}.svc.cluster.local`;
+    return serviceHost(this, this.headlessServiceName, this.namespace);
   }
 }
 

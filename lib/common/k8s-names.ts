@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { dns1123Label } from '../validation/object-rules';
+import { Construct, IConstruct } from 'constructs';
+import { dns1123Label, dns1123Subdomain } from '../validation/object-rules';
 
 /**
  * The namespace a construct puts its objects in: explicit, else the chart's, else `default`;
@@ -25,4 +25,20 @@ export function checkPinnedImage(what: string, image: string): string {
     throw new Error(`${what}: image ${JSON.stringify(image)} is not a pinned image reference; use [registry[:port]/]repo:tag or repo@sha256:<digest>`);
   }
   return image;
+}
+
+/** Construct context key holding the cluster DNS domain (set it on the app, a chart, or via `TracingStack`'s `clusterDomain`). */
+export const CLUSTER_DOMAIN_CONTEXT = '@otel-tracing/k8s-constructs:clusterDomain';
+
+/** The cluster DNS domain in force at a construct: the nearest context value, else `cluster.local`. */
+export function clusterDomain(scope: IConstruct): string {
+  const value = scope.node.tryGetContext(CLUSTER_DOMAIN_CONTEXT) ?? 'cluster.local';
+  const problem = typeof value === 'string' ? dns1123Subdomain(value) : `${JSON.stringify(value)} is not a string`;
+  if (problem) throw new Error(`cluster domain ${problem}; set the context "${CLUSTER_DOMAIN_CONTEXT}" to e.g. "cluster.local"`);
+  return value;
+}
+
+/** Fully qualified DNS name of a Service: `<name>.<namespace>.svc.<cluster domain>`. */
+export function serviceHost(scope: IConstruct, name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain(scope)}`;
 }

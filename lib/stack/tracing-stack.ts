@@ -13,6 +13,7 @@ import { OpenTelemetryOperator, OpenTelemetryOperatorProps } from '../operator/o
 import { OperatorManifestSource } from '../operator/operator-manifest-source';
 import { WebhookCertificates } from '../operator/webhook-certificates';
 import { clusterScoped } from '../common/cluster-scoped';
+import { CLUSTER_DOMAIN_CONTEXT, clusterDomain } from '../common/k8s-names';
 import { dns1123Label } from '../validation/object-rules';
 import { pipelineDiagram, DiagramTier } from './pipeline-diagram';
 import { Sampling } from './sampling';
@@ -62,6 +63,12 @@ export interface TracingStackProps {
    * @default - the chart's namespace, else 'observability'
    */
   readonly namespace?: string;
+  /**
+   * DNS domain of the cluster, used in every in-cluster endpoint (`<svc>.<ns>.svc.<domain>`).
+   * Also settable for a whole app with the construct context key `CLUSTER_DOMAIN_CONTEXT`.
+   * @default - the context value, else 'cluster.local'
+   */
+  readonly clusterDomain?: string;
   /**
    * Emit the Namespace object (applied first, with the CRDs). Turn off when the namespace is
    * managed elsewhere.
@@ -143,6 +150,8 @@ export class TracingStack extends Construct {
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     super(scope, id);
+    if (props.clusterDomain !== undefined) this.node.setContext(CLUSTER_DOMAIN_CONTEXT, props.clusterDomain);
+    clusterDomain(this); // fails early on a malformed domain
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'observability';
     this.sampling = props.sampling ?? Sampling.tail();
     if (props.singleNode && this.sampling.kind === 'tail' && (props.gatewayReplicas !== undefined || props.expectedTraffic)) {

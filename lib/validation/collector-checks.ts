@@ -89,7 +89,7 @@ export function collectorChecks(objects: readonly any[]): Finding[] {
         if (k8s && typeof k8s.service === 'string') {
           const [name, svcNs] = k8s.service.split('.');
           for (const p of (k8s.ports as number[] | undefined) ?? [4317]) {
-            checkTarget(id, 'resolver.k8s.service', `${name}.${svcNs ?? where}.svc.cluster.local`, p);
+            checkTarget(id, 'resolver.k8s.service', `${name}.${svcNs ?? where}.svc`, p);
           }
         }
       }
@@ -185,11 +185,8 @@ function inClusterService(host: string, defaultNs: string, namespaces: Set<strin
   if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') || host === 'localhost') return undefined;
   const labels = host.split('.');
   if (labels.length === 1) return { name: host, namespace: defaultNs };
-  if (host.endsWith('.svc.cluster.local') || host.endsWith('.svc')) {
-    const suffix = host.endsWith('.svc') ? 1 : 3;
-    if (labels.length - suffix === 2) return { name: labels[0], namespace: labels[1] };
-    return undefined;
-  }
+  // <name>.<namespace>.svc[.<cluster domain>]
+  if (labels.length >= 3 && labels[2] === 'svc') return { name: labels[0], namespace: labels[1] };
   if (labels.length === 2 && namespaces.has(labels[1])) return { name: labels[0], namespace: labels[1] };
   return undefined;
 }
