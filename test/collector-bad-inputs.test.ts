@@ -150,3 +150,7 @@ describe('bad inputs are rejected eagerly with what/where/fix', () => {
     expect(fn).toThrow(message);
   });
 });
+
+test('a number given as a string says so instead of calling it out of range', () => {
+  expect(() => Policy.latency({ name: 'slow', thresholdMs: '1000' as unknown as number })).toThrow(/threshold_ms must be a number, got string "1000"/);
+});

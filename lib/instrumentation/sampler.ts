@@ -6,7 +6,10 @@ export interface SamplerSpec {
 
 /** Options for `Sampler.jaegerRemote()`. */
 export interface JaegerRemoteSamplerOptions {
-  /** Sampling-strategy endpoint, e.g. `http://jaeger-collector:14250`. */
+  /**
+   * Sampling-strategy endpoint (gRPC, as the SDKs poll it), e.g. `http://jaeger.observability.svc.cluster.local:5779`
+   * for the Jaeger v2 `remote_sampling` extension (Jaeger v1 collectors served it on 14250).
+   */
   readonly endpoint: string;
   /**
    * How often the SDK polls the endpoint, in milliseconds.
@@ -64,7 +67,7 @@ export class Sampler {
     const endpoint = options.endpoint?.trim() ?? '';
     if (!/^https?:\/\/[^\s,=]+$/.test(endpoint)) {
       throw new Error(
-        `instrumentation sampler: jaeger_remote endpoint "${options.endpoint}" is invalid; use an http(s) URL without "," or "=", e.g. http://jaeger-collector:14250`,
+        `instrumentation sampler: jaeger_remote endpoint "${options.endpoint}" is invalid; use an http(s) URL without "," or "=", e.g. http://jaeger.observability.svc.cluster.local:5779`,
       );
     }
     const parts = [`endpoint=${endpoint}`];

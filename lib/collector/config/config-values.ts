@@ -43,6 +43,7 @@ export function parseDuration(value: unknown, where: string): number {
 /** Throws unless `value` is a finite number within [min, max]. */
 export function checkRange(value: number | undefined, min: number, max: number, what: string, fix: string): void {
   if (value === undefined) return;
+  if (typeof value !== 'number') throw new Error(`${what} must be a number, got ${typeof value} ${JSON.stringify(value)}; ${fix}`);
   if (!Number.isFinite(value) || value < min || value > max) {
     throw new Error(`${what} ${value} is out of range; ${fix}`);
   }
@@ -51,6 +52,7 @@ export function checkRange(value: number | undefined, min: number, max: number, 
 /** Throws unless `value` is an integer >= min. */
 export function checkInteger(value: number | undefined, min: number, what: string): void {
   if (value === undefined) return;
+  if (typeof value !== 'number') throw new Error(`${what} must be a number, got ${typeof value} ${JSON.stringify(value)}; use an integer >= ${min}`);
   if (!Number.isInteger(value) || value < min) {
     throw new Error(`${what} ${value} is invalid; use an integer >= ${min}`);
   }
