@@ -293,3 +293,15 @@ describe('composition', () => {
     expect(CollectorConfig.fromObject(obj).toObject()).toEqual(obj);
   });
 });
+
+test('deprecated aliases of untyped components are renamed too, in the section and in the pipelines', () => {
+  const parsed = CollectorConfig.fromObject({
+    receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
+    processors: { k8sattributes: { passthrough: true } },
+    exporters: { debug: {} },
+    service: { pipelines: { traces: { receivers: ['otlp'], processors: ['k8sattributes'], exporters: ['debug'] } } },
+  }).toObject() as any;
+  expect(Object.keys(parsed.processors)).toEqual(['k8s_attributes']);
+  expect(parsed.processors.k8s_attributes).toEqual({ passthrough: true });
+  expect(parsed.service.pipelines.traces.processors).toEqual(['k8s_attributes']);
+});

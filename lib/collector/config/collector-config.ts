@@ -625,6 +625,6 @@ export function parseComponent(kind: ComponentKind, id: string, config: unknown)
     case 'exporter:debug':
       return Exporter.debugFromConfig(config, options);
     default:
-      return new ConfiguredComponent(kind, rawType, asObject(config, `${SECTION[kind]}.${id}`) as ConfigObject, options);
+      return new ConfiguredComponent(kind, type, asObject(config, `${SECTION[kind]}.${id}`) as ConfigObject, options);
   }
 }
