@@ -10,3 +10,4 @@ export * from './jaeger-config';
 export * from './jaeger-storage';
 export * from './service-monitor';
 export { assertSecretKeyRef } from './secret-refs';
+export * from './in-cluster-backend';

@@ -2,24 +2,20 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { EndpointEnvVar } from '../common/otlp-destination';
 import { buildJaegerConfig, JAEGER_PORTS, JaegerLogLevel } from './jaeger-config';
 import { JAEGER_BADGER_DIR, JaegerStorage } from './jaeger-storage';
 import { secretEnv } from './secret-refs';
 import { addServiceMonitor, BackendServiceMonitorOptions } from './service-monitor';
-import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
+import { BackendServiceRef } from './trace-backend';
+import { InClusterBackend } from './in-cluster-backend';
 import {
   appLabels,
-  checkDnsLabel,
   checkPositiveInt,
   checksum,
   containerSecurityContext,
   podSecurityContext,
-  registerBackendService,
-  resolveNamespace,
   selectorLabels,
 } from './workload-common';
-import { serviceHost } from '../common/k8s-names';
 
 /** Default Jaeger v2 release (latest tag in `../shared/reference/README-backends.md`). */
 export const JAEGER_DEFAULT_VERSION = '2.20.0';
@@ -86,22 +82,13 @@ export interface JaegerProps {
  *
  * @example new Jaeger(chart, 'jaeger', { storage: JaegerStorage.badger({ sizeGiB: 20, spanTtlHours: 48 }) });
  */
-export class Jaeger extends Construct implements ITraceBackend {
+export class Jaeger extends InClusterBackend {
   public readonly backendKind = 'jaeger';
-  public readonly preferredProtocol = 'grpc' as const;
-  public readonly otlpGrpcUrl: string;
-  public readonly otlpHttpUrl: string;
-  public readonly requiredEnv: readonly EndpointEnvVar[] = [];
-  public readonly tls: BackendTls = { insecure: true };
-  public readonly headers: readonly BackendHeader[] = [];
+  /** The Service (16686, 16685, 4317, 4318, 13133, and 8888 with a ServiceMonitor). */
   public readonly service: BackendServiceRef;
 
-  public readonly name: string;
-  public readonly namespace: string;
   /** The rendered Jaeger configuration object (what `config.yaml` contains). */
   public readonly config: Record<string, unknown>;
-  /** Jaeger UI / HTTP query URL, e.g. `http://jaeger.observability.svc.cluster.local:16686`. */
-  public readonly queryUrl: string;
 
   public readonly deployment: k8s.KubeDeployment;
   public readonly kubeService: k8s.KubeService;
@@ -111,10 +98,8 @@ export class Jaeger extends Construct implements ITraceBackend {
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
-    super(scope, id);
-    this.name = checkDnsLabel('jaeger', props.name ?? 'jaeger');
-    const where = `jaeger "${this.name}"`;
-    this.namespace = resolveNamespace(this, where, props.namespace);
+    super(scope, id, 'jaeger', props, { otlpGrpc: JAEGER_PORTS.otlpGrpc, otlpHttp: JAEGER_PORTS.otlpHttp, query: JAEGER_PORTS.queryHttp });
+    const where = this.where;
     const version = props.version ?? JAEGER_DEFAULT_VERSION;
     if (!/^2\.\d+\.\d+([-.][0-9A-Za-z.-]+)?$/.test(version)) {
       throw new Error(`${where}: version "${version}" is not a Jaeger v2 release; use e.g. "${JAEGER_DEFAULT_VERSION}"`);
@@ -139,12 +124,6 @@ export class Jaeger extends Construct implements ITraceBackend {
     this.config = buildJaegerConfig({ storage, logLevel: props.logLevel ?? 'info' });
     const configYaml = stringify(this.config);
 
-    const host = serviceHost(this, this.name, this.namespace);
-    this.otlpGrpcUrl = `http://${host}:${JAEGER_PORTS.otlpGrpc}`;
-    this.otlpHttpUrl = `http://${host}:${JAEGER_PORTS.otlpHttp}`;
-    this.queryUrl = `http://${host}:${JAEGER_PORTS.queryHttp}`;
-
-    registerBackendService(this, 'jaeger', this.name, this.namespace);
 
     const labels = appLabels('jaeger', this.name, version);
     const selector = selectorLabels('jaeger', this.name);
@@ -201,24 +180,10 @@ export class Jaeger extends Construct implements ITraceBackend {
       volumes.push({ name: 'badger', persistentVolumeClaim: { claimName } });
       volumeMounts.push({ name: 'badger', mountPath: JAEGER_BADGER_DIR });
     }
-    for (const f of storage.secretFiles) {
-      volumes.push({
-        name: f.volumeName,
-        secret: { secretName: f.secretKeyRef.name, items: [{ key: f.secretKeyRef.key, path: f.fileName }] },
-      });
-      volumeMounts.push({ name: f.volumeName, mountPath: f.mountPath, readOnly: true });
-    }
+    this.mountSecretFiles(storage.secretFiles, volumes, volumeMounts);
     volumes.push({ name: 'tmp', emptyDir: {} });
     volumeMounts.push({ name: 'tmp', mountPath: '/tmp' });
     const env = secretEnv(storage.env);
-
-    const probe = (initialDelaySeconds: number): k8s.Probe => ({
-      httpGet: { path: '/status', port: k8s.IntOrString.fromString('health') },
-      initialDelaySeconds,
-      periodSeconds: 10,
-      timeoutSeconds: 1,
-      failureThreshold: 3,
-    });
 
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata,
@@ -247,15 +212,9 @@ export class Jaeger extends Construct implements ITraceBackend {
                   { name: 'health', containerPort: JAEGER_PORTS.health, protocol: 'TCP' },
                   { name: 'metrics', containerPort: JAEGER_PORTS.metrics, protocol: 'TCP' },
                 ],
-                readinessProbe: probe(5),
-                livenessProbe: probe(15),
-                resources: {
-                  requests: {
-                    cpu: k8s.Quantity.fromString(`${cpuRequestMillis}m`),
-                    memory: k8s.Quantity.fromString(`${Math.ceil(memoryLimitMiB / 2)}Mi`),
-                  },
-                  limits: { memory: k8s.Quantity.fromString(`${memoryLimitMiB}Mi`) },
-                },
+                readinessProbe: this.httpProbe('/status', 'health', 5),
+                livenessProbe: this.httpProbe('/status', 'health', 15),
+                resources: this.resources(cpuRequestMillis, memoryLimitMiB),
                 securityContext: containerSecurityContext(),
                 volumeMounts,
               },

@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { EndpointEnvVar } from '../common/otlp-destination';
 import { secretEnv } from './secret-refs';
 import { addServiceMonitor, BackendServiceMonitorOptions } from './service-monitor';
 import {
@@ -15,19 +14,16 @@ import {
 } from './tempo-config';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 import { TempoVersion } from './tempo-version';
-import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
+import { BackendServiceRef } from './trace-backend';
+import { InClusterBackend } from './in-cluster-backend';
 import {
   appLabels,
-  checkDnsLabel,
   checkPositiveInt,
   checksum,
   containerSecurityContext,
   podSecurityContext,
-  registerBackendService,
-  resolveNamespace,
   selectorLabels,
 } from './workload-common';
-import { serviceHost } from '../common/k8s-names';
 
 /** Properties of a Grafana Tempo monolithic (single binary) instance. */
 export interface TempoProps {
@@ -115,26 +111,15 @@ export interface TempoProps {
  *
  * @example new Tempo(chart, 'tempo', { storage: TempoStorage.local({ sizeGiB: 20 }), retentionHours: 72 });
  */
-export class Tempo extends Construct implements ITraceBackend {
+export class Tempo extends InClusterBackend {
   public readonly backendKind = 'tempo';
-  public readonly preferredProtocol = 'grpc' as const;
-  public readonly otlpGrpcUrl: string;
-  public readonly otlpHttpUrl: string;
-  public readonly requiredEnv: readonly EndpointEnvVar[] = [];
-  public readonly tls: BackendTls = { insecure: true };
-  public readonly headers: readonly BackendHeader[] = [];
+  /** The Service (3200 http, 9095 grpc, 4317, 4318). */
   public readonly service: BackendServiceRef;
 
-  /** Resource name shared by the objects. */
-  public readonly name: string;
-  /** Namespace of the objects. */
-  public readonly namespace: string;
   /** The Tempo release line. */
   public readonly version: TempoVersion;
   /** The rendered Tempo configuration object (what `tempo.yaml` contains). */
   public readonly config: Record<string, unknown>;
-  /** Query (HTTP API) URL for Grafana data sources, e.g. `http://tempo.observability.svc.cluster.local:3200`. */
-  public readonly queryUrl: string;
 
   public readonly statefulSet: k8s.KubeStatefulSet;
   public readonly kubeService: k8s.KubeService;
@@ -143,10 +128,8 @@ export class Tempo extends Construct implements ITraceBackend {
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
-    super(scope, id);
-    this.name = checkDnsLabel('tempo', props.name ?? 'tempo');
-    const where = `tempo "${this.name}"`;
-    this.namespace = resolveNamespace(this, where, props.namespace);
+    super(scope, id, 'tempo', props, { otlpGrpc: TEMPO_PORTS.otlpGrpc, otlpHttp: TEMPO_PORTS.otlpHttp, query: TEMPO_PORTS.http });
+    const where = this.where;
     this.version = props.version ?? TempoVersion.V3;
     const storage = (props.storage ?? TempoStorage.local())._model;
 
@@ -179,17 +162,11 @@ export class Tempo extends Construct implements ITraceBackend {
     });
     const configYaml = stringify(this.config);
 
-    const host = serviceHost(this, this.name, this.namespace);
-    this.otlpGrpcUrl = `http://${host}:${TEMPO_PORTS.otlpGrpc}`;
-    this.otlpHttpUrl = `http://${host}:${TEMPO_PORTS.otlpHttp}`;
-    this.queryUrl = `http://${host}:${TEMPO_PORTS.http}`;
     this.service = {
       name: this.name,
       namespace: this.namespace,
       ports: [TEMPO_PORTS.http, TEMPO_PORTS.grpc, TEMPO_PORTS.otlpGrpc, TEMPO_PORTS.otlpHttp],
     };
-
-    registerBackendService(this, 'tempo', this.name, this.namespace);
 
     const labels = appLabels('tempo', this.name, this.version.tag);
     const selector = selectorLabels('tempo', this.name);
@@ -239,22 +216,10 @@ export class Tempo extends Construct implements ITraceBackend {
       { name: 'tmp', emptyDir: {} },
     ];
     const env: k8s.EnvVar[] = secretEnv(storage.env);
+    this.mountSecretFiles(storage.secretFiles, volumes, volumeMounts);
     for (const f of storage.secretFiles) {
-      volumes.push({
-        name: f.volumeName,
-        secret: { secretName: f.secretKeyRef.name, items: [{ key: f.secretKeyRef.key, path: f.fileName }] },
-      });
-      volumeMounts.push({ name: f.volumeName, mountPath: f.mountPath, readOnly: true });
       env.push({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${f.mountPath}/${f.fileName}` });
     }
-
-    const probe = (initialDelaySeconds: number): k8s.Probe => ({
-      httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') },
-      initialDelaySeconds,
-      periodSeconds: 10,
-      timeoutSeconds: 1,
-      failureThreshold: 3,
-    });
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata,
@@ -285,15 +250,9 @@ export class Tempo extends Construct implements ITraceBackend {
                   { name: 'otlp-grpc', containerPort: TEMPO_PORTS.otlpGrpc, protocol: 'TCP' },
                   { name: 'otlp-http', containerPort: TEMPO_PORTS.otlpHttp, protocol: 'TCP' },
                 ],
-                readinessProbe: probe(15),
-                livenessProbe: probe(60),
-                resources: {
-                  requests: {
-                    cpu: k8s.Quantity.fromString(`${cpuRequestMillis}m`),
-                    memory: k8s.Quantity.fromString(`${Math.ceil(memoryLimitMiB / 2)}Mi`),
-                  },
-                  limits: { memory: k8s.Quantity.fromString(`${memoryLimitMiB}Mi`) },
-                },
+                readinessProbe: this.httpProbe('/ready', 'http', 15),
+                livenessProbe: this.httpProbe('/ready', 'http', 60),
+                resources: this.resources(cpuRequestMillis, memoryLimitMiB),
                 securityContext: containerSecurityContext(),
                 volumeMounts,
               },
