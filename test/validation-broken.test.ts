@@ -1,6 +1,7 @@
 import { Chart, Testing, ApiObject } from 'cdk8s';
 import { compileCel, expectValidManifests, validateConstruct, validateManifests } from '../lib/validation';
 import { describeWithReference } from './helpers/reference';
+import { collectorCr } from './helpers/fixtures';
 import { referenceCrds } from './helpers/validate';
 
 /** A valid Deployment that each broken variant starts from. */
@@ -39,21 +40,7 @@ function service(): any {
 }
 
 /** A valid OpenTelemetryCollector v1beta1. */
-function collector(): any {
-  return {
-    apiVersion: 'opentelemetry.io/v1beta1',
-    kind: 'OpenTelemetryCollector',
-    metadata: { name: 'agent', namespace: 'observability' },
-    spec: {
-      mode: 'daemonset',
-      config: {
-        receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
-        exporters: { debug: {} },
-        service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
-      },
-    },
-  };
-}
+const collector = (): any => collectorCr();
 
 function instrumentation(): any {
   return {

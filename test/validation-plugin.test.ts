@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { TracingManifestValidation } from '../lib/validation/cdk8s-plugin';
+import { collectorCr } from './helpers/fixtures';
 import { describeWithReference, ref } from './helpers/reference';
 
 interface Violation {
@@ -43,20 +44,7 @@ function writeManifest(objects: any[]): string {
   return file;
 }
 
-const collector = (spec: Record<string, unknown>) => ({
-  apiVersion: 'opentelemetry.io/v1beta1',
-  kind: 'OpenTelemetryCollector',
-  metadata: { name: 'agent', namespace: 'observability' },
-  spec: {
-    mode: 'daemonset',
-    config: {
-      receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
-      exporters: { debug: {} },
-      service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
-    },
-    ...spec,
-  },
-});
+const collector = collectorCr;
 
 describeWithReference('cdk8s validation plugin', () => {
   const crdDirs = [ref('opentelemetry-operator', 'crds')];
