@@ -1,7 +1,7 @@
-import type { ErrorObject } from 'ajv';
 import { splitApiVersion } from './crd-registry';
 import { pointerToPath } from './findings';
 import { schemaProblems, SchemaProblem } from './schema-errors';
+import type { SchemaError } from './structural-schema';
 
 /** API groups served by Kubernetes itself (kubernetes-models 4.5.x, Kubernetes 1.33). */
 const BUILTIN_GROUPS = new Set([
@@ -145,11 +145,11 @@ export function checkBuiltin(obj: any): BuiltinCheck {
   const validate = modelValidate(obj.apiVersion, obj.kind);
   if (!validate) return { status: 'unknown-kind', problems: [] };
   const rec = recordAccess(obj);
-  let errors: ErrorObject[] = [];
+  let errors: SchemaError[] = [];
   try {
     validate.call(rec.proxy);
   } catch (e) {
-    errors = ((e as { errors?: ErrorObject[] }).errors ?? []) as ErrorObject[];
+    errors = ((e as { errors?: SchemaError[] }).errors ?? []) as SchemaError[];
     if (!errors.length) throw e;
   }
   const problems = schemaProblems(errors, obj);

@@ -1,5 +1,5 @@
-import type { ErrorObject } from 'ajv';
 import { pointerToPath } from './findings';
+import type { SchemaError } from './structural-schema';
 
 /** A schema problem, before it is attached to an object. */
 export interface SchemaProblem {
@@ -23,11 +23,13 @@ function show(v: unknown): string {
 }
 
 /**
- * Turns raw ajv errors into one readable problem per path: the type/format noise that
- * int-or-string and quantity `anyOf`/`oneOf` branches produce collapses into one message.
+ * Turns raw schema errors (from the structural-schema interpreter for custom resources, from the
+ * kubernetes-models validators for built-in kinds; both shaped like ajv's) into one readable
+ * problem per path: the type/format noise that int-or-string and quantity `anyOf`/`oneOf`
+ * branches produce collapses into one message.
  */
-export function schemaProblems(errors: readonly ErrorObject[], obj: unknown): SchemaProblem[] {
-  const byPath = new Map<string, ErrorObject[]>();
+export function schemaProblems(errors: readonly SchemaError[], obj: unknown): SchemaProblem[] {
+  const byPath = new Map<string, SchemaError[]>();
   for (const e of errors) {
     const list = byPath.get(e.instancePath) ?? [];
     list.push(e);
@@ -60,7 +62,7 @@ export function schemaProblems(errors: readonly ErrorObject[], obj: unknown): Sc
   return out;
 }
 
-function problemFor(e: ErrorObject, pointer: string, value: unknown): SchemaProblem {
+function problemFor(e: SchemaError, pointer: string, value: unknown): SchemaProblem {
   const path = pointerToPath(pointer);
   switch (e.keyword) {
     case 'additionalProperties': {

@@ -1,7 +1,7 @@
 /**
  * Behaviour of the performance fixes in CrdRegistry (no timing here; `npm run bench` times):
- * the on-disk parse cache gives the same CRDs as parsing the YAML, and lazily compiled
- * subschemas still report errors deep inside them with their full path.
+ * the on-disk parse cache gives the same CRDs as parsing the YAML, and errors deep inside parts
+ * of the schema prepared only when data reaches them keep their full path.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -48,7 +48,7 @@ describeWithReference('CrdRegistry performance fixes', () => {
     expect(entry?.versions.has('v1beta1')).toBe(true);
   });
 
-  test('errors deep in lazily compiled parts of the schema keep their full path', () => {
+  test('errors deep in lazily prepared parts of the schema keep their full path', () => {
     const crds = new CrdRegistry().loadFile(crdFile());
     const collector = (spec: any) => ({
       apiVersion: 'opentelemetry.io/v1beta1',
