@@ -1,5 +1,6 @@
 import { splitApiVersion } from './crd-registry';
 import { pointerToPath } from './findings';
+import { withLightModelsRuntime } from './models-runtime';
 import { schemaProblems, SchemaProblem } from './schema-errors';
 import type { SchemaError } from './structural-schema';
 
@@ -71,8 +72,9 @@ function modelValidate(apiVersion: string, kind: string): ValidateMethod | null 
   let fn = MODELS.get(key);
   if (fn === undefined) {
     try {
-      // One module per kind: loading a whole group index would cost hundreds of modules.
-      const mod = require(`kubernetes-models/${apiVersion}/${kind}`);
+      // One module per kind: loading a whole group index would cost hundreds of modules. The
+      // validators load with a light stand-in of their runtime (see models-runtime.ts).
+      const mod = withLightModelsRuntime(() => require(`kubernetes-models/${apiVersion}/${kind}`));
       fn = (mod[kind]?.prototype?.validate as ValidateMethod) ?? null;
     } catch {
       fn = null;
