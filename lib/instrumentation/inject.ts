@@ -1,5 +1,5 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
 import { Instrumentation, InstrumentationLanguage } from './instrumentation';
@@ -179,7 +179,22 @@ function escapeKey(key: string): string {
 
 function resolveTarget(target: InjectTarget): Resolved {
   const chartNs = (c: IConstruct): string | undefined => Chart.of(c).namespace;
-  if (target instanceof kplus.Namespace) {
+  if (!(target instanceof ApiObject)) return resolvePlusTarget(target, chartNs);
+  return resolveApiObjectTarget(target);
+}
+
+/**
+ * cdk8s-plus-28, loaded on first use: it costs ~30 ms to load, and a program that injects into
+ * plain ApiObjects (or never injects) does not need it. A cdk8s-plus construct can only be
+ * passed in by a program that loaded the module already.
+ */
+function cdk8sPlus(): typeof import('cdk8s-plus-28') {
+  return require('cdk8s-plus-28');
+}
+
+function resolvePlusTarget(target: kplus.AbstractPod | kplus.Namespace, chartNs: (c: IConstruct) => string | undefined): Resolved {
+  const plus = cdk8sPlus();
+  if (target instanceof plus.Namespace) {
     return {
       kind: 'namespace',
       namespace: target.name,
@@ -188,7 +203,7 @@ function resolveTarget(target: InjectTarget): Resolved {
       description: `Namespace ${target.name}`,
     };
   }
-  if (target instanceof kplus.AbstractPod) {
+  if (target instanceof plus.AbstractPod) {
     return {
       kind: 'pod-template',
       namespace: target.metadata.namespace ?? chartNs(target) ?? 'default',
@@ -197,52 +212,53 @@ function resolveTarget(target: InjectTarget): Resolved {
       description: `${target.constructor.name} ${target.name}`,
     };
   }
-  if (target instanceof ApiObject) {
-    if (target.kind === 'Namespace') {
-      return {
-        kind: 'namespace',
-        namespace: target.name,
-        addAnnotation: (k, v) => target.metadata.addAnnotation(k, v),
-        containers: () => undefined,
-        description: `Namespace ${target.name}`,
-      };
-    }
-    const ns = target.metadata.namespace ?? 'default';
-    if (target.kind === 'Pod') {
-      return {
-        kind: 'pod-template',
-        namespace: ns,
-        addAnnotation: (k, v) => target.metadata.addAnnotation(k, v),
-        containers: () => (get(target.toJson(), '/spec/containers') ?? []).map((c: any) => c.name),
-        description: `Pod ${target.name}`,
-      };
-    }
-    const base = TEMPLATE_PATHS[target.kind];
-    if (!base) {
-      throw new Error(
-        `inject: ${target.kind} ${target.name} has no pod template; inject into a Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or Namespace`,
-      );
-    }
+  throw new Error('inject: target is not a cdk8s-plus workload, a Namespace or an ApiObject with a pod template');
+}
+
+function resolveApiObjectTarget(target: ApiObject): Resolved {
+  if (target.kind === 'Namespace') {
+    return {
+      kind: 'namespace',
+      namespace: target.name,
+      addAnnotation: (k, v) => target.metadata.addAnnotation(k, v),
+      containers: () => undefined,
+      description: `Namespace ${target.name}`,
+    };
+  }
+  const ns = target.metadata.namespace ?? 'default';
+  if (target.kind === 'Pod') {
     return {
       kind: 'pod-template',
       namespace: ns,
-      addAnnotation: (k, v) => {
-        // The pod template's metadata (never the workload's), created when absent.
-        const json = target.toJson();
-        if (get(json, base) === undefined) {
-          throw new Error(`inject: ${target.kind} ${target.name} has no ${base}; define the pod template before injecting`);
-        }
-        if (get(json, `${base}/metadata`) === undefined) target.addJsonPatch(JsonPatch.add(`${base}/metadata`, {}));
-        if (get(json, `${base}/metadata/annotations`) === undefined) {
-          target.addJsonPatch(JsonPatch.add(`${base}/metadata/annotations`, {}));
-        }
-        target.addJsonPatch(JsonPatch.add(`${base}/metadata/annotations/${escapeKey(k)}`, v));
-      },
-      containers: () => (get(target.toJson(), `${base}/spec/containers`) ?? []).map((c: any) => c.name),
-      description: `${target.kind} ${target.name}`,
+      addAnnotation: (k, v) => target.metadata.addAnnotation(k, v),
+      containers: () => (get(target.toJson(), '/spec/containers') ?? []).map((c: any) => c.name),
+      description: `Pod ${target.name}`,
     };
   }
-  throw new Error('inject: target is not a cdk8s-plus workload, a Namespace or an ApiObject with a pod template');
+  const base = TEMPLATE_PATHS[target.kind];
+  if (!base) {
+    throw new Error(
+      `inject: ${target.kind} ${target.name} has no pod template; inject into a Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or Namespace`,
+    );
+  }
+  return {
+    kind: 'pod-template',
+    namespace: ns,
+    addAnnotation: (k, v) => {
+      // The pod template's metadata (never the workload's), created when absent.
+      const json = target.toJson();
+      if (get(json, base) === undefined) {
+        throw new Error(`inject: ${target.kind} ${target.name} has no ${base}; define the pod template before injecting`);
+      }
+      if (get(json, `${base}/metadata`) === undefined) target.addJsonPatch(JsonPatch.add(`${base}/metadata`, {}));
+      if (get(json, `${base}/metadata/annotations`) === undefined) {
+        target.addJsonPatch(JsonPatch.add(`${base}/metadata/annotations`, {}));
+      }
+      target.addJsonPatch(JsonPatch.add(`${base}/metadata/annotations/${escapeKey(k)}`, v));
+    },
+    containers: () => (get(target.toJson(), `${base}/spec/containers`) ?? []).map((c: any) => c.name),
+    description: `${target.kind} ${target.name}`,
+  };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -390,7 +406,7 @@ function goChecks(target: InjectTarget, t: Resolved, options: InjectOptions): st
       .find(
         (c): c is ApiObject | kplus.Namespace =>
           (c instanceof ApiObject && c.kind === 'Namespace' && c.name === t.namespace) ||
-          (c instanceof kplus.Namespace && c.name === t.namespace),
+          (!(c instanceof ApiObject) && c instanceof cdk8sPlus().Namespace && (c as kplus.Namespace).name === t.namespace),
       );
     if (ns) {
       level = ns.metadata.getLabel(PSA_ENFORCE_LABEL);
