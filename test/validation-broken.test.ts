@@ -205,3 +205,10 @@ test('validateConstruct reports construct paths for objects emitted by a chart',
   expect(result.errors[0].constructPath).toBe('shop/checkout');
   expect(result.toString()).toMatch(/ERROR \[port-range\] Deployment shop\/checkout \(apps\/v1\) at spec\.template\.spec\.containers\[0\]\.ports\[0\]\.containerPort: port 0 is out of range; use an integer between 1 and 65535 \(construct shop\/checkout\)/);
 });
+
+test('a malformed collector config in a CR is reported, never a crash', () => {
+  const cr = collectorCr();
+  cr.metadata.labels = { 'app.kubernetes.io/managed-by': 'cdk8s' };
+  cr.spec.config.service.telemetry = { metrics: { readers: 'pull' } };
+  expect(() => validateManifests([cr], { crds: referenceCrds() })).not.toThrow();
+});

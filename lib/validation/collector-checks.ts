@@ -135,9 +135,15 @@ function receiverPorts(config: any): number[] {
   }
 }
 
+/** `service.telemetry.metrics.readers` when it is a list (anything else is the CRD's or the collector's to reject). */
+function metricReaders(config: any): any[] {
+  const readers = config?.service?.telemetry?.metrics?.readers;
+  return Array.isArray(readers) ? readers : [];
+}
+
 /** Self-metrics ports of `service.telemetry` (the collector's default is 8888). */
 function metricsPorts(config: any): number[] {
-  const ports = (config?.service?.telemetry?.metrics?.readers ?? [])
+  const ports = metricReaders(config)
     .map((r: any) => r?.pull?.exporter?.prometheus?.port)
     .filter((p: unknown): p is number => typeof p === 'number');
   return ports.length ? ports : [8888];
@@ -156,7 +162,7 @@ function configPorts(config: any): number[] {
     const m = typeof cfg?.endpoint === 'string' ? /^(.*):(\d+)$/.exec(cfg.endpoint) : null;
     if (m && !['localhost', '127.0.0.1', '::1', '[::1]'].includes(m[1])) ports.push(Number(m[2]));
   }
-  for (const r of config?.service?.telemetry?.metrics?.readers ?? []) {
+  for (const r of metricReaders(config)) {
     const prom = r?.pull?.exporter?.prometheus;
     if (prom?.port !== undefined && !['localhost', '127.0.0.1'].includes(prom.host)) ports.push(Number(prom.port));
   }
