@@ -9,6 +9,7 @@ import {
   TempoVersion,
 } from '../lib/backends';
 import { validate } from './helpers/validate';
+import { testWithReference } from './helpers/reference';
 
 const chart = () => new Chart(Testing.app(), 'test');
 const ref = { name: 'creds', key: 'value' };
@@ -272,7 +273,7 @@ describe('bad inputs throw eagerly with a clear message', () => {
 });
 
 describe('the validation helper is live for backend objects', () => {
-  test('a broken ServiceMonitor (as a hand-edited object) is rejected by the CRD schema', () => {
+  testWithReference('a broken ServiceMonitor (as a hand-edited object) is rejected by the CRD schema', () => {
     const c = chart();
     new Tempo(c, 't', { serviceMonitor: {} });
     const objects = Testing.synth(c);

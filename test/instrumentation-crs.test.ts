@@ -8,7 +8,7 @@ import { Propagator } from '../lib/instrumentation/propagator';
 import { Sampler } from '../lib/instrumentation/sampler';
 import { OperatorManifestSource } from '../lib/operator/operator-manifest-source';
 import { ARGOCD_SYNC_WAVE_ANNOTATION, OpenTelemetryOperator } from '../lib/operator/opentelemetry-operator';
-import { describeWithReference, ref } from './helpers/reference';
+import { describeWithReference, ref, testWithReference } from './helpers/reference';
 import { expectValid, validate } from './helpers/validate';
 
 const SAMPLES = ref('opentelemetry-operator', 'samples');
@@ -264,7 +264,7 @@ describe('Instrumentation: bad inputs', () => {
     expect(fn).toThrow(message);
   });
 
-  test('the validator would also reject a hand-written bad sampler type (CRD enum)', () => {
+  testWithReference('the validator would also reject a hand-written bad sampler type (CRD enum)', () => {
     const { out } = make();
     const bad = { ...out[0], spec: { ...out[0].spec, sampler: { type: 'ratio' } } };
     expect(validate([bad]).ok).toBe(false);
