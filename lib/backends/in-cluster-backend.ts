@@ -1,5 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { IProbe, IResourceRequirements, IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar } from '../common/otlp-destination';
 import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
@@ -70,23 +70,23 @@ export abstract class InClusterBackend extends Construct implements ITraceBacken
   }
 
   /** HTTP probe on a named container port. */
-  protected httpProbe(path: string, portName: string, initialDelaySeconds: number): k8s.Probe {
-    return { httpGet: { path, port: k8s.IntOrString.fromString(portName) }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+  protected httpProbe(path: string, portName: string, initialDelaySeconds: number): IProbe {
+    return { httpGet: { path, port: portName }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
   }
 
   /** Requests half the memory limit and the CPU request; no CPU limit. */
-  protected resources(cpuRequestMillis: number, memoryLimitMiB: number): k8s.ResourceRequirements {
+  protected resources(cpuRequestMillis: number, memoryLimitMiB: number): IResourceRequirements {
     return {
       requests: {
-        cpu: k8s.Quantity.fromString(`${cpuRequestMillis}m`),
-        memory: k8s.Quantity.fromString(`${Math.ceil(memoryLimitMiB / 2)}Mi`),
+        cpu: `${cpuRequestMillis}m`,
+        memory: `${Math.ceil(memoryLimitMiB / 2)}Mi`,
       },
-      limits: { memory: k8s.Quantity.fromString(`${memoryLimitMiB}Mi`) },
+      limits: { memory: `${memoryLimitMiB}Mi` },
     };
   }
 
   /** Mounts Secret keys as files (read-only). */
-  protected mountSecretFiles(files: readonly BackendSecretFile[], volumes: k8s.Volume[], mounts: k8s.VolumeMount[]): void {
+  protected mountSecretFiles(files: readonly BackendSecretFile[], volumes: IVolume[], mounts: IVolumeMount[]): void {
     for (const f of files) {
       volumes.push({ name: f.volumeName, secret: { secretName: f.secretKeyRef.name, items: [{ key: f.secretKeyRef.key, path: f.fileName }] } });
       mounts.push({ name: f.volumeName, mountPath: f.mountPath, readOnly: true });

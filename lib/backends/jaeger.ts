@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import type { IServicePort, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import { toYaml } from '../common/yaml';
 import { buildJaegerConfig, JAEGER_PORTS, JaegerLogLevel } from './jaeger-config';
 import { JAEGER_BADGER_DIR, JaegerStorage } from './jaeger-storage';
 import { secretEnv } from './secret-refs';
@@ -90,11 +90,11 @@ export class Jaeger extends InClusterBackend {
   /** The rendered Jaeger configuration object (what `config.yaml` contains). */
   public readonly config: Record<string, unknown>;
 
-  public readonly deployment: k8s.KubeDeployment;
-  public readonly kubeService: k8s.KubeService;
-  public readonly configMap: k8s.KubeConfigMap;
-  public readonly serviceAccount: k8s.KubeServiceAccount;
-  public readonly persistentVolumeClaim?: k8s.KubePersistentVolumeClaim;
+  public readonly deployment: ApiObject;
+  public readonly kubeService: ApiObject;
+  public readonly configMap: ApiObject;
+  public readonly serviceAccount: ApiObject;
+  public readonly persistentVolumeClaim?: ApiObject;
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
@@ -122,7 +122,7 @@ export class Jaeger extends InClusterBackend {
     const cpuRequestMillis = props.cpuRequestMillis ?? 200;
 
     this.config = buildJaegerConfig({ storage, logLevel: props.logLevel ?? 'info' });
-    const configYaml = stringify(this.config);
+    const configYaml = toYaml(this.config);
 
 
     const labels = appLabels('jaeger', this.name, version);
@@ -130,51 +130,59 @@ export class Jaeger extends InClusterBackend {
     const metadata = { name: this.name, namespace: this.namespace, labels };
     const configName = `${this.name}-config`;
 
-    this.configMap = new k8s.KubeConfigMap(this, 'config', {
+    this.configMap = new ApiObject(this, 'config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { ...metadata, name: configName },
       data: { 'config.yaml': configYaml },
     });
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+    this.serviceAccount = new ApiObject(this, 'service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata,
       automountServiceAccountToken: false,
     });
 
-    const servicePorts: k8s.ServicePort[] = [
-      { name: 'query-http', port: JAEGER_PORTS.queryHttp, targetPort: k8s.IntOrString.fromString('query-http') },
+    const servicePorts: IServicePort[] = [
+      { name: 'query-http', port: JAEGER_PORTS.queryHttp, targetPort: 'query-http' },
       {
         name: 'query-grpc',
         port: JAEGER_PORTS.queryGrpc,
-        targetPort: k8s.IntOrString.fromString('query-grpc'),
+        targetPort: 'query-grpc',
         appProtocol: 'grpc',
       },
       {
         name: 'otlp-grpc',
         port: JAEGER_PORTS.otlpGrpc,
-        targetPort: k8s.IntOrString.fromString('otlp-grpc'),
+        targetPort: 'otlp-grpc',
         appProtocol: 'grpc',
       },
-      { name: 'otlp-http', port: JAEGER_PORTS.otlpHttp, targetPort: k8s.IntOrString.fromString('otlp-http') },
-      { name: 'health', port: JAEGER_PORTS.health, targetPort: k8s.IntOrString.fromString('health') },
+      { name: 'otlp-http', port: JAEGER_PORTS.otlpHttp, targetPort: 'otlp-http' },
+      { name: 'health', port: JAEGER_PORTS.health, targetPort: 'health' },
     ];
     if (props.serviceMonitor) {
-      servicePorts.push({ name: 'metrics', port: JAEGER_PORTS.metrics, targetPort: k8s.IntOrString.fromString('metrics') });
+      servicePorts.push({ name: 'metrics', port: JAEGER_PORTS.metrics, targetPort: 'metrics' });
     }
     this.service = { name: this.name, namespace: this.namespace, ports: servicePorts.map((p) => p.port) };
-    this.kubeService = new k8s.KubeService(this, 'service', {
+    this.kubeService = new ApiObject(this, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata,
       spec: { type: 'ClusterIP', selector, ports: servicePorts },
     });
 
-    const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: configName } }];
-    const volumeMounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: '/etc/jaeger', readOnly: true }];
+    const volumes: IVolume[] = [{ name: 'config', configMap: { name: configName } }];
+    const volumeMounts: IVolumeMount[] = [{ name: 'config', mountPath: '/etc/jaeger', readOnly: true }];
     if (storage.volume) {
       const claimName = `${this.name}-badger`;
-      this.persistentVolumeClaim = new k8s.KubePersistentVolumeClaim(this, 'badger-pvc', {
+      this.persistentVolumeClaim = new ApiObject(this, 'badger-pvc', {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
         metadata: { ...metadata, name: claimName },
         spec: {
           accessModes: ['ReadWriteOnce'],
           storageClassName: storage.volume.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(`${storage.volume.sizeGiB}Gi`) } },
+          resources: { requests: { storage: `${storage.volume.sizeGiB}Gi` } },
         },
       });
       volumes.push({ name: 'badger', persistentVolumeClaim: { claimName } });
@@ -185,7 +193,9 @@ export class Jaeger extends InClusterBackend {
     volumeMounts.push({ name: 'tmp', mountPath: '/tmp' });
     const env = secretEnv(storage.env);
 
-    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+    this.deployment = new ApiObject(this, 'deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata,
       spec: {
         replicas,

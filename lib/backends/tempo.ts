@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import type { IEnvVar, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import { toYaml } from '../common/yaml';
 import { secretEnv } from './secret-refs';
 import { addServiceMonitor, BackendServiceMonitorOptions } from './service-monitor';
 import {
@@ -121,10 +121,10 @@ export class Tempo extends InClusterBackend {
   /** The rendered Tempo configuration object (what `tempo.yaml` contains). */
   public readonly config: Record<string, unknown>;
 
-  public readonly statefulSet: k8s.KubeStatefulSet;
-  public readonly kubeService: k8s.KubeService;
-  public readonly configMap: k8s.KubeConfigMap;
-  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly statefulSet: ApiObject;
+  public readonly kubeService: ApiObject;
+  public readonly configMap: ApiObject;
+  public readonly serviceAccount: ApiObject;
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
@@ -160,7 +160,7 @@ export class Tempo extends InClusterBackend {
       liveStore: props.liveStore,
       usageReporting: props.usageReporting ?? false,
     });
-    const configYaml = stringify(this.config);
+    const configYaml = toYaml(this.config);
 
     this.service = {
       name: this.name,
@@ -173,32 +173,38 @@ export class Tempo extends InClusterBackend {
     const metadata = { name: this.name, namespace: this.namespace, labels };
     const configName = `${this.name}-config`;
 
-    this.configMap = new k8s.KubeConfigMap(this, 'config', {
+    this.configMap = new ApiObject(this, 'config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { ...metadata, name: configName },
       data: { 'tempo.yaml': configYaml },
     });
 
     const identity = Object.keys(storage.serviceAccountAnnotations).length > 0;
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+    this.serviceAccount = new ApiObject(this, 'service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: identity ? { ...metadata, annotations: { ...storage.serviceAccountAnnotations } } : metadata,
       automountServiceAccountToken: identity,
     });
 
-    this.kubeService = new k8s.KubeService(this, 'service', {
+    this.kubeService = new ApiObject(this, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata,
       spec: {
         type: 'ClusterIP',
         selector,
         ports: [
-          { name: 'http', port: TEMPO_PORTS.http, targetPort: k8s.IntOrString.fromString('http') },
-          { name: 'grpc', port: TEMPO_PORTS.grpc, targetPort: k8s.IntOrString.fromString('grpc') },
+          { name: 'http', port: TEMPO_PORTS.http, targetPort: 'http' },
+          { name: 'grpc', port: TEMPO_PORTS.grpc, targetPort: 'grpc' },
           {
             name: 'otlp-grpc',
             port: TEMPO_PORTS.otlpGrpc,
-            targetPort: k8s.IntOrString.fromString('otlp-grpc'),
+            targetPort: 'otlp-grpc',
             appProtocol: 'grpc',
           },
-          { name: 'otlp-http', port: TEMPO_PORTS.otlpHttp, targetPort: k8s.IntOrString.fromString('otlp-http') },
+          { name: 'otlp-http', port: TEMPO_PORTS.otlpHttp, targetPort: 'otlp-http' },
         ],
       },
     });
@@ -206,22 +212,24 @@ export class Tempo extends InClusterBackend {
     const args = ['-config.file=/conf/tempo.yaml'];
     if (storage.expandEnv) args.push('-config.expand-env=true');
 
-    const volumeMounts: k8s.VolumeMount[] = [
+    const volumeMounts: IVolumeMount[] = [
       { name: 'config', mountPath: '/conf', readOnly: true },
       { name: 'data', mountPath: TEMPO_DATA_DIR },
       { name: 'tmp', mountPath: '/tmp' },
     ];
-    const volumes: k8s.Volume[] = [
+    const volumes: IVolume[] = [
       { name: 'config', configMap: { name: configName } },
       { name: 'tmp', emptyDir: {} },
     ];
-    const env: k8s.EnvVar[] = secretEnv(storage.env);
+    const env: IEnvVar[] = secretEnv(storage.env);
     this.mountSecretFiles(storage.secretFiles, volumes, volumeMounts);
     for (const f of storage.secretFiles) {
       env.push({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${f.mountPath}/${f.fileName}` });
     }
 
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+    this.statefulSet = new ApiObject(this, 'statefulset', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
       metadata,
       spec: {
         replicas: 1,
@@ -266,7 +274,7 @@ export class Tempo extends InClusterBackend {
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: storage.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(`${storage.sizeGiB}Gi`) } },
+              resources: { requests: { storage: `${storage.sizeGiB}Gi` } },
             },
           },
         ],

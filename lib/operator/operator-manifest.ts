@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../common/yaml';
 import { OPERATOR_VERSION } from './operator-version';
 import { ExistingSecretCertificates, WebhookCertificates } from './webhook-certificates';
 
@@ -26,7 +26,7 @@ export const NGINX_SWITCH_ENV = 'ENABLE_NGINX_AUTO_INSTRUMENTATION';
 /** Parses a multi-document manifest into plain objects; throws on YAML errors or non-objects. */
 export function parseManifest(text: string, where: string): KubeObject[] {
   const out: KubeObject[] = [];
-  const docs = parseAllDocuments(text);
+  const docs = parseYamlDocuments(text);
   if (!Array.isArray(docs)) {
     throw new Error(`operator manifest (${where}): not a YAML stream`);
   }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
+import { toYaml } from '../common/yaml';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf, ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
 import { validateManifests, ValidateOptions, ValidationResult } from '../validation';
 
@@ -90,7 +90,7 @@ export function synthLayered(root: App | Chart, props: LayeredOutputProps): Laye
     const name = APPLY_LAYER_NAMES[layer];
     const file = path.join(props.outdir, `${String(layer).padStart(2, '0')}-${name}.k8s.yaml`);
     const docs = layers.get(layer)!;
-    fs.writeFileSync(file, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+    fs.writeFileSync(file, docs.map((d) => toYaml(d, { lineWidth: 0 })).join('---\n'));
     files.push(file);
     objectsPerLayer[name] = docs.length;
   }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../common/yaml';
 import { CrdRegistry } from './crd-registry';
 import { objectLabel } from './findings';
 import { validateManifests } from './validate-manifests';
@@ -66,7 +66,7 @@ export class TracingManifestValidation {
     const objects: any[] = [];
     const fileOf = new Map<object, string>();
     for (const file of context.manifests) {
-      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      for (const doc of parseYamlDocuments(fs.readFileSync(file, 'utf8'))) {
         const obj = doc.toJS();
         if (!obj) continue;
         objects.push(obj);

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYaml } from '../common/yaml';
 import { CollectorConfig } from '../collector/config/collector-config';
 import { Finding } from './findings';
 
@@ -46,7 +46,7 @@ export function collectorChecks(objects: readonly any[]): Finding[] {
     if (ours && o.kind === 'ConfigMap' && typeof o.data?.['collector.yaml'] === 'string') {
       let config: any;
       try {
-        config = parse(o.data['collector.yaml']);
+        config = parseYaml(o.data['collector.yaml']);
       } catch (e) {
         findings.push(finding(o, 'collector-config', 'data.collector.yaml', `collector.yaml is not valid YAML: ${(e as Error).message}`));
         continue;

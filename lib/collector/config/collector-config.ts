@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { toYaml } from '../../common/yaml';
 import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } from './component';
 import { COMPONENT_KINDS, ComponentKind, canonicalComponentType, isDeprecatedAlias } from './component-types';
 import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
@@ -558,7 +558,7 @@ export class CollectorConfig {
 
   /** YAML text of `toObject()` (for a ConfigMap), rendered with the `yaml` package. */
   public toYaml(): string {
-    return stringify(this.toObject(), { lineWidth: 0 });
+    return toYaml(this.toObject(), { lineWidth: 0 });
   }
 }
 

@@ -1,0 +1,72 @@
+import * as path from 'path';
+import type * as YamlPackage from 'yaml';
+
+/**
+ * The one door to the `yaml` package (serializing config files and manifests, parsing CRDs and
+ * manifests). Every cdk8s app already has a copy of `yaml` loaded: cdk8s bundles its own
+ * (`cdk8s/node_modules/yaml`) and npm cannot dedupe bundled dependencies, so a plain
+ * `import 'yaml'` loads a second copy of the same package (~10 ms of a cold synth). When cdk8s's
+ * copy is yaml 2.x (the API this library is written against) that copy is used; otherwise, or
+ * if it cannot be found, this package's own `yaml` dependency is.
+ */
+let loaded: typeof YamlPackage | undefined;
+
+/** The `yaml` module (cdk8s's bundled copy when it is 2.x, else this package's dependency). */
+export function yamlPackage(): typeof YamlPackage {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): typeof YamlPackage {
+  try {
+    const cdk8sDir = path.dirname(require.resolve('cdk8s/package.json'));
+    const main = require.resolve('yaml', { paths: [cdk8sDir] });
+    const version = bundledVersion(main);
+    if (version !== undefined && /^2\./.test(version)) return require(main);
+  } catch {
+    // cdk8s not resolvable from here: fall through to our own dependency
+  }
+  return require('yaml');
+}
+
+/** `version` of the package that `main` (a file inside it) belongs to. */
+function bundledVersion(main: string): string | undefined {
+  let dir = path.dirname(main);
+  for (let i = 0; i < 4; i++) {
+    try {
+      const pkg = require(path.join(dir, 'package.json'));
+      if (pkg?.name === 'yaml') return String(pkg.version);
+    } catch {
+      // no package.json at this level
+    }
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+/** Options accepted by {@link toYaml}. */
+export interface ToYamlOptions {
+  /**
+   * Fold long lines at this width; `0` never folds.
+   * @default 80 (the `yaml` package's default)
+   */
+  readonly lineWidth?: number;
+}
+
+/** Serializes one document (no `---`). */
+export function toYaml(value: unknown, options: ToYamlOptions = {}): string {
+  return yamlPackage().stringify(
+    value,
+    options.lineWidth === undefined ? undefined : { lineWidth: options.lineWidth },
+  );
+}
+
+/** Parses one YAML document into plain data. */
+export function parseYaml(text: string): any {
+  return yamlPackage().parse(text);
+}
+
+/** Parses a multi-document YAML text into its documents (each `toJS()`-able, with `errors`). */
+export function parseYamlDocuments(text: string): ReturnType<typeof YamlPackage.parseAllDocuments> {
+  return yamlPackage().parseAllDocuments(text);
+}
