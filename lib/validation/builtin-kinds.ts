@@ -1,5 +1,6 @@
 import { splitApiVersion } from './crd-registry';
 import { pointerToPath } from './findings';
+import { kindValidator } from './models-loader';
 import { withLightModelsRuntime } from './models-runtime';
 import { schemaProblems, SchemaProblem } from './schema-errors';
 import type { SchemaError } from './structural-schema';
@@ -64,24 +65,50 @@ export function isClusterScopedBuiltin(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
 
-type ValidateMethod = (this: unknown) => void;
-const MODELS = new Map<string, ValidateMethod | null>();
+/** Validates data; returns the ajv-shaped errors (empty when valid). */
+type KindValidator = (data: unknown) => SchemaError[];
+const MODELS = new Map<string, KindValidator | null>();
 
-function modelValidate(apiVersion: string, kind: string): ValidateMethod | null {
+function modelValidate(apiVersion: string, kind: string): KindValidator | null {
   const key = `${apiVersion}/${kind}`;
   let fn = MODELS.get(key);
   if (fn === undefined) {
-    try {
-      // One module per kind: loading a whole group index would cost hundreds of modules. The
-      // validators load with a light stand-in of their runtime (see models-runtime.ts).
-      const mod = withLightModelsRuntime(() => require(`kubernetes-models/${apiVersion}/${kind}`));
-      fn = (mod[kind]?.prototype?.validate as ValidateMethod) ?? null;
-    } catch {
-      fn = null;
-    }
+    fn = lazyKindValidator(apiVersion, kind) ?? modelClassValidator(apiVersion, kind);
     MODELS.set(key, fn);
   }
   return fn;
+}
+
+/** The kind's compiled validator through the lazy loader (see models-loader.ts). */
+function lazyKindValidator(apiVersion: string, kind: string): KindValidator | null | undefined {
+  const compiled = kindValidator(apiVersion, kind);
+  if (!compiled) return compiled;
+  return (data) => (compiled(data) ? [] : ((compiled.errors ?? []) as SchemaError[]));
+}
+
+/** The kind's model class `validate()`, loaded through kubernetes-models' own modules. */
+function modelClassValidator(apiVersion: string, kind: string): KindValidator | null {
+  let method: ((this: unknown) => void) | undefined;
+  try {
+    // One module per kind: loading a whole group index would cost hundreds of modules. The
+    // validators load with a light stand-in of their runtime (see models-runtime.ts).
+    const mod = withLightModelsRuntime(() => require(`kubernetes-models/${apiVersion}/${kind}`));
+    method = mod[kind]?.prototype?.validate;
+  } catch {
+    method = undefined;
+  }
+  if (typeof method !== 'function') return null;
+  const validate = method;
+  return (data) => {
+    try {
+      validate.call(data);
+      return [];
+    } catch (e) {
+      const errors = ((e as { errors?: SchemaError[] }).errors ?? []) as SchemaError[];
+      if (!errors.length) throw e;
+      return errors;
+    }
+  };
 }
 
 /**
@@ -147,13 +174,7 @@ export function checkBuiltin(obj: any): BuiltinCheck {
   const validate = modelValidate(obj.apiVersion, obj.kind);
   if (!validate) return { status: 'unknown-kind', problems: [] };
   const rec = recordAccess(obj);
-  let errors: SchemaError[] = [];
-  try {
-    validate.call(rec.proxy);
-  } catch (e) {
-    errors = ((e as { errors?: SchemaError[] }).errors ?? []) as SchemaError[];
-    if (!errors.length) throw e;
-  }
+  const errors = validate(rec.proxy);
   const problems = schemaProblems(errors, obj);
   for (const pointer of rec.unknown()) {
     const field = pointer.slice(pointer.lastIndexOf('/') + 1);

@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../common/yaml';
+import { cacheDir, cacheKey, readCache, writeCache } from './disk-cache';
 import { SchemaError, StructuralSchema } from './structural-schema';
 
 /** One served version of a custom resource. */
@@ -92,8 +92,7 @@ export class CrdRegistry {
 
   /** Registers every CustomResourceDefinition in a YAML or JSON file (multi-document YAML allowed). */
   public loadFile(file: string): this {
-    const text = fs.readFileSync(file, 'utf8');
-    const docs = file.endsWith('.json') ? [JSON.parse(text)] : parseYamlCached(text);
+    const docs = file.endsWith('.json') ? [JSON.parse(fs.readFileSync(file, 'utf8'))] : parseYamlCached(file);
     let found = 0;
     for (const doc of docs) {
       if (isCrd(doc)) {
@@ -193,54 +192,37 @@ export class CrdRegistry {
 }
 
 /** Bump when the cached form changes. */
-const PARSE_CACHE_FORMAT = 'crd-docs-v1';
-
-/**
- * Where parsed CRD files are cached: `OTEL_K8S_CACHE_DIR`, `off` to disable, else a per-user
- * folder under the OS temp dir.
- */
-function parseCacheDir(): string | undefined {
-  const env = process.env.OTEL_K8S_CACHE_DIR;
-  if (env === 'off' || env === '0' || env === 'false') return undefined;
-  if (env) return env;
-  return path.join(os.tmpdir(), `otel-k8s-constructs-${process.getuid?.() ?? 'user'}`);
-}
+const PARSE_CACHE_FORMAT = 'crd-docs-v2';
 
 /**
  * The documents of a multi-document YAML file. CRD files are large (the OpenTelemetryCollector
  * CRD is 420 kB of YAML, ~300 ms to parse, ~1 ms as JSON): the parsed documents are cached on
- * disk as JSON, keyed by a hash of the file's content, so later processes skip the YAML parser.
- * Content that JSON cannot represent exactly (non-finite numbers) is not cached; cache errors are
- * ignored (the file is parsed as usual).
+ * disk as JSON (see `disk-cache.ts`), keyed by the file's identity (real path, device, inode,
+ * size, modification time), so later processes neither parse nor even read the YAML. Editing or
+ * replacing the file changes its key. Content that JSON cannot represent exactly (non-finite
+ * numbers) is not cached; cache errors are ignored (the file is parsed as usual).
  */
-function parseYamlCached(text: string): any[] {
-  const dir = parseCacheDir();
-  const file = dir && path.join(dir, `${createHash('sha1').update(PARSE_CACHE_FORMAT).update(text).digest('hex')}.json`);
-  if (file) {
+function parseYamlCached(file: string): any[] {
+  let key: string | undefined;
+  if (cacheDir()) {
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8'));
+      const st = fs.statSync(file);
+      key = cacheKey([PARSE_CACHE_FORMAT, fs.realpathSync(file), String(st.dev), String(st.ino), String(st.size), String(st.mtimeMs)], '.json');
+      const cached = readCache(key);
+      if (cached) return JSON.parse(cached.toString('utf8'));
     } catch {
       // not cached yet (or unreadable): parse below
     }
   }
-  const docs = parseAllDocuments(text).map((d) => d.toJS());
-  if (file) {
-    try {
-      let exact = true;
-      const json = JSON.stringify(docs, function (this: any, k: string, v: unknown) {
-        const raw = this[k];
-        if ((typeof raw === 'number' && !Number.isFinite(raw)) || typeof raw === 'bigint' || raw instanceof Date) exact = false;
-        return typeof raw === 'bigint' ? null : v;
-      });
-      if (exact) {
-        fs.mkdirSync(dir!, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, json);
-        fs.renameSync(tmp, file);
-      }
-    } catch {
-      // read-only or full disk: no cache
-    }
+  const docs = parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+  if (key) {
+    let exact = true;
+    const json = JSON.stringify(docs, function (this: any, k: string, v: unknown) {
+      const raw = this[k];
+      if ((typeof raw === 'number' && !Number.isFinite(raw)) || typeof raw === 'bigint' || raw instanceof Date) exact = false;
+      return typeof raw === 'bigint' ? null : v;
+    });
+    if (exact) writeCache(key, json);
   }
   return docs;
 }

@@ -102,6 +102,15 @@ function standIn(): Runtime | null {
 }
 
 /**
+ * The stand-in's exports (`formats`, `runValidateFunc`), for loaders that hand modules their
+ * `@kubernetes-models/validate` themselves (`models-loader.ts`); `null` when the real module's
+ * layout is not the expected one.
+ */
+export function lightValidateModule(): Record<string, unknown> | null {
+  return standIn()?.exports ?? null;
+}
+
+/**
  * Runs `load` (which requires kubernetes-models modules) with the stand-in in the module cache,
  * unless the real `@kubernetes-models/validate` is loaded already.
  */

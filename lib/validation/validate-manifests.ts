@@ -4,6 +4,7 @@ import { checkBuiltin, isBuiltinApiVersion, isClusterScopedBuiltin } from './bui
 import { collectorChecks } from './collector-checks';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
+import { saveCompiledValidators } from './models-loader';
 import { objectRules } from './object-rules';
 import { schemaProblems } from './schema-errors';
 
@@ -117,6 +118,7 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
   });
   // cross-object checks of this library's collectors (exporter targets, config/container/Service ports)
   for (const f of collectorChecks(objects)) if (!ignore.has(f.rule)) findings.push(downgrade.has(f.rule) ? { ...f, severity: 'warning' } : f);
+  saveCompiledValidators();
   return new ValidationResult(findings, objects.length);
 }
 
