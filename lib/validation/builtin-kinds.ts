@@ -79,15 +79,21 @@ function modelValidate(apiVersion: string, kind: string): KindValidator | null {
   return fn;
 }
 
-/** The kind's compiled validator through the lazy loader (see models-loader.ts). */
-function lazyKindValidator(apiVersion: string, kind: string): KindValidator | null | undefined {
+/**
+ * The kind's compiled validator through the lazy loader (see models-loader.ts).
+ * @internal exported for the equivalence tests
+ */
+export function lazyKindValidator(apiVersion: string, kind: string): KindValidator | null | undefined {
   const compiled = kindValidator(apiVersion, kind);
   if (!compiled) return compiled;
   return (data) => (compiled(data) ? [] : ((compiled.errors ?? []) as SchemaError[]));
 }
 
-/** The kind's model class `validate()`, loaded through kubernetes-models' own modules. */
-function modelClassValidator(apiVersion: string, kind: string): KindValidator | null {
+/**
+ * The kind's model class `validate()`, loaded through kubernetes-models' own modules.
+ * @internal exported for the equivalence tests
+ */
+export function modelClassValidator(apiVersion: string, kind: string): KindValidator | null {
   let method: ((this: unknown) => void) | undefined;
   try {
     // One module per kind: loading a whole group index would cost hundreds of modules. The

@@ -100,6 +100,7 @@ function loadSchemaModule(file: string, l: Layout): Record<string, unknown> {
 const CODE_CACHE_FORMAT = 'km-v8-v1';
 /** Scripts compiled without a usable code cache in this process, to save after validation. */
 const unsaved: { script: vm.Script; name: string }[] = [];
+let fromCodeCache = 0;
 
 /**
  * Compiles a generated module as a CommonJS function, with a V8 code cache from the disk cache
@@ -114,6 +115,7 @@ function compile(file: string, source: string): (...args: unknown[]) => void {
   const cachedData = name ? readCache(name) : undefined;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (name && (!cachedData || script.cachedDataRejected)) unsaved.push({ script, name });
+  else if (cachedData) fromCodeCache++;
   return script.runInThisContext();
 }
 
@@ -174,7 +176,15 @@ export function kindValidator(apiVersion: string, kind: string): CompiledValidat
   }
 }
 
-/** How many schema modules the loader has compiled in this process (for tests and benchmarks). */
-export function loadedSchemaModuleCount(): number {
-  return modules.size;
+/** What the loader did in this process (for tests and benchmarks). */
+export interface ModelsLoaderStats {
+  /** Schema modules compiled and run. */
+  readonly modules: number;
+  /** Of those, compiled with a V8 code cache from disk that V8 accepted. */
+  readonly fromCodeCache: number;
+}
+
+/** What the loader did in this process. */
+export function modelsLoaderStats(): ModelsLoaderStats {
+  return { modules: modules.size, fromCodeCache };
 }

@@ -39,6 +39,22 @@ describeWithReference('CrdRegistry performance fixes', () => {
     expect(cached.versions.get('v1beta1')!.schema).toEqual(parsed.versions.get('v1beta1')!.schema);
   });
 
+  test('editing a cached CRD file is seen: the cache is keyed by the file, not by its path alone', () => {
+    process.env.OTEL_K8S_CACHE_DIR = cacheDir;
+    const copy = path.join(cacheDir, 'crd-copy', 'collectors.yaml');
+    fs.mkdirSync(path.dirname(copy));
+    fs.copyFileSync(crdFile(), copy);
+    const before = new CrdRegistry().loadFile(copy).get('opentelemetry.io', 'OpenTelemetryCollector')!;
+    expect(before.versions.has('v1beta1')).toBe(true);
+    // the same file, edited in place: the version is renamed
+    const text = fs.readFileSync(copy, 'utf8');
+    const edited = text.replace(/\n(\s+)name: v1beta1\n/, '\n$1name: v1beta9\n');
+    expect(edited).not.toBe(text);
+    fs.writeFileSync(copy, edited);
+    const after = new CrdRegistry().loadFile(copy).get('opentelemetry.io', 'OpenTelemetryCollector')!;
+    expect([...after.versions.keys()]).toEqual([...before.versions.keys()].map((v) => (v === 'v1beta1' ? 'v1beta9' : v)));
+  });
+
   test('a corrupt cache file is ignored: the YAML is parsed instead', () => {
     process.env.OTEL_K8S_CACHE_DIR = cacheDir;
     new CrdRegistry().loadFile(crdFile());
