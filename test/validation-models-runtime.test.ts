@@ -9,7 +9,7 @@ import { ajvFormatsPath, lightFormats } from '../lib/validation/models-runtime';
 
 const realPath = require.resolve('@kubernetes-models/validate', { paths: [path.dirname(require.resolve('kubernetes-models/package.json'))] });
 const real = require(realPath).formats as Record<string, any>;
-const light = lightFormats(require(ajvFormatsPath(realPath)).fullFormats) as Record<string, any>;
+const light = lightFormats(() => require(ajvFormatsPath(realPath)).fullFormats) as Record<string, any>;
 
 function check(format: any, value: unknown): boolean {
   const v = format.validate;

@@ -66,11 +66,26 @@ export interface CrdCheck {
   readonly deprecated?: boolean;
 }
 
+/** A CRD file of a folder, registered but not read yet. */
+interface PendingFile {
+  readonly file: string;
+  /** Registration order: a later definition of the same CRD replaces an earlier one. */
+  readonly seq: number;
+  /** `group/kind` of every CRD in the file, when known without parsing it (else the file is read on any lookup). */
+  readonly kinds?: ReadonlySet<string>;
+}
+
 /**
  * Custom resource definitions to validate custom resources against. Loads CRDs from files,
  * folders and CustomResourceDefinition objects (for example those a synthesized operator
  * install manifest contains). Each version's schema is interpreted (`StructuralSchema`): nothing
  * is compiled up front, and a custom resource only costs the parts of the schema its data reaches.
+ *
+ * Folders are read lazily: a file is parsed the first time a custom resource of a kind it
+ * defines is checked (`get`, `check`), or when every entry is asked for (`all`,
+ * `unsupportedRules`). Which kinds a file defines is known from a small index in the disk cache,
+ * or from a scan of its top-level `spec.group` / `spec.names.kind` lines; a file the scan cannot
+ * read is parsed on any lookup. Folders of CRDs for many operators then cost only the CRDs in use.
  */
 export class CrdRegistry {
   /** A registry preloaded with the CRD files in the given folders (`*.yaml`, `*.yml`, `*.json`). */
@@ -88,33 +103,97 @@ export class CrdRegistry {
     return PREPARED.size;
   }
 
-  private readonly entries = new Map<string, CrdEntry>();
+  private readonly entries = new Map<string, { readonly entry: CrdEntry; readonly seq: number }>();
+  private readonly pending: PendingFile[] = [];
+  private nextSeq = 0;
+  private parent?: CrdRegistry;
 
-  /** Registers every CustomResourceDefinition in a YAML or JSON file (multi-document YAML allowed). */
+  /**
+   * A registry that sees this one's CRDs and adds its own on top (its own definitions win).
+   * Nothing is copied: lazily read folders of this registry stay lazy.
+   */
+  public extend(): CrdRegistry {
+    const child = new CrdRegistry();
+    child.parent = this;
+    return child;
+  }
+
+  /** Registers every CustomResourceDefinition in a YAML or JSON file (multi-document YAML allowed), now. */
   public loadFile(file: string): this {
-    const docs = file.endsWith('.json') ? [JSON.parse(fs.readFileSync(file, 'utf8'))] : parseYamlCached(file);
-    let found = 0;
-    for (const doc of docs) {
-      if (isCrd(doc)) {
-        this.add(doc, file);
-        found++;
-      }
-    }
-    if (found === 0) throw new Error(`no CustomResourceDefinition found in ${file}; pass a CRD manifest file`);
+    this.addFile(file, this.nextSeq++);
     return this;
   }
 
-  /** Registers every CRD file in a folder. Fails if the folder does not exist. */
+  /** Registers every CRD file in a folder (read when needed, see the class doc). Fails if the folder does not exist. */
   public loadDir(dir: string): this {
     if (!fs.existsSync(dir)) throw new Error(`CRD folder ${dir} does not exist; pass an existing folder of CRD YAML files`);
     for (const f of fs.readdirSync(dir).sort()) {
-      if (/\.(ya?ml|json)$/.test(f)) this.loadFile(path.join(dir, f));
+      if (!/\.(ya?ml|json)$/.test(f)) continue;
+      const file = path.join(dir, f);
+      this.pending.push({ file, seq: this.nextSeq++, kinds: f.endsWith('.json') ? undefined : crdKindsOf(file) });
     }
     return this;
   }
 
   /** Registers one CustomResourceDefinition object. A later definition of the same CRD replaces the earlier one. */
   public add(crd: any, source = 'synthesized'): this {
+    return this.addAt(crd, source, this.nextSeq++);
+  }
+
+  /** Registers an entry of another registry (shares its prepared validators). */
+  public copyFrom(entry: CrdEntry): this {
+    this.entries.set(`${entry.group}/${entry.kind}`, { entry, seq: this.nextSeq++ });
+    return this;
+  }
+
+  /** The entry for a group and kind. */
+  public get(group: string, kind: string): CrdEntry | undefined {
+    const key = `${group}/${kind}`;
+    if (this.pending.length) this.readPending((p) => !p.kinds || p.kinds.has(key));
+    return this.entries.get(key)?.entry ?? this.parent?.get(group, kind);
+  }
+
+  /** Every registered CRD (reads every pending file). */
+  public all(): CrdEntry[] {
+    this.readPending(() => true);
+    const own = [...this.entries.values()].map((e) => e.entry);
+    const ownKeys = new Set(own.map((e) => `${e.group}/${e.kind}`));
+    return [...(this.parent?.all().filter((e) => !ownKeys.has(`${e.group}/${e.kind}`)) ?? []), ...own];
+  }
+
+  /** How many registered CRD files have not been read yet (for tests and benchmarks). */
+  public pendingFileCount(): number {
+    return this.pending.length + (this.parent?.pendingFileCount() ?? 0);
+  }
+
+  /** Parses the pending files that `which` selects, in registration order. */
+  private readPending(which: (p: PendingFile) => boolean): void {
+    const chosen = this.pending.filter(which);
+    if (!chosen.length) return;
+    for (const p of chosen) this.pending.splice(this.pending.indexOf(p), 1);
+    for (const p of chosen) {
+      const kinds = this.addFile(p.file, p.seq);
+      if (!p.file.endsWith('.json') && (!p.kinds || p.kinds.size !== kinds.size || [...kinds].some((k) => !p.kinds!.has(k)))) {
+        recordCrdKinds(p.file, kinds);
+      }
+    }
+  }
+
+  /** Registers the CRDs of a file; returns their `group/kind`. */
+  private addFile(file: string, seq: number): Set<string> {
+    const docs = file.endsWith('.json') ? [JSON.parse(fs.readFileSync(file, 'utf8'))] : parseYamlCached(file);
+    const kinds = new Set<string>();
+    for (const doc of docs) {
+      if (isCrd(doc)) {
+        this.addAt(doc, file, seq);
+        kinds.add(`${doc.spec?.group}/${doc.spec?.names?.kind}`);
+      }
+    }
+    if (kinds.size === 0) throw new Error(`no CustomResourceDefinition found in ${file}; pass a CRD manifest file`);
+    return kinds;
+  }
+
+  private addAt(crd: any, source: string, seq: number): this {
     if (!isCrd(crd)) throw new Error(`object ${crd?.kind}/${crd?.metadata?.name} is not an apiextensions.k8s.io/v1 CustomResourceDefinition`);
     const spec = crd.spec ?? {};
     const versions = new Map<string, CrdVersion>();
@@ -131,24 +210,10 @@ export class CrdRegistry {
       source,
       versions,
     };
-    this.entries.set(`${entry.group}/${entry.kind}`, entry);
+    const key = `${entry.group}/${entry.kind}`;
+    const existing = this.entries.get(key);
+    if (!existing || existing.seq <= seq) this.entries.set(key, { entry, seq });
     return this;
-  }
-
-  /** Registers an entry of another registry (shares its prepared validators). */
-  public copyFrom(entry: CrdEntry): this {
-    this.entries.set(`${entry.group}/${entry.kind}`, entry);
-    return this;
-  }
-
-  /** The entry for a group and kind. */
-  public get(group: string, kind: string): CrdEntry | undefined {
-    return this.entries.get(`${group}/${kind}`);
-  }
-
-  /** Every registered CRD. */
-  public all(): CrdEntry[] {
-    return [...this.entries.values()];
   }
 
   /**
@@ -157,7 +222,7 @@ export class CrdRegistry {
    */
   public unsupportedRules(): UnsupportedRule[] {
     const out: UnsupportedRule[] = [];
-    for (const e of this.entries.values()) {
+    for (const e of this.all()) {
       for (const [name, v] of e.versions) {
         for (const issue of this.prepared(v).unsupported()) out.push({ crdName: e.crdName, version: name, ...issue });
       }
@@ -191,27 +256,39 @@ export class CrdRegistry {
   }
 }
 
-/** Bump when the cached form changes. */
+/** Bump when the cached forms change. */
 const PARSE_CACHE_FORMAT = 'crd-docs-v2';
+const INDEX_CACHE_FORMAT = 'crd-index-v1';
+
+/**
+ * A file's identity for the disk cache: real path, device, inode, size and modification time.
+ * Editing or replacing the file changes it. `undefined` when the file cannot be stat'ed.
+ */
+function fileIdentity(file: string): string[] | undefined {
+  try {
+    const st = fs.statSync(file);
+    return [fs.realpathSync(file), String(st.dev), String(st.ino), String(st.size), String(st.mtimeMs)];
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The documents of a multi-document YAML file. CRD files are large (the OpenTelemetryCollector
  * CRD is 420 kB of YAML, ~300 ms to parse, ~1 ms as JSON): the parsed documents are cached on
- * disk as JSON (see `disk-cache.ts`), keyed by the file's identity (real path, device, inode,
- * size, modification time), so later processes neither parse nor even read the YAML. Editing or
- * replacing the file changes its key. Content that JSON cannot represent exactly (non-finite
- * numbers) is not cached; cache errors are ignored (the file is parsed as usual).
+ * disk as JSON (see `disk-cache.ts`), keyed by the file's identity, so later processes neither
+ * parse nor even read the YAML. Content that JSON cannot represent exactly (non-finite numbers)
+ * is not cached; cache errors are ignored (the file is parsed as usual).
  */
 function parseYamlCached(file: string): any[] {
-  let key: string | undefined;
-  if (cacheDir()) {
+  const id = cacheDir() ? fileIdentity(file) : undefined;
+  const key = id && cacheKey([PARSE_CACHE_FORMAT, ...id], '.json');
+  if (key) {
     try {
-      const st = fs.statSync(file);
-      key = cacheKey([PARSE_CACHE_FORMAT, fs.realpathSync(file), String(st.dev), String(st.ino), String(st.size), String(st.mtimeMs)], '.json');
       const cached = readCache(key);
       if (cached) return JSON.parse(cached.toString('utf8'));
     } catch {
-      // not cached yet (or unreadable): parse below
+      // corrupt: parse below
     }
   }
   const docs = parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
@@ -225,6 +302,73 @@ function parseYamlCached(file: string): any[] {
     if (exact) writeCache(key, json);
   }
   return docs;
+}
+
+/** Where the index of a file (the `group/kind` of its CRDs) is cached, or `undefined`. */
+function indexCacheName(file: string): string | undefined {
+  const id = cacheDir() ? fileIdentity(file) : undefined;
+  return id && cacheKey([INDEX_CACHE_FORMAT, ...id], '.json');
+}
+
+/**
+ * `group/kind` of every CRD in a YAML file without parsing it: from the disk cache's index, else
+ * from `scanCrdKinds` (whose result is then cached). `undefined` when unknown.
+ */
+function crdKindsOf(file: string): ReadonlySet<string> | undefined {
+  const name = indexCacheName(file);
+  if (name) {
+    try {
+      const cached = readCache(name);
+      const list = cached && JSON.parse(cached.toString('utf8'));
+      if (Array.isArray(list) && list.length && list.every((k) => typeof k === 'string')) return new Set(list);
+    } catch {
+      // corrupt: scan below
+    }
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kinds = scanCrdKinds(text);
+  if (kinds && name) writeCache(name, JSON.stringify([...kinds]));
+  return kinds;
+}
+
+/** Records the `group/kind` list of a parsed CRD file in the index cache. */
+function recordCrdKinds(file: string, kinds: ReadonlySet<string>): void {
+  const name = indexCacheName(file);
+  if (name && kinds.size) writeCache(name, JSON.stringify([...kinds]));
+}
+
+const TOP_LEVEL_CRD_KIND = /^kind:[ \t]*(['"]?)CustomResourceDefinition\1[ \t]*$/m;
+const TOP_LEVEL_KIND = /^kind:/m;
+const SPEC_GROUP = /^ {2}group:[ \t]*(['"]?)([a-z0-9.-]+)\1[ \t]*$/gm;
+const SPEC_NAMES = /^ {2}names:[ \t]*$/gm;
+const NAMES_KIND = /^ {2}names:[ \t]*\n(?:(?: {4,}.*)?\n)*? {4}kind:[ \t]*(['"]?)([A-Za-z0-9]+)\1[ \t]*$/m;
+
+/**
+ * `group/kind` of every CRD in a multi-document YAML text, read from the top-level lines of the
+ * usual layout (`kind: CustomResourceDefinition`, `spec:` / `  group:` / `  names:` /
+ * `    kind:`) without parsing; `undefined` when a CustomResourceDefinition document does not have
+ * that layout (or the text has none): the caller then parses the file.
+ */
+export function scanCrdKinds(text: string): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    if (!TOP_LEVEL_CRD_KIND.test(doc)) {
+      if (TOP_LEVEL_KIND.test(doc)) continue; // another kind of object
+      if (/^[ \t]*[^\s#]/m.test(doc)) return undefined; // content without a top-level kind: not the usual layout
+      continue; // empty or comments only
+    }
+    const groups = [...doc.matchAll(SPEC_GROUP)];
+    const names = doc.match(SPEC_NAMES) ?? [];
+    const kind = NAMES_KIND.exec(doc)?.[2];
+    if (groups.length !== 1 || names.length !== 1 || !kind) return undefined;
+    out.add(`${groups[0][2]}/${kind}`);
+  }
+  return out.size ? out : undefined;
 }
 
 /** True for an apiextensions.k8s.io/v1 CustomResourceDefinition object. */

@@ -11,12 +11,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+let defaultDir: string | undefined;
+
 /** The cache folder, or `undefined` when caching is off. */
 export function cacheDir(): string | undefined {
   const env = process.env.OTEL_K8S_CACHE_DIR;
   if (env === 'off' || env === '0' || env === 'false') return undefined;
   if (env) return env;
-  return path.join(os.tmpdir(), `otel-k8s-constructs-${process.getuid?.() ?? 'user'}`);
+  // computed once: os.tmpdir() reads three environment variables per call
+  defaultDir ??= path.join(os.tmpdir(), `otel-k8s-constructs-${process.getuid?.() ?? 'user'}`);
+  return defaultDir;
 }
 
 /** A cache file name: the SHA-1 of the parts, with an extension. */

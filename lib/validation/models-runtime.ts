@@ -9,13 +9,16 @@
  * kubernetes-models kind, the module cache holds this stand-in instead, unless the real module is
  * already loaded:
  *
- * - `formats`: the same checkers (ajv-formats' own int32, int64, double and date-time objects; the
- *   byte and quantity expressions of @kubernetes-models/validate 4.x); any other format is read
- *   from the real module, loaded on first use;
+ * - `formats`: the same checks (ajv-formats' int32, int64 and double number checks, its date-time
+ *   checker loaded when a date-time value is first checked; the byte and quantity expressions of
+ *   @kubernetes-models/validate 4.x); any other format is read from the real module, loaded on
+ *   first use;
  * - `runValidateFunc`: runs the validator; only when it fails does it hand over to the real
  *   `runValidateFunc` (which runs it again and throws the ValidationError with ajv-i18n messages).
  *
- * The stand-in leaves the module cache as soon as the kind is loaded: code that requires
+ * The lazy loader (`models-loader.ts`) hands the stand-in directly to the modules it compiles;
+ * the module-cache swap below serves its fallback (loading a kind through kubernetes-models' own
+ * modules). The stand-in leaves the module cache as soon as the kind is loaded: code that requires
  * `@kubernetes-models/validate` later gets the real module, and validators loaded under the
  * stand-in behave exactly as with the real one.
  */
@@ -35,97 +38,108 @@ export function ajvFormatsPath(realPath: string): string {
   return require.resolve('ajv-formats/dist/formats.js', { paths: [path.dirname(realPath)] });
 }
 
+const MAX_INT32 = 2 ** 31 - 1;
+const MIN_INT32 = -(2 ** 31);
+
 /**
- * The stand-in's own format checkers, given ajv-formats' `fullFormats`: the same objects
- * @kubernetes-models/validate 4.x serves for these names.
+ * The stand-in's own format checkers: the same checks @kubernetes-models/validate 4.x serves for
+ * these names (int32, int64 and double are ajv-formats' number checks; byte and quantity its own
+ * expressions). `date-time` hands over to ajv-formats' RFC 3339 checker, loaded (through
+ * `ajvFormats`) the first time a date-time value is checked: manifests rarely carry one.
  */
-export function lightFormats(ajvFormats: Record<string, unknown>): Record<string, unknown> {
+export function lightFormats(ajvFormats: () => Record<string, any>): Record<string, unknown> {
+  let dateTime: { validate: (value: string) => boolean } | undefined;
   return {
-    int32: ajvFormats.int32,
-    int64: ajvFormats.int64,
-    double: ajvFormats.double,
-    'date-time': ajvFormats['date-time'],
+    int32: { type: 'number', validate: (value: number) => Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32 },
+    int64: { type: 'number', validate: (value: number) => Number.isInteger(value) },
+    double: { type: 'number', validate: () => true },
+    'date-time': { validate: (value: string) => (dateTime ??= ajvFormats()['date-time']).validate(value) },
     byte: { type: 'string', validate: (value: string) => rBase64.test(value) },
     quantity: { type: 'string', validate: rQuantity },
   };
 }
 
-interface Runtime {
-  readonly realPath: string;
-  readonly exports: Record<string, unknown>;
+let realPathCache: string | undefined;
+
+/** Path of the real @kubernetes-models/validate, as kubernetes-models resolves it (throws when not found). */
+function realPath(): string {
+  realPathCache ??= require.resolve('@kubernetes-models/validate', { paths: [path.dirname(require.resolve('kubernetes-models/package.json'))] });
+  return realPathCache;
 }
 
-let runtime: Runtime | null | undefined;
+let shim: Record<string, unknown> | undefined;
 
-/** Path of the real module, as kubernetes-models resolves it, and the stand-in's exports. */
-function standIn(): Runtime | null {
-  if (runtime !== undefined) return runtime;
-  try {
-    const modelsDir = path.dirname(require.resolve('kubernetes-models/package.json'));
-    const realPath = require.resolve('@kubernetes-models/validate', { paths: [modelsDir] });
-    const ajvFormats = require(ajvFormatsPath(realPath)).fullFormats;
-    let real: any;
-    const loadReal = (): any => {
-      if (real) return real;
-      const cached = require.cache[realPath];
-      const isStandIn = cached?.exports === shim;
-      if (isStandIn) delete require.cache[realPath];
-      try {
-        real = require(realPath);
-      } finally {
-        if (isStandIn) require.cache[realPath] = cached;
-      }
-      return real;
-    };
-    const light = lightFormats(ajvFormats);
-    const formats = new Proxy(light, {
-      get: (t, k) => (typeof k === 'string' && Object.prototype.hasOwnProperty.call(t, k) ? t[k] : loadReal().formats[k]),
-      has: (t, k) => k in t || k in loadReal().formats,
-      ownKeys: () => Reflect.ownKeys(loadReal().formats),
-      getOwnPropertyDescriptor: (t, k) => {
-        const d = Object.getOwnPropertyDescriptor(loadReal().formats, k);
-        return d && typeof k === 'string' && k in t ? { ...d, value: t[k] } : d;
-      },
-    });
-    const shim: Record<string, unknown> = {
-      formats,
-      runValidateFunc(fn: (data: unknown) => boolean & { errors?: unknown }, data: unknown): void {
-        if (!fn(data) && (fn as { errors?: unknown }).errors) loadReal().runValidateFunc(fn, data);
-      },
-    };
-    Object.defineProperty(shim, '__esModule', { value: true });
-    runtime = { realPath, exports: shim };
-  } catch {
-    runtime = null; // another layout: load the real module as usual
-  }
-  return runtime;
+/**
+ * The stand-in's exports. Nothing is resolved or loaded until needed: the real module (for a
+ * format outside the light set, or to throw a failed validation's error) and ajv-formats (for
+ * date-time values).
+ */
+function standIn(): Record<string, unknown> {
+  if (shim) return shim;
+  let real: any;
+  const loadReal = (): any => {
+    if (real) return real;
+    const file = realPath();
+    const cached = require.cache[file];
+    const isStandIn = cached?.exports === exports;
+    if (isStandIn) delete require.cache[file];
+    try {
+      real = require(file);
+    } finally {
+      if (isStandIn) require.cache[file] = cached;
+    }
+    return real;
+  };
+  const light = lightFormats(() => require(ajvFormatsPath(realPath())).fullFormats);
+  const formats = new Proxy(light, {
+    get: (t, k) => (typeof k === 'string' && Object.prototype.hasOwnProperty.call(t, k) ? t[k] : loadReal().formats[k]),
+    has: (t, k) => k in t || k in loadReal().formats,
+    ownKeys: () => Reflect.ownKeys(loadReal().formats),
+    getOwnPropertyDescriptor: (t, k) => {
+      const d = Object.getOwnPropertyDescriptor(loadReal().formats, k);
+      return d && typeof k === 'string' && k in t ? { ...d, value: t[k] } : d;
+    },
+  });
+  const exports: Record<string, unknown> = {
+    formats,
+    runValidateFunc(fn: (data: unknown) => boolean & { errors?: unknown }, data: unknown): void {
+      if (!fn(data) && (fn as { errors?: unknown }).errors) loadReal().runValidateFunc(fn, data);
+    },
+  };
+  Object.defineProperty(exports, '__esModule', { value: true });
+  shim = exports;
+  return shim;
 }
 
 /**
  * The stand-in's exports (`formats`, `runValidateFunc`), for loaders that hand modules their
- * `@kubernetes-models/validate` themselves (`models-loader.ts`); `null` when the real module's
- * layout is not the expected one.
+ * `@kubernetes-models/validate` themselves (`models-loader.ts`).
  */
-export function lightValidateModule(): Record<string, unknown> | null {
-  return standIn()?.exports ?? null;
+export function lightValidateModule(): Record<string, unknown> {
+  return standIn();
 }
 
 /**
  * Runs `load` (which requires kubernetes-models modules) with the stand-in in the module cache,
- * unless the real `@kubernetes-models/validate` is loaded already.
+ * unless the real `@kubernetes-models/validate` is loaded already (or cannot be found).
  */
 export function withLightModelsRuntime<T>(load: () => T): T {
-  const rt = standIn();
-  if (!rt || require.cache[rt.realPath]) return load();
+  let file: string;
+  try {
+    file = realPath();
+  } catch {
+    return load(); // another layout: load the real module as usual
+  }
+  if (require.cache[file]) return load();
   const Module = require('module') as { new (id: string): NodeJS.Module };
-  const m = new Module(rt.realPath);
-  m.filename = rt.realPath;
+  const m = new Module(file);
+  m.filename = file;
   m.loaded = true;
-  m.exports = rt.exports;
-  require.cache[rt.realPath] = m;
+  m.exports = standIn();
+  require.cache[file] = m;
   try {
     return load();
   } finally {
-    if (require.cache[rt.realPath] === m) delete require.cache[rt.realPath];
+    if (require.cache[file] === m) delete require.cache[file];
   }
 }

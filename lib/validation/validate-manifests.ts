@@ -50,8 +50,8 @@ const CLUSTER_SCOPE_HINT = 'cluster-scoped objects take no namespace';
  * as a whole for duplicates.
  */
 export function validateManifests(objects: readonly any[], options: ValidateOptions = {}): ValidationResult {
-  const crds = new CrdRegistry();
-  for (const e of options.crds?.all() ?? []) crds.copyFrom(e);
+  // CRDs in the synthesized set are added on top of the given registry (whose folders stay lazy)
+  const crds = options.crds ? options.crds.extend() : new CrdRegistry();
   for (const o of objects) if (isCrd(o)) crds.add(o);
 
   const findings: Finding[] = [];
