@@ -4,14 +4,14 @@
  * every read or write error is ignored and the work is done as if nothing were cached.
  *
  * Location: `OTEL_K8S_CACHE_DIR`; `off` (or `0`, `false`) disables the cache; default a per-user
- * folder under the OS temp dir.
+ * folder under the OS temp dir, used only when it is private to the user (see `privateTempDir`).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-let defaultDir: string | undefined;
+let defaultDir: string | null | undefined;
 
 /** The cache folder, or `undefined` when caching is off. */
 export function cacheDir(): string | undefined {
@@ -19,8 +19,28 @@ export function cacheDir(): string | undefined {
   if (env === 'off' || env === '0' || env === 'false') return undefined;
   if (env) return env;
   // computed once: os.tmpdir() reads three environment variables per call
-  defaultDir ??= path.join(os.tmpdir(), `otel-k8s-constructs-${process.getuid?.() ?? 'user'}`);
-  return defaultDir;
+  if (defaultDir === undefined) defaultDir = privateTempDir(`otel-k8s-constructs-${process.getuid?.() ?? 'user'}`);
+  return defaultDir ?? undefined;
+}
+
+/**
+ * A folder in the shared temp dir (or `base`) that only this user can write: created with mode
+ * 0700, and refused (`null`: no cache) when it exists but belongs to someone else, others can
+ * write to it, or it is not a folder. The cache holds compiled code that this process runs, so
+ * nobody else may plant files in it.
+ * @internal exported for tests
+ */
+export function privateTempDir(name: string, base: string = os.tmpdir()): string | null {
+  const dir = path.join(base, name);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = fs.lstatSync(dir);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (process.platform !== 'win32' && (st.mode & 0o022) !== 0)) return null;
+    return dir;
+  } catch {
+    return null;
+  }
 }
 
 /** A cache file name: the SHA-1 of the parts, with an extension. */
