@@ -121,8 +121,7 @@ function finding(o: any, rule: string, path: string, message: string): Finding {
   };
 }
 
-/** Ports a collector config listens on (receivers, extensions, self-metrics), [] when unparsable. */
-/** Ports of the config's receivers (what the operator puts on the collector Services). */
+/** Ports of the config's receivers (what the operator puts on the collector Services), [] when unparsable. */
 function receiverPorts(config: any): number[] {
   try {
     const receivers = new Set(Object.keys(config?.receivers ?? {}));
@@ -149,6 +148,7 @@ function metricsPorts(config: any): number[] {
   return ports.length ? ports : [8888];
 }
 
+/** Ports a collector config listens on (receivers, extensions, self-metrics), [] when unparsable. */
 function configPorts(config: any): number[] {
   let ports: number[];
   try {
