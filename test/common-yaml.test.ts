@@ -4,13 +4,24 @@
  */
 import * as path from 'path';
 import * as ownYaml from 'yaml';
-import { parseYaml, parseYamlDocuments, toYaml, yamlPackage } from '../lib/common/yaml';
+import { parseYaml, parseYamlDocuments, sameMajorAndNotOlder, toYaml, yamlPackage } from '../lib/common/yaml';
 
-test("the yaml module is cdk8s's bundled copy when that copy is yaml 2.x", () => {
+test('a bundled copy is used only with the same major version and not older than our own', () => {
+  expect(sameMajorAndNotOlder('2.9.1', '2.9.1')).toBe(true);
+  expect(sameMajorAndNotOlder('2.10.0', '2.9.1')).toBe(true);
+  expect(sameMajorAndNotOlder('2.9.2', '2.9.1')).toBe(true);
+  expect(sameMajorAndNotOlder('2.9.0', '2.9.1')).toBe(false);
+  expect(sameMajorAndNotOlder('2.8.9', '2.9.1')).toBe(false);
+  expect(sameMajorAndNotOlder('3.0.0', '2.9.1')).toBe(false);
+  expect(sameMajorAndNotOlder('1.10.2', '2.9.1')).toBe(false);
+  expect(sameMajorAndNotOlder('2.10.0-rc.1', '2.9.1')).toBe(false);
+});
+
+test("the yaml module is cdk8s's bundled copy when that copy is as recent as ours", () => {
   const cdk8sDir = path.dirname(require.resolve('cdk8s/package.json'));
   const bundledMain = require.resolve('yaml', { paths: [cdk8sDir] });
   const bundledVersion: string = require(path.join(bundledMain, '..', '..', 'package.json')).version;
-  expect(bundledVersion).toMatch(/^2\./);
+  expect(sameMajorAndNotOlder(bundledVersion, require('yaml/package.json').version)).toBe(true);
   expect(yamlPackage()).toBe(require(bundledMain));
   expect(yamlPackage()).toBe(yamlPackage());
 });

@@ -42,7 +42,11 @@ test('cdk8s-plus-28 is imported for types only, and loaded at run time in one pl
 
 test("the yaml package is reached only through lib/common/yaml.ts", () => {
   const found = files.flatMap((f) => valueImports(f.text, 'yaml').map((line) => `${f.rel}: ${line}`));
-  expect(found).toEqual([`${path.join('common', 'yaml.ts')}: return require('yaml');`]);
+  expect(found).toEqual([
+    // only the version of our own copy is read (a JSON file), to compare it with cdk8s's bundled copy
+    `${path.join('common', 'yaml.ts')}: const own: string = require('yaml/package.json').version;`,
+    `${path.join('common', 'yaml.ts')}: return require('yaml');`,
+  ]);
 });
 
 test('kubernetes-models is imported for types only: validators are compiled by lib/validation/models-loader.ts, with one fallback', () => {

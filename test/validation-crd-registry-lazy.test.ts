@@ -112,10 +112,26 @@ test('a file the scan cannot read (JSON, other indentation) is read on any looku
   expect(r.get('a.example.com', 'Widget')?.crdName).toBe('widgets.a.example.com');
 });
 
-test('a folder file without any CRD is reported when it is read', () => {
-  writeYaml('not-a-crd.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { just: 'data' });
+test('a folder file without any CRD fails every lookup that reads it, and loses no other file', () => {
+  writeYaml('a-not-a-crd.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { just: 'data' });
+  writeYaml('b-widgets.yaml', crd('a.example.com', 'Widget'));
   const r = CrdRegistry.fromDirs(dir);
-  expect(() => r.get('a.example.com', 'Widget')).toThrow(/no CustomResourceDefinition found in .*not-a-crd\.yaml; pass a CRD manifest file/);
+  const bad = /no CustomResourceDefinition found in .*a-not-a-crd\.yaml; pass a CRD manifest file/;
+  expect(() => r.get('a.example.com', 'Widget')).toThrow(bad);
+  expect(() => r.check(cr('a.example.com', 'Widget', { size: 'big' }))).toThrow(bad);
+  expect(() => r.all()).toThrow(bad);
+  expect(r.pendingFileCount()).toBe(2); // both still pending: nothing dropped after a failure
+});
+
+test('a CRD document whose top-level kind line is unusual makes the scan give up, so the file is read', () => {
+  const usual = stringify(crd('a.example.com', 'Widget'));
+  const unusual = stringify(crd('a.example.com', 'Gadget')).replace('kind: CustomResourceDefinition', 'kind: CustomResourceDefinition # a comment');
+  expect(scanCrdKinds(`${usual}---\n${unusual}`)).toBeUndefined();
+  expect(scanCrdKinds(`${usual}---\n${unusual.replace('kind: CustomResourceDefinition # a comment', 'kind: !!str CustomResourceDefinition')}`)).toBeUndefined();
+  expect(scanCrdKinds(`${usual}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n`)).toEqual(new Set(['a.example.com/Widget']));
+  fs.writeFileSync(path.join(dir, 'both.yaml'), `${usual}---\n${unusual}`);
+  const r = CrdRegistry.fromDirs(dir);
+  expect(r.check(cr('a.example.com', 'Gadget', { size: 'big' })).status).toBe('invalid');
 });
 
 test('the kinds of a file are remembered in the disk cache once it has been read', () => {
@@ -124,6 +140,7 @@ test('the kinds of a file are remembered in the disk cache once it has been read
   const cache = path.join(dir, 'cache');
   const lists = fs
     .readdirSync(cache)
+    .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(cache, f), 'utf8')))
     .filter((j) => Array.isArray(j) && j.every((x) => typeof x === 'string'));
   expect(lists).toEqual([['a.example.com/Widget', 'a.example.com/Gadget']]);

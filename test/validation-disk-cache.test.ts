@@ -77,6 +77,34 @@ test('OTEL_K8S_CACHE_DIR chooses the folder; off, 0 and false disable it', () =>
   }
 });
 
+test('OTEL_K8S_CACHE_DIR must be private too: created 0700 when missing, refused when others can write to it', () => {
+  process.env.OTEL_K8S_CACHE_DIR = path.join(tmp, 'new', 'cache');
+  expect(fresh().cacheDir()).toBe(path.join(tmp, 'new', 'cache'));
+  expect(fs.statSync(path.join(tmp, 'new', 'cache')).mode & 0o777).toBe(0o700);
+  const shared = path.join(tmp, 'shared');
+  fs.mkdirSync(shared);
+  fs.chmodSync(shared, 0o777);
+  process.env.OTEL_K8S_CACHE_DIR = shared;
+  const dc = fresh();
+  expect(dc.cacheDir()).toBeUndefined();
+  dc.writeCache('planted.v8', 'x');
+  expect(fs.readdirSync(shared)).toEqual([]);
+  // a symlink to a private folder is fine when the user chose it
+  fs.symlinkSync(path.join(tmp, 'new', 'cache'), path.join(tmp, 'link'));
+  process.env.OTEL_K8S_CACHE_DIR = path.join(tmp, 'link');
+  expect(fresh().cacheDir()).toBe(path.join(tmp, 'link'));
+});
+
+test('writes leave no temporary files behind and are private to the user', () => {
+  process.env.OTEL_K8S_CACHE_DIR = path.join(tmp, 'c');
+  const dc = fresh();
+  dc.writeCache('a.json', '[1]');
+  dc.writeCache('a.json', '[2]');
+  expect(fs.readdirSync(path.join(tmp, 'c'))).toEqual(['a.json']);
+  expect(fs.readFileSync(path.join(tmp, 'c', 'a.json'), 'utf8')).toBe('[2]');
+  expect(fs.statSync(path.join(tmp, 'c', 'a.json')).mode & 0o077).toBe(0);
+});
+
 test('an unwritable cache folder is ignored', () => {
   const file = path.join(tmp, 'a-file');
   fs.writeFileSync(file, '');

@@ -153,12 +153,17 @@ describe('models loader', () => {
     expect((validate.errors ?? []).every((e: any) => e.instancePath === '/spec/containers/0/resources/limits/memory')).toBe(true);
   });
 
-  test('a kind kubernetes-models does not have is null; a malformed apiVersion is left to the caller', () => {
+  test('a kind kubernetes-models does not have, or a name that is not an apiVersion/kind, is null', () => {
     const loader = freshLoader();
     expect(loader.kindValidator('v1', 'NoSuchKind')).toBeNull();
     expect(loader.kindValidator('apps/v1', 'Deploymentz')).toBeNull();
-    expect(loader.kindValidator('../../etc', 'passwd')).toBeUndefined();
-    expect(loader.kindValidator('v1', 'Pod/../../x')).toBeUndefined();
+    // names that are not a Kubernetes apiVersion/kind never reach the file system
+    expect(loader.kindValidator('../../etc', 'passwd')).toBeNull();
+    expect(loader.kindValidator('../v1', 'Pod')).toBeNull();
+    expect(loader.kindValidator('v1', 'Pod/../../x')).toBeNull();
+    expect(loader.isModelName('rbac.authorization.k8s.io/v1beta1', 'ClusterRole')).toBe(true);
+    expect(loader.isModelName('v1', 'Pod')).toBe(true);
+    expect(modelClassValidator('v1', '../../../x')).toBeNull();
   });
 
   /**
@@ -173,8 +178,8 @@ describe('models loader', () => {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    function child(cacheDir: string): { valid: boolean; invalid: boolean; modules: number; fromCodeCache: number } {
-      const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'helpers', 'models-cache-child.ts')], {
+    function child(cacheDir: string, nodeFlags: string[] = []): { valid: boolean; invalid: boolean; modules: number; fromCodeCache: number } {
+      const r = spawnSync(process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'helpers', 'models-cache-child.ts')], {
         encoding: 'utf8',
         env: { ...process.env, OTEL_K8S_CACHE_DIR: cacheDir, TS_NODE_SWC: 'true' },
       });
@@ -201,6 +206,14 @@ describe('models loader', () => {
       expect(child(dir)).toEqual({ ...first, fromCodeCache: 0 });
       expect(fs.readdirSync(dir).every((f) => fs.readFileSync(path.join(dir, f), 'utf8') !== 'garbage')).toBe(true);
       expect(child(dir)).toEqual({ ...first, fromCodeCache: first.modules });
+    });
+
+    test('processes with other V8 flags keep their own caches instead of overwriting each other', () => {
+      const plain = child(dir);
+      const flagged = child(dir, ['--max-semi-space-size=32']);
+      expect(flagged).toEqual({ ...plain, fromCodeCache: 0 });
+      expect(child(dir)).toEqual({ ...plain, fromCodeCache: plain.modules });
+      expect(child(dir, ['--max-semi-space-size=32'])).toEqual({ ...plain, fromCodeCache: plain.modules });
     });
 
     test('OTEL_K8S_CACHE_DIR=off writes nothing', () => {

@@ -90,10 +90,15 @@ export class Jaeger extends InClusterBackend {
   /** The rendered Jaeger configuration object (what `config.yaml` contains). */
   public readonly config: Record<string, unknown>;
 
+  /** The Deployment: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly deployment: ApiObject;
+  /** The Service: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly kubeService: ApiObject;
+  /** The ConfigMap holding `config.yaml`: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly configMap: ApiObject;
+  /** The ServiceAccount: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly serviceAccount: ApiObject;
+  /** The badger PersistentVolumeClaim (badger storage only): a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly persistentVolumeClaim?: ApiObject;
   public readonly serviceMonitor?: ApiObject;
 

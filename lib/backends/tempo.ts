@@ -121,9 +121,13 @@ export class Tempo extends InClusterBackend {
   /** The rendered Tempo configuration object (what `tempo.yaml` contains). */
   public readonly config: Record<string, unknown>;
 
+  /** The StatefulSet: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly statefulSet: ApiObject;
+  /** The Service: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly kubeService: ApiObject;
+  /** The ConfigMap holding `tempo.yaml`: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly configMap: ApiObject;
+  /** The ServiceAccount: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly serviceAccount: ApiObject;
   public readonly serviceMonitor?: ApiObject;
 

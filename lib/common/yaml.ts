@@ -6,12 +6,12 @@ import type * as YamlPackage from 'yaml';
  * manifests). Every cdk8s app already has a copy of `yaml` loaded: cdk8s bundles its own
  * (`cdk8s/node_modules/yaml`) and npm cannot dedupe bundled dependencies, so a plain
  * `import 'yaml'` loads a second copy of the same package (~10 ms of a cold synth). When cdk8s's
- * copy is yaml 2.x (the API this library is written against) that copy is used; otherwise, or
- * if it cannot be found, this package's own `yaml` dependency is.
+ * copy has the same major version as this package's own `yaml` and is not older (a stable
+ * release), that copy is used; otherwise, or if it cannot be found, this package's own is.
  */
 let loaded: typeof YamlPackage | undefined;
 
-/** The `yaml` module (cdk8s's bundled copy when it is 2.x, else this package's dependency). */
+/** The `yaml` module (cdk8s's bundled copy when it is as recent as this package's own, else this package's). */
 export function yamlPackage(): typeof YamlPackage {
   loaded ??= load();
   return loaded;
@@ -21,12 +21,25 @@ function load(): typeof YamlPackage {
   try {
     const cdk8sDir = path.dirname(require.resolve('cdk8s/package.json'));
     const main = require.resolve('yaml', { paths: [cdk8sDir] });
-    const version = bundledVersion(main);
-    if (version !== undefined && /^2\./.test(version)) return require(main);
+    const bundled = bundledVersion(main);
+    const own: string = require('yaml/package.json').version;
+    if (bundled !== undefined && sameMajorAndNotOlder(bundled, own)) return require(main);
   } catch {
-    // cdk8s not resolvable from here: fall through to our own dependency
+    // cdk8s or a version not found: fall through to our own dependency
   }
   return require('yaml');
+}
+
+/**
+ * True when `candidate` has `floor`'s major version and is not older: output (config files,
+ * and the checksums taken from them) never comes from an older yaml than this package's own.
+ */
+export function sameMajorAndNotOlder(candidate: string, floor: string): boolean {
+  const parse = (v: string) => /^(\d+)\.(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number);
+  const c = parse(candidate);
+  const f = parse(floor);
+  if (!c || !f || c[0] !== f[0]) return false;
+  return c[1] > f[1] || (c[1] === f[1] && c[2] >= f[2]);
 }
 
 /** `version` of the package that `main` (a file inside it) belongs to. */

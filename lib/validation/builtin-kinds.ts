@@ -1,6 +1,6 @@
 import { splitApiVersion } from './crd-registry';
 import { pointerToPath } from './findings';
-import { kindValidator } from './models-loader';
+import { isModelName, kindValidator } from './models-loader';
 import { withLightModelsRuntime } from './models-runtime';
 import { schemaProblems, SchemaProblem } from './schema-errors';
 import type { SchemaError } from './structural-schema';
@@ -73,7 +73,9 @@ function modelValidate(apiVersion: string, kind: string): KindValidator | null {
   const key = `${apiVersion}/${kind}`;
   let fn = MODELS.get(key);
   if (fn === undefined) {
-    fn = lazyKindValidator(apiVersion, kind) ?? modelClassValidator(apiVersion, kind);
+    const lazy = lazyKindValidator(apiVersion, kind);
+    // null: no such kind (or not a module name); undefined: the lazy loader cannot serve it
+    fn = lazy === undefined ? modelClassValidator(apiVersion, kind) : lazy;
     MODELS.set(key, fn);
   }
   return fn;
@@ -94,6 +96,7 @@ export function lazyKindValidator(apiVersion: string, kind: string): KindValidat
  * @internal exported for the equivalence tests
  */
 export function modelClassValidator(apiVersion: string, kind: string): KindValidator | null {
+  if (!isModelName(apiVersion, kind)) return null;
   let method: ((this: unknown) => void) | undefined;
   try {
     // One module per kind: loading a whole group index would cost hundreds of modules. The

@@ -88,7 +88,7 @@ interface PendingFile {
  * read is parsed on any lookup. Folders of CRDs for many operators then cost only the CRDs in use.
  */
 export class CrdRegistry {
-  /** A registry preloaded with the CRD files in the given folders (`*.yaml`, `*.yml`, `*.json`). */
+  /** A registry of the CRD files in the given folders (`*.yaml`, `*.yml`, `*.json`), read when needed (see `loadDir`). */
   public static fromDirs(...dirs: string[]): CrdRegistry {
     const r = new CrdRegistry();
     for (const d of dirs) r.loadDir(d);
@@ -124,7 +124,10 @@ export class CrdRegistry {
     return this;
   }
 
-  /** Registers every CRD file in a folder (read when needed, see the class doc). Fails if the folder does not exist. */
+  /**
+   * Registers every CRD file in a folder, read when needed (see the class doc). Fails if the
+   * folder does not exist; a file in it without any CRD fails the lookups that read it.
+   */
   public loadDir(dir: string): this {
     if (!fs.existsSync(dir)) throw new Error(`CRD folder ${dir} does not exist; pass an existing folder of CRD YAML files`);
     for (const f of fs.readdirSync(dir).sort()) {
@@ -166,13 +169,15 @@ export class CrdRegistry {
     return this.pending.length + (this.parent?.pendingFileCount() ?? 0);
   }
 
-  /** Parses the pending files that `which` selects, in registration order. */
+  /**
+   * Parses the pending files that `which` selects, in registration order. A file leaves the
+   * pending list only once it has been read: one that fails (no CRD in it, bad YAML) fails every
+   * lookup that needs it, not only the first.
+   */
   private readPending(which: (p: PendingFile) => boolean): void {
-    const chosen = this.pending.filter(which);
-    if (!chosen.length) return;
-    for (const p of chosen) this.pending.splice(this.pending.indexOf(p), 1);
-    for (const p of chosen) {
+    for (const p of this.pending.filter(which)) {
       const kinds = this.addFile(p.file, p.seq);
+      this.pending.splice(this.pending.indexOf(p), 1);
       if (!p.file.endsWith('.json') && (!p.kinds || p.kinds.size !== kinds.size || [...kinds].some((k) => !p.kinds!.has(k)))) {
         recordCrdKinds(p.file, kinds);
       }
@@ -267,7 +272,8 @@ const INDEX_CACHE_FORMAT = 'crd-index-v1';
 function fileIdentity(file: string): string[] | undefined {
   try {
     const st = fs.statSync(file);
-    return [fs.realpathSync(file), String(st.dev), String(st.ino), String(st.size), String(st.mtimeMs)];
+    // ctime too: tools that restore an old mtime after an edit (cp -p, tar, rsync -t) cannot set it
+    return [fs.realpathSync(file), String(st.dev), String(st.ino), String(st.size), String(st.mtimeMs), String(st.ctimeMs)];
   } catch {
     return undefined;
   }
@@ -276,32 +282,51 @@ function fileIdentity(file: string): string[] | undefined {
 /**
  * The documents of a multi-document YAML file. CRD files are large (the OpenTelemetryCollector
  * CRD is 420 kB of YAML, ~300 ms to parse, ~1 ms as JSON): the parsed documents are cached on
- * disk as JSON (see `disk-cache.ts`), keyed by the file's identity, so later processes neither
- * parse nor even read the YAML. Content that JSON cannot represent exactly (non-finite numbers)
- * is not cached; cache errors are ignored (the file is parsed as usual).
+ * disk as JSON (see `disk-cache.ts`), keyed by a hash of the file's content. A second, small
+ * entry keyed by the file's identity names that content entry, so a later process with the same
+ * file does not even read the YAML; a new checkout of the same file (new identity) reads and
+ * hashes it, and still skips the parser. Content that JSON cannot represent exactly (non-finite
+ * numbers) is not cached; cache errors are ignored (the file is parsed as usual).
  */
 function parseYamlCached(file: string): any[] {
-  const id = cacheDir() ? fileIdentity(file) : undefined;
-  const key = id && cacheKey([PARSE_CACHE_FORMAT, ...id], '.json');
-  if (key) {
-    try {
-      const cached = readCache(key);
-      if (cached) return JSON.parse(cached.toString('utf8'));
-    } catch {
-      // corrupt: parse below
-    }
+  if (!cacheDir()) return parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+  const id = fileIdentity(file);
+  const idKey = id && cacheKey([PARSE_CACHE_FORMAT, ...id], '.ref');
+  const fromRef = idKey && readCache(idKey)?.toString('utf8');
+  if (fromRef && /^[0-9a-f]{40}\.json$/.test(fromRef)) {
+    const docs = readJsonCache(fromRef);
+    if (docs) return docs;
   }
-  const docs = parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
-  if (key) {
-    let exact = true;
-    const json = JSON.stringify(docs, function (this: any, k: string, v: unknown) {
-      const raw = this[k];
-      if ((typeof raw === 'number' && !Number.isFinite(raw)) || typeof raw === 'bigint' || raw instanceof Date) exact = false;
-      return typeof raw === 'bigint' ? null : v;
-    });
-    if (exact) writeCache(key, json);
+  const text = fs.readFileSync(file, 'utf8');
+  const key = cacheKey([PARSE_CACHE_FORMAT, text], '.json');
+  const cached = readJsonCache(key);
+  if (cached) {
+    if (idKey) writeCache(idKey, key);
+    return cached;
+  }
+  const docs = parseYamlDocuments(text).map((d) => d.toJS());
+  let exact = true;
+  const json = JSON.stringify(docs, function (this: any, k: string, v: unknown) {
+    const raw = this[k];
+    if ((typeof raw === 'number' && !Number.isFinite(raw)) || typeof raw === 'bigint' || raw instanceof Date) exact = false;
+    return typeof raw === 'bigint' ? null : v;
+  });
+  if (exact) {
+    writeCache(key, json);
+    if (idKey) writeCache(idKey, key);
   }
   return docs;
+}
+
+/** A cached JSON array, or `undefined` (not cached, unreadable, corrupt). */
+function readJsonCache(name: string): any[] | undefined {
+  try {
+    const buf = readCache(name);
+    const docs = buf && JSON.parse(buf.toString('utf8'));
+    return Array.isArray(docs) ? docs : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where the index of a file (the `group/kind` of its CRDs) is cached, or `undefined`. */
@@ -342,8 +367,8 @@ function recordCrdKinds(file: string, kinds: ReadonlySet<string>): void {
   if (name && kinds.size) writeCache(name, JSON.stringify([...kinds]));
 }
 
-const TOP_LEVEL_CRD_KIND = /^kind:[ \t]*(['"]?)CustomResourceDefinition\1[ \t]*$/m;
-const TOP_LEVEL_KIND = /^kind:/m;
+const TOP_LEVEL_KIND_LINE = /^kind:.*$/gm;
+const PLAIN_KIND = /^kind:[ \t]*(['"]?)([A-Za-z0-9]+)\1[ \t]*$/;
 const SPEC_GROUP = /^ {2}group:[ \t]*(['"]?)([a-z0-9.-]+)\1[ \t]*$/gm;
 const SPEC_NAMES = /^ {2}names:[ \t]*$/gm;
 const NAMES_KIND = /^ {2}names:[ \t]*\n(?:(?: {4,}.*)?\n)*? {4}kind:[ \t]*(['"]?)([A-Za-z0-9]+)\1[ \t]*$/m;
@@ -357,11 +382,15 @@ const NAMES_KIND = /^ {2}names:[ \t]*\n(?:(?: {4,}.*)?\n)*? {4}kind:[ \t]*(['"]?
 export function scanCrdKinds(text: string): Set<string> | undefined {
   const out = new Set<string>();
   for (const doc of text.split(/^---[ \t]*$/m)) {
-    if (!TOP_LEVEL_CRD_KIND.test(doc)) {
-      if (TOP_LEVEL_KIND.test(doc)) continue; // another kind of object
+    const kindLines = doc.match(TOP_LEVEL_KIND_LINE) ?? [];
+    if (kindLines.length === 0) {
       if (/^[ \t]*[^\s#]/m.test(doc)) return undefined; // content without a top-level kind: not the usual layout
       continue; // empty or comments only
     }
+    // one top-level `kind:` with a plain value, or the document is not in the usual layout
+    const kindOf = kindLines.length === 1 ? PLAIN_KIND.exec(kindLines[0])?.[2] : undefined;
+    if (!kindOf) return undefined;
+    if (kindOf !== 'CustomResourceDefinition') continue; // another kind of object
     const groups = [...doc.matchAll(SPEC_GROUP)];
     const names = doc.match(SPEC_NAMES) ?? [];
     const kind = NAMES_KIND.exec(doc)?.[2];

@@ -16,15 +16,18 @@
  * reaches it, like the CRD schema interpreter only costs the parts of a schema the data reaches.
  *
  * Compiled code is cached on disk (V8 code cache, see `saveCompiledValidators`). The validators
- * themselves run unchanged. Anything the loader does not recognize (another
- * kubernetes-models layout, another `require`) makes `kindValidator` return `undefined`, and the
- * caller loads the kind the usual way.
+ * themselves run unchanged. Another kubernetes-models layout makes `kindValidator` return
+ * `undefined` (the caller then loads the kind the usual way); another `require` in a module goes
+ * to Node's require; a definition module the loader cannot load is required the usual way when
+ * data reaches it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { createRequire } from 'module';
+import { cachedDataVersionTag } from 'v8';
 import * as vm from 'vm';
 import { cacheDir, cacheKey, readCache, writeCache } from './disk-cache';
-import { lightValidateModule } from './models-runtime';
+import { lightValidateModule, withLightModelsRuntime } from './models-runtime';
 
 /** A compiled ajv validator: returns true when valid, else leaves its errors on `errors`. */
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: unknown[] | null };
@@ -83,7 +86,8 @@ function loadSchemaModule(file: string, l: Layout): Record<string, unknown> {
         l,
       );
     }
-    throw new Error(`unexpected require("${id}") in ${file}`);
+    // anything else (a newer kubernetes-models): Node's own require, from the module's location
+    return createRequire(file)(id);
   };
   const fn = compile(file, source);
   try {
@@ -104,13 +108,14 @@ let fromCodeCache = 0;
 
 /**
  * Compiles a generated module as a CommonJS function, with a V8 code cache from the disk cache
- * when there is one (see `disk-cache.ts`; keyed by the module's content, Node version and CPU
- * architecture; V8 itself rejects a cache made by another V8 or other flags).
+ * when there is one (see `disk-cache.ts`; keyed by the module's content and V8's cached-data tag,
+ * which covers the V8 version, its flags and the CPU features: processes started with other
+ * flags keep their own caches instead of rejecting and overwriting each other's).
  */
 function compile(file: string, source: string): (...args: unknown[]) => void {
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const name = cacheDir()
-    ? cacheKey([CODE_CACHE_FORMAT, process.version, process.arch, file, source], '.v8')
+    ? cacheKey([CODE_CACHE_FORMAT, String(cachedDataVersionTag()), process.arch, file, source], '.v8')
     : undefined;
   const cachedData = name ? readCache(name) : undefined;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
@@ -135,7 +140,7 @@ export function saveCompiledValidators(): void {
  */
 function lazyDefinition(file: string, l: Layout): Record<string, unknown> {
   let target: Record<string, unknown> | undefined;
-  const load = () => (target ??= loadSchemaModule(file, l));
+  const load = () => (target ??= loadSchemaModuleOrRequire(file, l));
   return new Proxy({} as Record<string, unknown>, {
     get: (_t, k) => load()[k as string],
     has: (_t, k) => k in load(),
@@ -148,6 +153,28 @@ function lazyDefinition(file: string, l: Layout): Record<string, unknown> {
 }
 
 /**
+ * A definition's module through this loader, or, if the loader cannot load it (a file it does not
+ * expect), through Node's require with the stand-in runtime: a failure deep in the schema graph
+ * during a validation falls back like a failure at the root does.
+ */
+function loadSchemaModuleOrRequire(file: string, l: Layout): Record<string, unknown> {
+  try {
+    return loadSchemaModule(file, l);
+  } catch {
+    return withLightModelsRuntime(() => require(file));
+  }
+}
+
+/** `v1`, `apps/v1`, `rbac.authorization.k8s.io/v1beta1`: a DNS subdomain group (optional) and a version. */
+const API_VERSION = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** True for an apiVersion and kind that can name a kubernetes-models module (no path tricks). */
+export function isModelName(apiVersion: string, kind: string): boolean {
+  return API_VERSION.test(apiVersion) && KIND.test(kind);
+}
+
+/**
  * The compiled validator of a built-in kind (`apps/v1`, `StatefulSet`), loaded lazily; `null`
  * when kubernetes-models has no such kind, `undefined` when this loader cannot serve it (the
  * caller then loads the kind through kubernetes-models' own modules).
@@ -156,7 +183,8 @@ export function kindValidator(apiVersion: string, kind: string): CompiledValidat
   const key = `${apiVersion}/${kind}`;
   if (roots.has(key)) return roots.get(key);
   const l = findLayout();
-  if (!l || !/^[a-z0-9.]*\/?v[0-9a-z]+$/.test(apiVersion) || !/^[A-Za-z0-9]+$/.test(kind)) return undefined;
+  if (!isModelName(apiVersion, kind)) return null;
+  if (!l) return undefined;
   let model: string;
   try {
     model = fs.readFileSync(path.join(l.modelsDir, apiVersion, `${kind}.js`), 'utf8');

@@ -30,11 +30,15 @@ describeWithReference('CrdRegistry performance fixes', () => {
 
     process.env.OTEL_K8S_CACHE_DIR = cacheDir;
     new CrdRegistry().loadFile(crdFile());
-    const files = fs.readdirSync(cacheDir);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^[0-9a-f]{40}\.json$/);
+    const files = fs.readdirSync(cacheDir).sort();
+    // the parsed documents, keyed by content, and a reference to them keyed by the file's identity
+    expect(files).toHaveLength(2);
+    const [json, ref] = files.filter((f) => f.endsWith('.json')).concat(files.filter((f) => f.endsWith('.ref')));
+    expect(json).toMatch(/^[0-9a-f]{40}\.json$/);
+    expect(ref).toMatch(/^[0-9a-f]{40}\.ref$/);
+    expect(fs.readFileSync(path.join(cacheDir, ref), 'utf8')).toBe(json);
     const cached = new CrdRegistry().loadFile(crdFile()).get('opentelemetry.io', 'OpenTelemetryCollector')!;
-    expect(fs.readdirSync(cacheDir)).toEqual(files);
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(files);
     expect([...cached.versions.keys()]).toEqual([...parsed.versions.keys()]);
     expect(cached.versions.get('v1beta1')!.schema).toEqual(parsed.versions.get('v1beta1')!.schema);
   });
@@ -53,6 +57,27 @@ describeWithReference('CrdRegistry performance fixes', () => {
     fs.writeFileSync(copy, edited);
     const after = new CrdRegistry().loadFile(copy).get('opentelemetry.io', 'OpenTelemetryCollector')!;
     expect([...after.versions.keys()]).toEqual([...before.versions.keys()].map((v) => (v === 'v1beta1' ? 'v1beta9' : v)));
+  });
+
+  test('a new checkout of the same file (new identity) finds the parsed documents by content', () => {
+    process.env.OTEL_K8S_CACHE_DIR = cacheDir;
+    new CrdRegistry().loadFile(crdFile());
+    const before = fs.readdirSync(cacheDir);
+    const copy = path.join(cacheDir, 'checkout', 'collectors.yaml');
+    fs.mkdirSync(path.dirname(copy));
+    fs.copyFileSync(crdFile(), copy);
+    // poison the parser: a parse would fail the test, the cached documents must be used
+    const yamlDoor = require('../../lib/common/yaml') as typeof import('../../lib/common/yaml');
+    const spy = jest.spyOn(yamlDoor.yamlPackage(), 'parseAllDocuments').mockImplementation(() => {
+      throw new Error('parsed again');
+    });
+    try {
+      expect(new CrdRegistry().loadFile(copy).get('opentelemetry.io', 'OpenTelemetryCollector')?.versions.has('v1beta1')).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    const added = fs.readdirSync(cacheDir).filter((f) => !before.includes(f) && f !== 'checkout');
+    expect(added.map((f) => path.extname(f))).toEqual(['.ref']);
   });
 
   test('a corrupt cache file is ignored: the YAML is parsed instead', () => {
