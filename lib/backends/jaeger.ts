@@ -100,6 +100,7 @@ export class Jaeger extends InClusterBackend {
   public readonly serviceAccount: ApiObject;
   /** The badger PersistentVolumeClaim (badger storage only): a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly persistentVolumeClaim?: ApiObject;
+  /** The prometheus-operator ServiceMonitor, when `serviceMonitor` is set. */
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {

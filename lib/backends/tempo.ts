@@ -129,6 +129,7 @@ export class Tempo extends InClusterBackend {
   public readonly configMap: ApiObject;
   /** The ServiceAccount: a plain `ApiObject` (change it with `addJsonPatch`). */
   public readonly serviceAccount: ApiObject;
+  /** The prometheus-operator ServiceMonitor, when `serviceMonitor` is set. */
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {

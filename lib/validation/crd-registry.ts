@@ -143,12 +143,6 @@ export class CrdRegistry {
     return this.addAt(crd, source, this.nextSeq++);
   }
 
-  /** Registers an entry of another registry (shares its prepared validators). */
-  public copyFrom(entry: CrdEntry): this {
-    this.entries.set(`${entry.group}/${entry.kind}`, { entry, seq: this.nextSeq++ });
-    return this;
-  }
-
   /** The entry for a group and kind. */
   public get(group: string, kind: string): CrdEntry | undefined {
     const key = `${group}/${kind}`;
