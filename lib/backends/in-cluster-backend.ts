@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import type { IProbe, IResourceRequirements, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import type { IContainer, IEnvVar, IProbe, IResourceRequirements, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import { containerSecurityContext } from '../common/pod-security';
 import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar } from '../common/otlp-destination';
 import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
@@ -25,6 +26,22 @@ export interface BackendSecretFile {
   readonly fileName: string;
   /** Directory the file is mounted in. */
   readonly mountPath: string;
+}
+
+/** What `InClusterBackend.container` builds a container from. */
+export interface BackendContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly args: string[];
+  /** Environment variables (left out of the container when empty). */
+  readonly env: IEnvVar[];
+  /** Container ports by name (all TCP). */
+  readonly ports: Readonly<Record<string, number>>;
+  /** HTTP probe path and named port; readiness and liveness differ only in their initial delay. */
+  readonly probe: { readonly path: string; readonly port: string; readonly readinessDelaySec: number; readonly livenessDelaySec: number };
+  readonly cpuRequestMillis: number;
+  readonly memoryLimitMiB: number;
+  readonly volumeMounts: IVolumeMount[];
 }
 
 /**
@@ -67,6 +84,25 @@ export abstract class InClusterBackend extends Construct implements ITraceBacken
     this.otlpHttpUrl = `http://${host}:${ports.otlpHttp}`;
     this.queryUrl = `http://${host}:${ports.query}`;
     registerBackendService(this, kind, this.name, this.namespace);
+  }
+
+  /**
+   * The backend's one container: named TCP ports, HTTP readiness and liveness probes on one of
+   * them, memory-limited resources, the restricted security context and the given mounts.
+   */
+  protected container(c: BackendContainer): IContainer {
+    return {
+      name: c.name,
+      image: c.image,
+      args: c.args,
+      env: c.env.length > 0 ? c.env : undefined,
+      ports: Object.entries(c.ports).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+      readinessProbe: this.httpProbe(c.probe.path, c.probe.port, c.probe.readinessDelaySec),
+      livenessProbe: this.httpProbe(c.probe.path, c.probe.port, c.probe.livenessDelaySec),
+      resources: this.resources(c.cpuRequestMillis, c.memoryLimitMiB),
+      securityContext: containerSecurityContext(),
+      volumeMounts: c.volumeMounts,
+    };
   }
 
   /** HTTP probe on a named container port. */

@@ -20,7 +20,6 @@ import {
   appLabels,
   checkPositiveInt,
   checksum,
-  containerSecurityContext,
   podSecurityContext,
   selectorLabels,
 } from './workload-common';
@@ -252,23 +251,17 @@ export class Tempo extends InClusterBackend {
             securityContext: podSecurityContext(),
             terminationGracePeriodSeconds: 300,
             containers: [
-              {
+              this.container({
                 name: 'tempo',
                 image: props.image ?? this.version.image,
                 args,
-                env: env.length > 0 ? env : undefined,
-                ports: [
-                  { name: 'http', containerPort: TEMPO_PORTS.http, protocol: 'TCP' },
-                  { name: 'grpc', containerPort: TEMPO_PORTS.grpc, protocol: 'TCP' },
-                  { name: 'otlp-grpc', containerPort: TEMPO_PORTS.otlpGrpc, protocol: 'TCP' },
-                  { name: 'otlp-http', containerPort: TEMPO_PORTS.otlpHttp, protocol: 'TCP' },
-                ],
-                readinessProbe: this.httpProbe('/ready', 'http', 15),
-                livenessProbe: this.httpProbe('/ready', 'http', 60),
-                resources: this.resources(cpuRequestMillis, memoryLimitMiB),
-                securityContext: containerSecurityContext(),
+                env,
+                ports: { http: TEMPO_PORTS.http, grpc: TEMPO_PORTS.grpc, 'otlp-grpc': TEMPO_PORTS.otlpGrpc, 'otlp-http': TEMPO_PORTS.otlpHttp },
+                probe: { path: '/ready', port: 'http', readinessDelaySec: 15, livenessDelaySec: 60 },
+                cpuRequestMillis,
+                memoryLimitMiB,
                 volumeMounts,
-              },
+              }),
             ],
             volumes,
           },
