@@ -120,15 +120,15 @@ describeWithReference('Instrumentation: upstream samples', () => {
 });
 
 describe('Instrumentation: endpoint per language', () => {
-  test('an IOtlpDestination: gRPC as the common endpoint, OTLP/HTTP for Java, Python, .NET and Go', () => {
+  test('an IOtlpDestination: gRPC as the common endpoint, OTLP/HTTP for Java, Node.js, Python, .NET and Go', () => {
     const { out } = make();
     const spec = out[0].spec;
     expect(spec.exporter.endpoint).toBe(SERVICE_AGENT.otlpGrpcUrl);
-    for (const lang of ['java', 'python', 'dotnet', 'go']) {
+    for (const lang of ['java', 'nodejs', 'python', 'dotnet', 'go']) {
       expect([lang, envOf(spec[lang]).OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([lang, SERVICE_AGENT.otlpHttpUrl]);
     }
-    // Node.js (operator image exports gRPC) and the web-server modules use the common gRPC endpoint.
-    for (const lang of ['nodejs', 'apacheHttpd', 'nginx']) expect(spec[lang]).toBeUndefined();
+    // The Apache/nginx modules export OTLP/gRPC: they use the common endpoint.
+    for (const lang of ['apacheHttpd', 'nginx']) expect(spec[lang]).toBeUndefined();
     expect(spec.env).toBeUndefined();
   });
 
@@ -211,8 +211,9 @@ describe('Instrumentation: typed blocks', () => {
       OTEL_INSTRUMENTATION_LOG4J_CONTEXT_DATA_ENABLED: 'true',
     });
     expect(envOf(spec.python).OTEL_PYTHON_LOG_CORRELATION).toBe('true');
-    // Node.js agent injects trace ids into winston/pino/bunyan by default: nothing to add.
-    expect(spec.nodejs).toBeUndefined();
+    // Node.js agent injects trace ids into winston/pino/bunyan by default: nothing to add (the block
+    // only carries the OTLP/HTTP endpoint of its SDK).
+    expect(spec.nodejs.env).toEqual([{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: SERVICE_AGENT.otlpHttpUrl }]);
     expectValid(chart);
   });
 

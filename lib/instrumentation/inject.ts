@@ -63,7 +63,7 @@ export class InjectLanguage {
   public static java(options: LanguageInjectionOptions = {}): InjectLanguage {
     return new InjectLanguage('java', options.containerNames);
   }
-  /** Node.js auto-instrumentation (`inject-nodejs`); the operator image exports OTLP/gRPC (4317). */
+  /** Node.js auto-instrumentation (`inject-nodejs`); the operator image exports OTLP/HTTP (4318). */
   public static nodejs(options: LanguageInjectionOptions = {}): InjectLanguage {
     return new InjectLanguage('nodejs', options.containerNames);
   }

@@ -14,12 +14,13 @@ export type InstrumentationLanguage = 'java' | 'nodejs' | 'python' | 'dotnet' | 
 export const LANGUAGES: readonly InstrumentationLanguage[] = ['java', 'nodejs', 'python', 'dotnet', 'go', 'apacheHttpd', 'nginx'];
 
 /**
- * OTLP protocol each injected SDK uses by default at v0.158.0: Java agent 2.x, Python, .NET and Go
- * speak OTLP/HTTP (4318); the operator's Node.js image and the Apache/nginx modules speak OTLP/gRPC (4317).
+ * OTLP protocol each injected SDK uses by default at v0.158.0: Java agent 2.x, Python, .NET, Go and
+ * Node.js (the operator's image is `@opentelemetry/auto-instrumentations-node` 0.78's `register`, whose
+ * exporter defaults to `http/protobuf`) speak OTLP/HTTP (4318); the Apache/nginx modules speak OTLP/gRPC (4317).
  */
 export const SDK_DEFAULT_PROTOCOL: Readonly<Record<InstrumentationLanguage, 'grpc' | 'http'>> = {
   java: 'http',
-  nodejs: 'grpc',
+  nodejs: 'http',
   python: 'http',
   dotnet: 'http',
   go: 'http',
