@@ -205,10 +205,13 @@ describe('validation rules', () => {
         Exporter.custom('file', { path: '/tmp/$HOME/x' }),
       ],
     });
-    const f = c.validate().filter((x) => x.rule === 'env-syntax');
+    // the collector keeps "$HOME" as literal text: a warning that names both fixes
+    const f = c.validate().filter((x) => x.rule === 'env-literal');
     expect(f).toEqual([
-      expect.objectContaining({ path: 'exporters.file.path', message: expect.stringMatching(/\$\{env:HOME\}.*\$\$HOME/) }),
+      expect.objectContaining({ severity: 'warning', path: 'exporters.file.path', message: expect.stringMatching(/\$\{env:HOME\}.*\$\$HOME/) }),
     ]);
+    c.addExporter(Exporter.custom('file', { path: '${vault:x}' }, { name: 'bad' }));
+    expect(c.validate().filter((x) => x.rule === 'env-syntax').map((x) => [x.severity, x.path])).toEqual([['error', 'exporters.file/bad.path']]);
   });
 
   test('extension references (queue storage) must be defined and enabled', () => {
@@ -238,10 +241,14 @@ describe('env references and $ escaping', () => {
         processors: [Processor.attributes({ actions: [AttributeAction.insert('note', v)] })],
         exporters: [Exporter.debug()],
       });
-      return c.validate().filter((f) => f.rule === 'env-syntax');
+      return c.validate().filter((f) => f.rule === 'env-syntax' || f.rule === 'env-literal');
     };
     expect(make(escapeLiteral('costs $5'))).toEqual([]);
-    expect(make('costs $5')).toHaveLength(1);
+    // the collector keeps "$5" literally (no name follows "$"); "$PRICE" gets a warning, "${1X}" is refused
+    expect(make('costs $5')).toEqual([]);
+    expect(make('costs $PRICE').map((f) => f.severity)).toEqual(['warning']);
+    expect(make('costs ${1X}').map((f) => f.severity)).toEqual(['error']);
+    expect(make('costs ${PRICE}')).toEqual([]);
   });
 });
 

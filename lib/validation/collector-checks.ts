@@ -1,6 +1,84 @@
+import { mountedConfigs } from '../common/mounted-config';
 import { parseYaml } from '../common/yaml';
 import { CollectorConfig } from '../collector/config/collector-config';
+import { CollectorDistribution } from '../collector/config/distribution';
 import { Finding } from './findings';
+
+/** Images of collector distributions (official and custom builds are recognised by name). */
+const COLLECTOR_IMAGE = /(^|\/)(opentelemetry-collector[\w-]*|otelcol[\w-]*)(:|@|$)/;
+
+/**
+ * The collector's own rules on every collector config in the manifests, whoever wrote them: the
+ * `spec.config` of every OpenTelemetryCollector, and every config file a collector container reads
+ * from a mounted ConfigMap. Each is parsed with the collector model and checked by the same rules as
+ * the configs this library builds (`CollectorConfig.validate()`: references, pipelines, component
+ * settings, and the image's distribution when it is an official one). Rule `collector-config`; the
+ * model's rule id and path are in the message and path. Only errors are reported (best-practice
+ * warnings are for the configs this library builds, which get them at construction), plus
+ * `tail-sampling-daemonset`. A key the model does not know in a config this library did not write is
+ * a warning: the model types the settings the library uses, and upstream components take more (the
+ * real collector decides: `npm run e2e -- validate <dir>`).
+ */
+export function collectorConfigRules(objects: readonly any[]): Finding[] {
+  const out: Finding[] = [];
+  const check = (obj: any, where: string, config: unknown, image: string | undefined, daemonSet: boolean) => {
+    const ours = obj?.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'cdk8s';
+    let distribution: CollectorDistribution | undefined;
+    try {
+      distribution = image ? CollectorDistribution.fromImage(image) : undefined;
+    } catch {
+      distribution = undefined; // a custom build: its component set is unknown
+    }
+    let parsed: CollectorConfig;
+    try {
+      parsed = CollectorConfig.fromObject(config);
+    } catch (e) {
+      const message = (e as Error).message;
+      const unknownKey = /unknown (top-level )?key/.test(message);
+      out.push({ ...finding(obj, 'collector-config', where, message), severity: unknownKey && !ours ? 'warning' : 'error' });
+      return;
+    }
+    for (const f of parsed.validate({ distribution })) {
+      if (f.severity !== 'error') continue;
+      out.push(finding(obj, 'collector-config', `${where}.${f.path}`, `${f.rule}: ${f.message}`));
+    }
+    if (daemonSet && !ours && parsed.componentTypes().some((c) => c.kind === 'processor' && c.type === 'tail_sampling')) {
+      out.push({
+        ...finding(obj, 'tail-sampling-daemonset', where,
+          'tail_sampling runs in a DaemonSet: on more than one node the spans of a trace reach different collectors and are sampled as partial traces; export with load_balancing (routing key traceID) to a gateway tier that tail-samples'),
+        severity: 'warning',
+      });
+    }
+  };
+  for (const o of objects) {
+    if (o?.kind === 'OpenTelemetryCollector' && String(o.apiVersion).startsWith('opentelemetry.io/') && o.spec?.config !== undefined) {
+      let config = o.spec.config;
+      if (typeof config === 'string') {
+        try {
+          config = parseYaml(config);
+        } catch (e) {
+          out.push(finding(o, 'collector-config', 'spec.config', `spec.config is not valid YAML: ${(e as Error).message}`));
+          continue;
+        }
+      }
+      check(o, 'spec.config', config, o.spec.image, o.spec.mode === 'daemonset');
+    }
+  }
+  for (const m of mountedConfigs(objects)) {
+    if (!COLLECTOR_IMAGE.test(String(m.image ?? '')) || m.content === undefined) continue;
+    const cm = objects.find((o) => o?.kind === 'ConfigMap' && o.metadata?.name === m.configMap.name && (o.metadata?.namespace ?? '') === (m.workload.namespace ?? ''));
+    const where = `data.${m.configMap.key}`;
+    let config: unknown;
+    try {
+      config = parseYaml(m.content);
+    } catch (e) {
+      out.push(finding(cm, 'collector-config', where, `${m.configMap.key} is not valid YAML: ${(e as Error).message}`));
+      continue;
+    }
+    check(cm, where, config, m.image, m.workload.kind === 'DaemonSet');
+  }
+  return out;
+}
 
 /**
  * Cross-object checks of the collectors this library emits (objects labelled

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveKubernetesVersion } from '../common/schema-data';
 import { builtinScope, checkBuiltin, isBuiltinApiVersion, servingApiVersions } from './builtin-kinds';
-import { collectorChecks } from './collector-checks';
+import { collectorChecks, collectorConfigRules } from './collector-checks';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
 import { objectRules } from './object-rules';
@@ -162,7 +162,10 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
     }
   });
   // cross-object checks of this library's collectors (exporter targets, config/container/Service ports)
-  for (const f of collectorChecks(objects)) if (!ignore.has(f.rule)) findings.push(downgrade.has(f.rule) ? { ...f, severity: 'warning' } : f);
+  // the collector's rules on every collector config in the set, and cross-object checks of ours
+  for (const f of [...collectorConfigRules(objects), ...collectorChecks(objects)]) {
+    if (!ignore.has(f.rule)) findings.push(downgrade.has(f.rule) && f.severity === 'error' ? { ...f, severity: 'warning' } : f);
+  }
   return new ValidationResult(findings, objects.length);
 }
 

@@ -3,7 +3,7 @@ import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } 
 import { COMPONENT_KINDS, ComponentKind, canonicalComponentType, isDeprecatedAlias } from './component-types';
 import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
 import { CollectorDistribution } from './distribution';
-import { checkExpansionSyntax } from './env-ref';
+import { checkExpansion } from './env-ref';
 import { OtlpExporter } from './exporter';
 import { CollectorConfigError, ConfigFinding } from './findings';
 import { LoadBalancingExporter } from './load-balancing';
@@ -29,6 +29,7 @@ export const WARNING_RULES = [
   'unused-component',
   'deprecated-type',
   'distribution-unverified-component',
+  'env-literal',
 ] as const;
 
 /** The collector's own telemetry (`service.telemetry`). */
@@ -440,8 +441,8 @@ export class CollectorConfig {
             `${[!res.retry ? 'retry_on_failure' : '', !res.queue ? 'sending_queue' : ''].filter(Boolean).join(' and ')} disabled; data is lost when the backend is briefly unavailable, keep them enabled`);
         }
         walkStrings(c.toConfig(), path, (value, where) => {
-          const problem = checkExpansionSyntax(value);
-          if (problem) add('error', 'env-syntax', where, problem);
+          const problem = checkExpansion(value);
+          if (problem) add(problem.severity, problem.severity === 'error' ? 'env-syntax' : 'env-literal', where, problem.message);
         });
       }
     }
