@@ -19,8 +19,8 @@ const COLLECTOR_IMAGE = /(^|\/)(opentelemetry-collector[\w-]*|otelcol[\w-]*)(:|@
  * a warning: the model types the settings the library uses, and upstream components take more (the
  * real collector decides: `npm run e2e -- validate <dir>`).
  */
-export function collectorConfigRules(objects: readonly any[]): Finding[] {
-  const out: Finding[] = [];
+export function collectorConfigRules(objects: readonly any[]): ObjectFinding[] {
+  const out: ObjectFinding[] = [];
   const check = (obj: any, where: string, config: unknown, image: string | undefined, daemonSet: boolean) => {
     const ours = obj?.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'cdk8s';
     let distribution: CollectorDistribution | undefined;
@@ -92,8 +92,8 @@ export function collectorConfigRules(objects: readonly any[]): Finding[] {
  *   the workload mounting the ConfigMap, and every port of a Service selecting those pods targets a
  *   container port.
  */
-export function collectorChecks(objects: readonly any[]): Finding[] {
-  const findings: Finding[] = [];
+export function collectorChecks(objects: readonly any[]): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
   const namespaces = new Set<string>(objects.map((o) => o?.metadata?.namespace).filter((n): n is string => typeof n === 'string'));
   const services = new Map<string, { ports: Set<number> }>();
   const addService = (ns: string, name: string, ports: Iterable<number>) => {
@@ -186,8 +186,12 @@ export function collectorChecks(objects: readonly any[]): Finding[] {
   return findings;
 }
 
-function finding(o: any, rule: string, path: string, message: string): Finding {
+/** A finding with the object it is about (validateManifests turns that into the object's index). */
+export type ObjectFinding = Finding & { readonly object?: object };
+
+function finding(o: any, rule: string, path: string, message: string): ObjectFinding {
   return {
+    object: o,
     severity: 'error',
     rule,
     apiVersion: String(o.apiVersion),
@@ -280,8 +284,8 @@ function labelsMatch(selector: Record<string, string> | undefined, labels: Recor
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
-function portChecks(configMap: any, config: unknown, objects: readonly any[]): Finding[] {
-  const out: Finding[] = [];
+function portChecks(configMap: any, config: unknown, objects: readonly any[]): ObjectFinding[] {
+  const out: ObjectFinding[] = [];
   const listening = configPorts(config);
   const ns = configMap.metadata?.namespace;
   const workloads = objects.filter(

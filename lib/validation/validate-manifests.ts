@@ -98,6 +98,7 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
       namespace: obj?.metadata?.namespace,
       name: obj?.metadata?.name,
       constructPath: options.constructPaths?.get(obj),
+      index,
     };
     const add = (severity: Severity, rule: string, path: string, message: string) => {
       if (ignore.has(rule)) return;
@@ -163,8 +164,15 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
   });
   // cross-object checks of this library's collectors (exporter targets, config/container/Service ports)
   // the collector's rules on every collector config in the set, and cross-object checks of ours
+  const indexOf = new Map<object, number>();
+  objects.forEach((o, i) => {
+    if (o && typeof o === 'object') indexOf.set(o, i);
+  });
   for (const f of [...collectorConfigRules(objects), ...collectorChecks(objects)]) {
-    if (!ignore.has(f.rule)) findings.push(downgrade.has(f.rule) && f.severity === 'error' ? { ...f, severity: 'warning' } : f);
+    if (ignore.has(f.rule)) continue;
+    const { object, ...rest } = f;
+    const clean: Finding = { ...rest, index: object ? indexOf.get(object) : undefined };
+    findings.push(downgrade.has(f.rule) && f.severity === 'error' ? { ...clean, severity: 'warning' } : clean);
   }
   return new ValidationResult(findings, objects.length);
 }
