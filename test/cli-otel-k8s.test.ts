@@ -65,7 +65,7 @@ describe('otel-k8s validate', () => {
   test('--crds for other operators, --strict for unknown CRDs, - for stdin, List objects', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'ns' }, spec: { size: 'big' } };
     const file = write('w.yaml', widget);
-    expect(runCli(['validate', file])).toMatchObject({ code: 0, stdout: expect.stringMatching(/WARNING .*Widget ns\/w\n  at \(root\): no CRD known/) });
+    expect(runCli(['validate', file])).toMatchObject({ code: 0, stdout: expect.stringMatching(/WARNING .*Widget ns\/w\n {2}at \(root\): no CRD known/) });
     expect(runCli(['validate', '--strict', file]).code).toBe(1);
     const crd = write('crds/widget.yaml', {
       apiVersion: 'apiextensions.k8s.io/v1',

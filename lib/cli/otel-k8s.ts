@@ -64,7 +64,7 @@ export function runCli(argv: readonly string[], stdin: () => string = () => fs.r
       else if (a === '-h' || a === '--help') return { code: 0, stdout: usage, stderr: '' };
       else if (a.startsWith('--kubernetes-version')) kubernetesVersion = value();
       else if (a.startsWith('--crds')) crdPaths.push(...value().split(',').filter(Boolean));
-      else if (a.startsWith('--') ) throw new UsageError(`unknown option ${a}`);
+      else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
       else inputs.push(a);
     } catch (e) {
       return { code: 2, stdout: '', stderr: `otel-k8s: ${(e as Error).message}\n${usage}` };
