@@ -267,13 +267,21 @@ export function generate(only?: 'crds' | 'kubernetes'): Record<string, string> {
     const ref = referenceDir();
     for (const set of CRD_SETS) {
       const crds = crdSchemas(set.files.map((f) => path.join(ref, set.dir, f)));
-      const file = `crds-${set.name}.json`;
-      files[file] = json({ name: set.name, version: set.version, source: set.source, crds });
-      index.crds.push({ name: set.name, version: set.version, file, kinds: crds.map((c) => `${c.group}/${c.kind}`), sha256: sha(files[file]) });
+      // one file per CRD version: a process reads only the versions it checks
+      const entries = crds.map((c) => ({
+        ...c,
+        versions: c.versions.map((v: any) => {
+          const { schema, ...meta } = v;
+          const file = `crd-${c.name}-${v.name}.json`;
+          files[file] = json(schema);
+          return { ...meta, file, sha256: sha(files[file]) };
+        }),
+      }));
+      index.crds.push({ name: set.name, version: set.version, source: set.source, crds: entries });
     }
   }
   files['NOTICE'] = notice();
-  if (!only) files['index.json'] = `${JSON.stringify(index, null, 1)}\n`;
+  if (!only) files['index.json'] = `${JSON.stringify(index)}\n`;
   return files;
 }
 
@@ -293,7 +301,7 @@ function notice(): string {
     '',
   ];
   for (const set of CRD_SETS) {
-    lines.push(`${set.name} CustomResourceDefinitions (crds-${set.name}.json)`, `  Source: ${set.source}, release ${set.version}`);
+    lines.push(`${set.name} CustomResourceDefinitions (crd-<name>-<version>.json)`, `  Source: ${set.source}, release ${set.version}`);
     lines.push(`  Files: ${set.files.join(', ')}`, `  Copyright the ${set.name} authors. Apache-2.0.`, '');
   }
   return `${lines.join('\n')}`;

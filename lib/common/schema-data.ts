@@ -18,6 +18,16 @@ export interface KubernetesSchemas {
   readonly definitions: Readonly<Record<string, any>>;
 }
 
+/** One version of a shipped CRD; its schema is read from its own file when first asked for. */
+export interface ShippedCrdVersion {
+  readonly name: string;
+  readonly served: boolean;
+  readonly storage: boolean;
+  readonly deprecated?: boolean;
+  /** File of the schema (also its identity: the same file is prepared once per process). */
+  readonly file: string;
+}
+
 /** One shipped CRD (descriptions dropped). */
 export interface ShippedCrd {
   readonly name: string;
@@ -25,12 +35,12 @@ export interface ShippedCrd {
   readonly kind: string;
   readonly plural: string;
   readonly scope: string;
-  readonly versions: ReadonlyArray<{ name: string; served: boolean; storage: boolean; deprecated?: boolean; schema: any }>;
+  readonly versions: readonly ShippedCrdVersion[];
 }
 
 interface SchemaIndex {
   readonly kubernetes: Readonly<Record<string, { release: string; file: string; groups: string[] }>>;
-  readonly crds: ReadonlyArray<{ name: string; version: string; file: string; kinds: string[] }>;
+  readonly crds: ReadonlyArray<{ name: string; version: string; crds: ShippedCrd[] }>;
 }
 
 let dirMemo: string | undefined;
@@ -106,7 +116,7 @@ export function kubernetesSchemas(minor: string): KubernetesSchemas {
 /** `group/kind` of every shipped CRD, with the set it belongs to (no CRD file is read). */
 export function shippedCrdKinds(): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
-  for (const set of index().crds) for (const k of set.kinds) out.set(k, set.name);
+  for (const set of index().crds) for (const c of set.crds) out.set(`${c.group}/${c.kind}`, set.name);
   return out;
 }
 
@@ -115,16 +125,21 @@ export function shippedCrdSets(): Array<{ name: string; version: string }> {
   return index().crds.map((c) => ({ name: c.name, version: c.version }));
 }
 
-const CRD_SETS = new Map<string, ShippedCrd[]>();
+/** The CRDs of one shipped set (their schemas are read by `shippedCrdSchema`). */
+export function shippedCrds(setName: string): readonly ShippedCrd[] {
+  const entry = index().crds.find((c) => c.name === setName);
+  if (!entry) throw new Error(`validation: no shipped CRD set ${setName}`);
+  return entry.crds;
+}
 
-/** The CRDs of one shipped set (read once per process). */
-export function shippedCrds(setName: string): ShippedCrd[] {
-  let crds = CRD_SETS.get(setName);
-  if (!crds) {
-    const entry = index().crds.find((c) => c.name === setName);
-    if (!entry) throw new Error(`validation: no shipped CRD set ${setName}`);
-    crds = JSON.parse(fs.readFileSync(path.join(schemaDir(), entry.file), 'utf8')).crds as ShippedCrd[];
-    CRD_SETS.set(setName, crds);
+const CRD_SCHEMAS = new Map<string, any>();
+
+/** The openAPIV3Schema of a shipped CRD version (read once per process). */
+export function shippedCrdSchema(version: ShippedCrdVersion): any {
+  let schema = CRD_SCHEMAS.get(version.file);
+  if (schema === undefined) {
+    schema = JSON.parse(fs.readFileSync(path.join(schemaDir(), version.file), 'utf8'));
+    CRD_SCHEMAS.set(version.file, schema);
   }
-  return crds;
+  return schema;
 }

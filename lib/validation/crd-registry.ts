@@ -1,16 +1,17 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ShippedCrd, shippedCrdKinds, shippedCrds } from '../common/schema-data';
+import { ShippedCrd, shippedCrdKinds, shippedCrds, shippedCrdSchema } from '../common/schema-data';
 import { parseYamlDocuments } from '../common/yaml';
 import { SchemaError, StructuralSchema } from './structural-schema';
 
 /** One served version of a custom resource. */
 interface CrdVersion {
+  /** The openAPIV3Schema (a shipped one is read from its file when first asked for). */
   readonly schema: any;
   readonly served: boolean;
   readonly deprecated: boolean;
-  /** Content hash of the schema: the key of its prepared validator. */
+  /** Key of its prepared validator: the schema's content hash, or the shipped file's name. */
   readonly hash: string;
 }
 
@@ -232,9 +233,15 @@ export class CrdRegistry {
 
   /** Registers the CRDs of a file (or a shipped set); returns their `group/kind`. */
   private addFile(file: string, seq: number): Set<string> {
-    const docs = file.startsWith('shipped:')
-      ? shippedCrds(file.slice('shipped:'.length)).map(crdObject)
-      : file.endsWith('.json')
+    if (file.startsWith('shipped:')) {
+      const kinds = new Set<string>();
+      for (const c of shippedCrds(file.slice('shipped:'.length))) {
+        this.addShipped(c, seq);
+        kinds.add(`${c.group}/${c.kind}`);
+      }
+      return kinds;
+    }
+    const docs = file.endsWith('.json')
         ? [JSON.parse(fs.readFileSync(file, 'utf8'))]
         : parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
     const kinds = new Set<string>();
@@ -246,6 +253,20 @@ export class CrdRegistry {
     }
     if (kinds.size === 0) throw new Error(`no CustomResourceDefinition found in ${file}; pass a CRD manifest file`);
     return kinds;
+  }
+
+  /** Registers a shipped CRD; each version's schema is read when a resource of it is first checked. */
+  private addShipped(c: ShippedCrd, seq: number): void {
+    const versions = new Map<string, CrdVersion>();
+    for (const v of c.versions) {
+      const version = { served: v.served !== false, deprecated: v.deprecated === true, hash: `shipped:${v.file}` } as CrdVersion;
+      Object.defineProperty(version, 'schema', { enumerable: true, get: () => shippedCrdSchema(v) });
+      versions.set(v.name, version);
+    }
+    const entry: CrdEntry = { crdName: c.name, group: c.group, kind: c.kind, scope: c.scope, source: 'shipped', versions };
+    const key = `${c.group}/${c.kind}`;
+    const existing = this.entries.get(key);
+    if (!existing || existing.seq <= seq) this.entries.set(key, { entry, seq });
   }
 
   private addAt(crd: any, source: string, seq: number): this {
@@ -309,21 +330,6 @@ export class CrdRegistry {
     }
     return schema;
   }
-}
-
-/** The CustomResourceDefinition object of a shipped CRD. */
-function crdObject(c: ShippedCrd): any {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: c.name },
-    spec: {
-      group: c.group,
-      names: { kind: c.kind, plural: c.plural },
-      scope: c.scope,
-      versions: c.versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage, deprecated: v.deprecated, schema: { openAPIV3Schema: v.schema } })),
-    },
-  };
 }
 
 /** `group/kind` of every CRD in a YAML file from a scan of its lines (`undefined` when unknown). */
