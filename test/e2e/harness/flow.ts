@@ -8,10 +8,10 @@
  * Placement: pods get deterministic names as their controllers would make them (DaemonSet: one per node,
  * StatefulSet `<name>-<i>` on node i mod N, Deployment `<name>-<hash>-<suffix>` on a chosen node) and an
  * address from their node's range. Readiness follows the container's readinessProbe (httpGet / tcpSocket),
- * probed from the test process (as the kubelet probes from the node); Services are answered by DNS with
- * the addresses of their READY endpoints (an endpoints controller: headless Services list the pods,
- * ClusterIP Services are answered with the endpoints too since there is no kube-proxy here, and
- * `internalTrafficPolicy: Local` Services only with the endpoints on the asking node).
+ * probed from the test process (as the kubelet probes from the node). Services are answered by DNS
+ * (`records`): headless Services with their ready pods (the endpoints controller + CoreDNS); ClusterIP
+ * Services, having no kube-proxy here, with their pods' addresses (stable, like the ClusterIP they stand
+ * for), and with `internalTrafficPolicy: Local` only the pods on the asking node.
  *
  * Rewrites: the harness changes the emitted objects only where this machine cannot do what the cluster
  * would; each change is recorded as a `Rewrite` (computed by diffing what runs against what was emitted)
@@ -296,7 +296,11 @@ export class FlowCluster {
       if (!Object.keys(selector).length) continue;
       const matching = runs.filter((r) => r.pod.namespace === ns && Object.entries(selector).every(([k, v]) => r.pod.labels[k] === v));
       const headless = svc.spec?.clusterIP === 'None';
-      const endpoints = matching.filter((r) => (r.ready && !r.terminating) || (headless && svc.spec?.publishNotReadyAddresses === true));
+      // headless: the ready endpoints (what CoreDNS answers). ClusterIP: the name stands for a virtual IP
+      // that never changes while kube-proxy routes it to the ready endpoints and rejects connections when
+      // there is none; with no kube-proxy here the answer is the pods' own (stable) addresses, so a pod
+      // that is down refuses connections as kube-proxy would.
+      const endpoints = headless ? matching.filter((r) => (r.ready && !r.terminating) || svc.spec?.publishNotReadyAddresses === true) : matching;
       const local = svc.spec?.internalTrafficPolicy === 'Local';
       const answer = endpoints.filter((r) => !local || r.pod.node.name === node.name);
       out.push({ name: `${svc.metadata.name}.${ns}.svc.${CLUSTER_DOMAIN}`, ips: answer.map((r) => r.pod.ip) });
@@ -411,6 +415,16 @@ export class FlowCluster {
     const hit = value === 'true' ? all.filter((o) => o.metadata.namespace === podNs) : all.filter((o) => o.metadata.namespace === ns && o.metadata.name === name);
     if (hit.length !== 1) throw new Error(`flow: inject annotation "${value}" matches ${hit.length} Instrumentations`);
     return hit[0];
+  }
+
+  /** The pod's sandbox folder (its overlay upper layers: what it wrote, e.g. a persistent queue, survives its restarts). */
+  public sandboxDir(name: string): string {
+    return path.join(this.opts.work, 'pods', this.run(name).pod.name, 'sandbox');
+  }
+
+  /** The emitted objects the cluster runs. */
+  public get objects(): readonly any[] {
+    return this.opts.objects;
   }
 
   /** The env a pod's container runs with (resolved). */
