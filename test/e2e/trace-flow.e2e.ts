@@ -60,7 +60,8 @@ const REWRITES = [
 /** Spans the frontend makes per request: instrumentation-http's server span and its client span (server.js). */
 const FRONTEND_SPANS = 2;
 /** The mix: healthy fast traces (sampled by the probabilistic policy), error traces, slow traces. */
-const COUNTS = { ok: 1500, error: 60, slow: 40 } as const;
+const COUNTS = { ok: 3000, error: 80, slow: 50 } as const;
+const TOTAL = COUNTS.ok + COUNTS.error + COUNTS.slow;
 const Z = 4;
 
 describeE2E('trace flow: Node.js + Go SDKs -> agents on 2 nodes -> load_balancing -> 3 tail-sampling gateways -> Jaeger v2', () => {
@@ -163,12 +164,12 @@ describeE2E('trace flow: Node.js + Go SDKs -> agents on 2 nodes -> load_balancin
     const before = await accepted();
     window.start = Date.now();
     const t0 = Date.now();
-    sent = await drive(`http://${fe.ip}:8080`, mix(COUNTS), { concurrency: 16, ratePerSec: 250, maxMs: 120_000 });
+    sent = await drive(`http://${fe.ip}:8080`, mix(COUNTS), { concurrency: 16, ratePerSec: 300, maxMs: 120_000 });
     window.end = Date.now();
     const sendSec = (Date.now() - t0) / 1000;
     const failed = sent.filter((s) => s.status !== (s.kind === 'error' ? 500 : 200) || !/^[0-9a-f]{32}$/.test(s.traceId));
     console.log(`sent ${sent.length} requests in ${sendSec.toFixed(1)} s; ${failed.length} failed${failed.length ? `: ${JSON.stringify(failed.slice(0, 3))}` : ''}`);
-    expect(sent).toHaveLength(COUNTS.ok + COUNTS.error + COUNTS.slow);
+    expect(sent).toHaveLength(TOTAL);
     expect(failed).toEqual([]);
     expect(new Set(sent.map((s) => s.traceId)).size).toBe(sent.length);
 
@@ -205,6 +206,7 @@ describeE2E('trace flow: Node.js + Go SDKs -> agents on 2 nodes -> load_balancin
   }, 300_000);
 
   test('every error and every slow trace is stored whole: every span, from both nodes, with Node.js spans', () => {
+    expect(checks).toHaveLength(TOTAL);
     const kept = checks.filter((c) => c.sent.kind !== 'ok');
     for (const kind of ['error', 'slow'] as const) {
       const t = tally(kept.filter((c) => c.sent.kind === kind));
@@ -213,9 +215,22 @@ describeE2E('trace flow: Node.js + Go SDKs -> agents on 2 nodes -> load_balancin
     const bad = kept.filter((c) => c.state !== 'whole' || c.services.join() !== 'checkout,frontend' || c.nodes.join() !== 'node-1,node-2');
     expect(bad.map((c) => ({ seq: c.sent.seq, kind: c.sent.kind, state: c.state, stored: c.stored, expected: c.expectedSpans, services: c.services, nodes: c.nodes }))).toEqual([]);
     expect(kept.filter((c) => c.sent.kind === 'slow').every((c) => c.durationMs > 1000)).toBe(true);
+    // resource attributes: the operator's env (node, pod, version from the image tag) and the agents'
+    // k8s_attributes passthrough (k8s.pod.ip = the address the spans came from)
+    const fe = cluster.deploymentPod('frontend').pod;
+    const co = cluster.deploymentPod('checkout').pod;
+    const pick = (r: Record<string, string> | undefined) => ({ pod: r?.['k8s.pod.name'], ip: r?.['k8s.pod.ip'], node: r?.['k8s.node.name'], version: r?.['service.version'], ns: r?.['k8s.namespace.name'] });
+    const seen = new Set(kept.map((c) => JSON.stringify([pick(c.resources.frontend), pick(c.resources.checkout)])));
+    expect([...seen].map((x) => JSON.parse(x))).toEqual([
+      [
+        { pod: fe.name, ip: fe.ip, node: 'node-1', version: '1.4.0', ns: 'shop' },
+        { pod: co.name, ip: co.ip, node: 'node-2', version: '2.1.0', ns: 'shop' },
+      ],
+    ]);
   });
 
   test('the share of healthy traces kept is the probabilistic policy percentage within a 4-sigma binomial bound', () => {
+    expect(checks).toHaveLength(TOTAL);
     const objectsGw = findConfigs(objects).find((c) => /otel-gateway /.test(c.where))!.config;
     const policies = objectsGw.processors.tail_sampling.policies;
     const pct = policies.find((p: any) => p.type === 'probabilistic').probabilistic.sampling_percentage;
@@ -237,6 +252,7 @@ describeE2E('trace flow: Node.js + Go SDKs -> agents on 2 nodes -> load_balancin
   });
 
   test('no stored trace is partial, and every stored trace is one the apps made', async () => {
+    expect(checks).toHaveLength(TOTAL);
     const ids = new Set([
       ...(await jaeger.search('frontend', window.start - 5000, window.end + 60_000)),
       ...(await jaeger.search('checkout', window.start - 5000, window.end + 60_000)),

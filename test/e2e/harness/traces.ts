@@ -157,6 +157,10 @@ export interface TraceCheck {
   /** whole: every span; partial: some; missing: none stored. */
   readonly state: 'whole' | 'partial' | 'missing';
   readonly services: readonly string[];
+  /** Stored spans per service. */
+  readonly spansByService: Readonly<Record<string, number>>;
+  /** The resource attributes of each service's first span. */
+  readonly resources: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly nodes: readonly string[];
   /** Roots (no parent in the trace) and spans whose parent is missing. */
   readonly roots: number;
@@ -173,6 +177,12 @@ export function checkTrace(sent: Sent, spans: readonly StoredSpan[] | undefined,
   const orphans = list.filter((s) => s.parentIds.some((p) => !ids.has(p))).length;
   const unique = ids.size;
   const state = unique === 0 ? 'missing' : unique === expectedSpans && roots === 1 && orphans === 0 ? 'whole' : 'partial';
+  const spansByService: Record<string, number> = {};
+  const resources: Record<string, Record<string, string>> = {};
+  for (const s of list) {
+    spansByService[s.service] = (spansByService[s.service] ?? 0) + 1;
+    resources[s.service] ??= { ...s.resource };
+  }
   const start = Math.min(...list.map((s) => s.startUs));
   const end = Math.max(...list.map((s) => s.startUs + s.durationUs));
   return {
@@ -181,6 +191,8 @@ export function checkTrace(sent: Sent, spans: readonly StoredSpan[] | undefined,
     stored: unique,
     state,
     services: [...new Set(list.map((s) => s.service))].sort(),
+    spansByService,
+    resources,
     nodes: [...new Set(list.map((s) => s.resource['k8s.node.name']).filter(Boolean))].sort(),
     roots,
     orphans,
