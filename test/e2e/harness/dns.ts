@@ -26,7 +26,9 @@ export interface DnsRecord {
 /** Path of the dnsmasq binary, or a message saying how to install it. */
 export function dnsmasqBinary(): string {
   for (const p of ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq']) if (fs.existsSync(p)) return p;
-  throw new Error('e2e: dnsmasq is not installed; install the Debian package dnsmasq-base (apt-get install -y dnsmasq-base)');
+  throw new Error(
+    'e2e: dnsmasq is not installed; install the Debian package dnsmasq-base (apt-get install -y dnsmasq-base)',
+  );
 }
 
 /** TTL of every answer, seconds (CoreDNS's kubernetes plugin default). */
@@ -42,7 +44,11 @@ export function hostsFile(records: readonly DnsRecord[]): string {
 }
 
 /** The resolv.conf the kubelet writes for a ClusterFirst pod in `namespace`. */
-export function podResolvConf(nameserver: string, namespace: string, clusterDomain = 'cluster.local'): string {
+export function podResolvConf(
+  nameserver: string,
+  namespace: string,
+  clusterDomain = 'cluster.local',
+): string {
   return `search ${namespace}.svc.${clusterDomain} svc.${clusterDomain} ${clusterDomain}\nnameserver ${nameserver}\noptions ndots:5\n`;
 }
 
@@ -86,12 +92,15 @@ export class NodeDns {
       '--cache-size=0',
       ...(process.env.E2E_DNS_LOG ? ['--log-queries'] : []),
     ];
-    this.proc = start(`dns-${this.name}`, 'ip', ['netns', 'exec', this.netns, dnsmasqBinary(), ...args], { logDir: this.workDir });
+    this.proc = start(`dns-${this.name}`, 'ip', ['netns', 'exec', this.netns, dnsmasqBinary(), ...args], {
+      logDir: this.workDir,
+    });
     const probe = records.find((r) => r.ips.length > 0);
     await waitFor(
       `dnsmasq of ${this.name} to answer on ${this.ip}:53`,
       () => {
-        if (this.proc!.exitCode() !== null) throw new Error(`dnsmasq exited: ${this.proc!.output().trim().split('\n').slice(-5).join('\n')}`);
+        if (this.proc!.exitCode() !== null)
+          throw new Error(`dnsmasq exited: ${this.proc!.output().trim().split('\n').slice(-5).join('\n')}`);
         return probe ? this.lookup(probe.name).length > 0 : /started, version/.test(this.proc!.output());
       },
       10_000,
@@ -101,13 +110,19 @@ export class NodeDns {
 
   /** Replaces the records (SIGHUP: dnsmasq re-reads the file). Waits until the answers show the change. */
   public async update(records: readonly DnsRecord[]): Promise<void> {
-    if (!this.proc || this.proc.exitCode() !== null) throw new Error(`dns ${this.name}: dnsmasq is not running`);
+    if (!this.proc || this.proc.exitCode() !== null)
+      throw new Error(`dns ${this.name}: dnsmasq is not running`);
     const key = (r: DnsRecord | undefined) => (r ? [...r.ips].sort().join(',') : '');
     const changed = records.filter((r) => key(r) !== key(this.current.find((c) => c.name === r.name)));
     this.write(records);
     this.proc.child.kill('SIGHUP');
     for (const c of changed) {
-      await waitFor(`dns ${this.name} to answer ${c.name} with [${c.ips.join(', ')}]`, () => this.lookup(c.name).sort().join(',') === key(c), 5_000, 50);
+      await waitFor(
+        `dns ${this.name} to answer ${c.name} with [${c.ips.join(', ')}]`,
+        () => this.lookup(c.name).sort().join(',') === key(c),
+        5_000,
+        50,
+      );
     }
   }
 
@@ -136,7 +151,9 @@ export function dnsQuery(netns: string, server: string, name: string): string[] 
   const script =
     "const d=require('dns');const r=new d.Resolver({timeout:1000,tries:1});r.setServers([process.argv[1]]);" +
     "r.resolve4(process.argv[2],(e,a)=>{if(e&&e.code!=='ENOTFOUND'&&e.code!=='ENODATA'){console.error(e.code);process.exit(1)}console.log((a||[]).join(' '))})";
-  const r = runSync('ip', ['netns', 'exec', netns, process.execPath, '-e', script, server, name], { timeoutMs: 5_000 });
+  const r = runSync('ip', ['netns', 'exec', netns, process.execPath, '-e', script, server, name], {
+    timeoutMs: 5_000,
+  });
   if (r.status !== 0) throw new Error(`dns query ${name} @${server} in ${netns} failed: ${r.stderr.trim()}`);
   return r.stdout.trim().split(/\s+/).filter(Boolean);
 }

@@ -19,19 +19,27 @@ export const KUBE_API: KubeApi = { kind: 'none' };
 /** The latency threshold of the emitted gateway config's latency policy, ms. */
 export function latencyThresholdMs(objects: readonly any[]): number {
   const gw = findConfigs(objects).find((c) => c.where.startsWith('StatefulSet observability/otel-gateway '));
-  const policy = (gw?.config?.processors?.tail_sampling?.policies ?? []).find((p: any) => p.type === 'latency');
+  const policy = (gw?.config?.processors?.tail_sampling?.policies ?? []).find(
+    (p: any) => p.type === 'latency',
+  );
   const ms = Number(policy?.latency?.threshold_ms);
   if (!(ms > 0)) throw new Error('flow: the emitted gateway has no latency policy with threshold_ms');
   return ms;
 }
 
 /** Builds the cluster and starts it tier by tier (backend, gateways, agents, apps), each ready before the next. */
-export async function startFlowCluster(work: string, opts: { slowMarginMs?: number } = {}): Promise<{ cluster: FlowCluster; objects: any[]; slowMs: number }> {
+export async function startFlowCluster(
+  work: string,
+  opts: { slowMarginMs?: number } = {},
+): Promise<{ cluster: FlowCluster; objects: any[]; slowMs: number }> {
   const threshold = latencyThresholdMs(flowObjects(0));
   const slowMs = threshold + (opts.slowMarginMs ?? 200);
   const objects = flowObjects(slowMs);
   const frontend = ensureNodeApp('frontend');
-  if (!frontend.cached) console.log(`e2e: installed the frontend app's packages in ${frontend.installSec.toFixed(0)} s (${frontend.modules})`);
+  if (!frontend.cached)
+    console.log(
+      `e2e: installed the frontend app's packages in ${frontend.installSec.toFixed(0)} s (${frontend.modules})`,
+    );
   const cluster = await FlowCluster.create({
     objects,
     prefix: FLOW_PREFIX,

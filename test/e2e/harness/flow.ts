@@ -54,19 +54,23 @@ export interface Rewrite {
  * nothing is removed and the pods get the in-cluster service-account files and KUBERNETES_SERVICE_* env,
  * as the kubelet provides them. (Not exercised yet: no API server runs on the fabric today.)
  */
-export type KubeApi = { readonly kind: 'none' } | { readonly kind: 'server'; readonly host: string; readonly port: number; readonly token: string };
+export type KubeApi =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'server'; readonly host: string; readonly port: number; readonly token: string };
 
 /** Components of a collector config that build a Kubernetes client at start (and so need the API). */
 export function kubeApiComponents(config: any): Array<{ section: string; id: string }> {
   const out: Array<{ section: string; id: string }> = [];
   for (const [id, c] of Object.entries<any>(config?.processors ?? {})) {
-    if (id.split('/')[0] === 'k8s_attributes' && c?.passthrough !== true) out.push({ section: 'processors', id });
+    if (id.split('/')[0] === 'k8s_attributes' && c?.passthrough !== true)
+      out.push({ section: 'processors', id });
   }
   for (const [id, c] of Object.entries<any>(config?.exporters ?? {})) {
     if (id.split('/')[0] === 'load_balancing' && c?.resolver?.k8s) out.push({ section: 'exporters', id });
   }
   for (const [id] of Object.entries<any>(config?.extensions ?? {})) {
-    if (id.split('/')[0] === 'k8s_observer' || id.split('/')[0] === 'k8s_leader_elector') out.push({ section: 'extensions', id });
+    if (id.split('/')[0] === 'k8s_observer' || id.split('/')[0] === 'k8s_leader_elector')
+      out.push({ section: 'extensions', id });
   }
   return out;
 }
@@ -77,10 +81,13 @@ export function runningCollectorConfig(config: any, api: KubeApi): any {
   const out = JSON.parse(JSON.stringify(config));
   for (const { section, id } of kubeApiComponents(config)) {
     if (section === 'exporters') {
-      throw new Error(`flow: exporter ${id} resolves its backends through the Kubernetes API; it cannot run until the control-plane harness provides one (KubeApi server)`);
+      throw new Error(
+        `flow: exporter ${id} resolves its backends through the Kubernetes API; it cannot run until the control-plane harness provides one (KubeApi server)`,
+      );
     }
     delete out[section][id];
-    if (section === 'extensions') out.service.extensions = (out.service.extensions ?? []).filter((e: string) => e !== id);
+    if (section === 'extensions')
+      out.service.extensions = (out.service.extensions ?? []).filter((e: string) => e !== id);
     for (const p of Object.values<any>(out.service?.pipelines ?? {})) {
       if (Array.isArray(p[section])) p[section] = p[section].filter((e: string) => e !== id);
     }
@@ -89,7 +96,11 @@ export function runningCollectorConfig(config: any, api: KubeApi): any {
 }
 
 /** Every difference between two JSON-like values, as dotted keys (arrays compared as wholes). */
-export function diffValues(a: unknown, b: unknown, key = ''): Array<{ key: string; from: unknown; to: unknown }> {
+export function diffValues(
+  a: unknown,
+  b: unknown,
+  key = '',
+): Array<{ key: string; from: unknown; to: unknown }> {
   const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
@@ -101,7 +112,11 @@ export function diffValues(a: unknown, b: unknown, key = ''): Array<{ key: strin
 
 /** JSON with object keys sorted (key order carries no meaning in a config). */
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x));
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q)))
+      : x,
+  );
 }
 
 /** A node. */
@@ -143,7 +158,9 @@ function workloadRef(o: any): string {
 
 /** The kubelet-managed /etc/hosts of a pod. */
 export function podHostsFile(pod: PodModel): string {
-  const names = pod.subdomain ? `${pod.name}.${pod.subdomain}.${pod.namespace}.svc.${CLUSTER_DOMAIN}\t${pod.name}` : pod.name;
+  const names = pod.subdomain
+    ? `${pod.name}.${pod.subdomain}.${pod.namespace}.svc.${CLUSTER_DOMAIN}\t${pod.name}`
+    : pod.name;
   return [
     '# Kubernetes-managed hosts file.',
     '127.0.0.1\tlocalhost',
@@ -203,10 +220,18 @@ export class FlowCluster {
   private constructor(private readonly opts: FlowClusterOptions) {
     this.configs = findConfigs(opts.objects);
     this.services = opts.objects.filter((o) => o.kind === 'Service');
-    this.nodes = Array.from({ length: opts.nodes }, (_, i) => ({ name: `node-${i + 1}`, short: `n${i + 1}`, ip: `${opts.subnet}.${11 + i}`, index: i }));
+    this.nodes = Array.from({ length: opts.nodes }, (_, i) => ({
+      name: `node-${i + 1}`,
+      short: `n${i + 1}`,
+      ip: `${opts.subnet}.${11 + i}`,
+      index: i,
+    }));
     const pods = this.place();
     this.pods = new Map(pods.map((p) => [p.name, { pod: p, ready: false, terminating: false, starts: 0 }]));
-    const members: FabricMember[] = [...this.nodes.map((n) => ({ short: n.short, ip: n.ip })), ...pods.map((p) => ({ short: p.short, ip: p.ip }))];
+    const members: FabricMember[] = [
+      ...this.nodes.map((n) => ({ short: n.short, ip: n.ip })),
+      ...pods.map((p) => ({ short: p.short, ip: p.ip })),
+    ];
     this.fabric = Fabric.create({ prefix: opts.prefix, subnet: opts.subnet, members });
   }
 
@@ -215,7 +240,13 @@ export class FlowCluster {
     const c = new FlowCluster(opts);
     try {
       for (const n of c.nodes) {
-        const d = new NodeDns(n.name, c.fabric.ns(n.short), n.ip, path.join(opts.work, 'dns'), CLUSTER_DOMAIN);
+        const d = new NodeDns(
+          n.name,
+          c.fabric.ns(n.short),
+          n.ip,
+          path.join(opts.work, 'dns'),
+          CLUSTER_DOMAIN,
+        );
         c.dns.push(d);
         await d.start(c.records(n));
       }
@@ -239,7 +270,10 @@ export class FlowCluster {
       if (!['DaemonSet', 'StatefulSet', 'Deployment'].includes(o.kind)) continue;
       const tpl = o.spec?.template ?? {};
       const containers = tpl.spec?.containers ?? [];
-      if (containers.length !== 1) throw new Error(`flow: ${workloadRef(o)} has ${containers.length} containers; the harness runs one per pod`);
+      if (containers.length !== 1)
+        throw new Error(
+          `flow: ${workloadRef(o)} has ${containers.length} containers; the harness runs one per pod`,
+        );
       const base = {
         namespace: o.metadata.namespace,
         annotations: tpl.metadata?.annotations ?? {},
@@ -252,22 +286,62 @@ export class FlowCluster {
         const rev = k8sHash(`${name}-rev`, 10);
         for (const node of this.nodes) {
           const podName = `${name}-${k8sHash(`${name}-${node.name}`, 5)}`;
-          out.push({ ...base, name: podName, node, short: `${shortOf(name)}${node.index + 1}`, ip: nextIp(node), labels: { ...tpl.metadata?.labels, 'controller-revision-hash': rev, 'pod-template-generation': '1' }, owners: [{ kind: 'DaemonSet', name }] });
+          out.push({
+            ...base,
+            name: podName,
+            node,
+            short: `${shortOf(name)}${node.index + 1}`,
+            ip: nextIp(node),
+            labels: {
+              ...tpl.metadata?.labels,
+              'controller-revision-hash': rev,
+              'pod-template-generation': '1',
+            },
+            owners: [{ kind: 'DaemonSet', name }],
+          });
         }
       } else if (o.kind === 'StatefulSet') {
         const rev = `${name}-${k8sHash(`${name}-rev`, 10)}`;
         for (let i = 0; i < (o.spec.replicas ?? 1); i++) {
           const node = this.nodes[i % this.nodes.length];
           const podName = `${name}-${i}`;
-          out.push({ ...base, name: podName, node, short: `${shortOf(name)}${i}`, ip: nextIp(node), labels: { ...tpl.metadata?.labels, 'controller-revision-hash': rev, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) }, owners: [{ kind: 'StatefulSet', name }], subdomain: o.spec.serviceName });
+          out.push({
+            ...base,
+            name: podName,
+            node,
+            short: `${shortOf(name)}${i}`,
+            ip: nextIp(node),
+            labels: {
+              ...tpl.metadata?.labels,
+              'controller-revision-hash': rev,
+              'statefulset.kubernetes.io/pod-name': podName,
+              'apps.kubernetes.io/pod-index': String(i),
+            },
+            owners: [{ kind: 'StatefulSet', name }],
+            subdomain: o.spec.serviceName,
+          });
         }
       } else {
         const node = this.nodes[this.opts.deploymentNodes[name] ?? 0];
-        if (!node) throw new Error(`flow: deployment ${name} placed on node ${this.opts.deploymentNodes[name]}, which does not exist`);
+        if (!node)
+          throw new Error(
+            `flow: deployment ${name} placed on node ${this.opts.deploymentNodes[name]}, which does not exist`,
+          );
         const hash = k8sHash(JSON.stringify(tpl), 10);
         for (let i = 0; i < (o.spec.replicas ?? 1); i++) {
           const podName = `${name}-${hash}-${k8sHash(`${name}-${i}`, 5)}`;
-          out.push({ ...base, name: podName, node, short: o.spec.replicas > 1 ? `${shortOf(name)}${i}` : shortOf(name), ip: nextIp(node), labels: { ...tpl.metadata?.labels, 'pod-template-hash': hash }, owners: [{ kind: 'ReplicaSet', name: `${name}-${hash}` }, { kind: 'Deployment', name }] });
+          out.push({
+            ...base,
+            name: podName,
+            node,
+            short: o.spec.replicas > 1 ? `${shortOf(name)}${i}` : shortOf(name),
+            ip: nextIp(node),
+            labels: { ...tpl.metadata?.labels, 'pod-template-hash': hash },
+            owners: [
+              { kind: 'ReplicaSet', name: `${name}-${hash}` },
+              { kind: 'Deployment', name },
+            ],
+          });
         }
       }
     }
@@ -276,7 +350,9 @@ export class FlowCluster {
 
   /** The pod runs of a workload. */
   public podsOf(kind: string, name: string): PodRun[] {
-    return [...this.pods.values()].filter((p) => p.pod.workload.kind === kind && p.pod.workload.name === name);
+    return [...this.pods.values()].filter(
+      (p) => p.pod.workload.kind === kind && p.pod.workload.name === name,
+    );
   }
 
   /** The one pod of a Deployment. */
@@ -294,19 +370,30 @@ export class FlowCluster {
       const ns = svc.metadata.namespace;
       const selector: Record<string, string> = svc.spec?.selector ?? {};
       if (!Object.keys(selector).length) continue;
-      const matching = runs.filter((r) => r.pod.namespace === ns && Object.entries(selector).every(([k, v]) => r.pod.labels[k] === v));
+      const matching = runs.filter(
+        (r) => r.pod.namespace === ns && Object.entries(selector).every(([k, v]) => r.pod.labels[k] === v),
+      );
       const headless = svc.spec?.clusterIP === 'None';
       // headless: the ready endpoints (what CoreDNS answers). ClusterIP: the name stands for a virtual IP
       // that never changes while kube-proxy routes it to the ready endpoints and rejects connections when
       // there is none; with no kube-proxy here the answer is the pods' own (stable) addresses, so a pod
       // that is down refuses connections as kube-proxy would.
-      const endpoints = headless ? matching.filter((r) => (r.ready && !r.terminating) || svc.spec?.publishNotReadyAddresses === true) : matching;
+      const endpoints = headless
+        ? matching.filter((r) => (r.ready && !r.terminating) || svc.spec?.publishNotReadyAddresses === true)
+        : matching;
       const local = svc.spec?.internalTrafficPolicy === 'Local';
       const answer = endpoints.filter((r) => !local || r.pod.node.name === node.name);
-      out.push({ name: `${svc.metadata.name}.${ns}.svc.${CLUSTER_DOMAIN}`, ips: answer.map((r) => r.pod.ip) });
+      out.push({
+        name: `${svc.metadata.name}.${ns}.svc.${CLUSTER_DOMAIN}`,
+        ips: answer.map((r) => r.pod.ip),
+      });
       if (headless) {
         for (const r of endpoints) {
-          if (r.pod.subdomain === svc.metadata.name) out.push({ name: `${r.pod.name}.${svc.metadata.name}.${ns}.svc.${CLUSTER_DOMAIN}`, ips: [r.pod.ip] });
+          if (r.pod.subdomain === svc.metadata.name)
+            out.push({
+              name: `${r.pod.name}.${svc.metadata.name}.${ns}.svc.${CLUSTER_DOMAIN}`,
+              ips: [r.pod.ip],
+            });
         }
       }
     }
@@ -336,7 +423,14 @@ export class FlowCluster {
   }
 
   private identity(pod: PodModel): PodIdentity {
-    return { podName: pod.name, namespace: pod.namespace, podIp: pod.ip, hostIp: pod.node.ip, nodeName: pod.node.name, serviceAccount: pod.podSpec.serviceAccountName };
+    return {
+      podName: pod.name,
+      namespace: pod.namespace,
+      podIp: pod.ip,
+      hostIp: pod.node.ip,
+      nodeName: pod.node.name,
+      serviceAccount: pod.podSpec.serviceAccountName,
+    };
   }
 
   private record(r: Rewrite): void {
@@ -344,7 +438,13 @@ export class FlowCluster {
   }
 
   /** The command line, env and sandbox of a pod's container. */
-  private launch(pod: PodModel): { cmd: string; args: string[]; env: Record<string, string>; files: Record<string, string>; dirs: string[] } {
+  private launch(pod: PodModel): {
+    cmd: string;
+    args: string[];
+    env: Record<string, string>;
+    files: Record<string, string>;
+    dirs: string[];
+  } {
     const workload = `${pod.workload.kind} ${pod.namespace}/${pod.workload.name}`;
     const dir = path.join(this.opts.work, 'pods', pod.name);
     fs.mkdirSync(dir, { recursive: true });
@@ -359,19 +459,37 @@ export class FlowCluster {
       const emitted = this.configOverride.get(`${pod.workload.kind}/${pod.workload.name}`) ?? found.config;
       const running = runningCollectorConfig(emitted, this.opts.kubeApi);
       for (const d of diffValues(emitted, running)) {
-        this.record({ workload, key: `config ${d.key}`, from: d.from, to: d.to, why: 'needs the Kubernetes API (builds a client at start); removed until the control-plane harness (companion issue) provides an API server' });
+        this.record({
+          workload,
+          key: `config ${d.key}`,
+          from: d.from,
+          to: d.to,
+          why: 'needs the Kubernetes API (builds a client at start); removed until the control-plane harness (companion issue) provides an API server',
+        });
       }
       const file = path.join(dir, 'collector.yaml');
       fs.writeFileSync(file, stringify(running));
       const i = args.findIndex((a) => a.startsWith('--config='));
       if (i === -1) throw new Error(`flow: ${workload} has no --config= argument`);
-      this.record({ workload, key: 'args', from: args[i], to: '--config=<test temp dir>/pods/<pod>/collector.yaml', why: 'the ConfigMap is mounted at /conf, a top-level folder this machine does not have (the sandbox overlays existing top-level folders only)' });
+      this.record({
+        workload,
+        key: 'args',
+        from: args[i],
+        to: '--config=<test temp dir>/pods/<pod>/collector.yaml',
+        why: 'the ConfigMap is mounted at /conf, a top-level folder this machine does not have (the sandbox overlays existing top-level folders only)',
+      });
       args[i] = `--config=${file}`;
       const sb = collectorSandbox(running, path.join(this.opts.work, 'pki'));
       Object.assign(files, sb.files);
       let env = podEnv(c.env ?? [], this.identity(pod));
       if (this.opts.kubeApi.kind === 'server' && pod.podSpec.automountServiceAccountToken !== false) {
-        const access = inClusterAccess(pod.namespace, path.join(this.opts.work, 'pki'), this.opts.kubeApi.host, this.opts.kubeApi.port, this.opts.kubeApi.token);
+        const access = inClusterAccess(
+          pod.namespace,
+          path.join(this.opts.work, 'pki'),
+          this.opts.kubeApi.host,
+          this.opts.kubeApi.port,
+          this.opts.kubeApi.token,
+        );
         Object.assign(files, access.files);
         env = { ...env, ...access.env };
       }
@@ -382,12 +500,19 @@ export class FlowCluster {
       files[filePath] = stringify(found.config);
       return { cmd: bin('jaeger'), args, env: podEnv(c.env ?? [], this.identity(pod)), files, dirs: [] };
     }
-    const inject = Object.entries(pod.annotations).find(([k]) => /^instrumentation\.opentelemetry\.io\/inject-(nodejs|sdk)$/.test(k));
+    const inject = Object.entries(pod.annotations).find(([k]) =>
+      /^instrumentation\.opentelemetry\.io\/inject-(nodejs|sdk)$/.test(k),
+    );
     let manifestEnv: EnvVar[] = c.env ?? [];
     if (inject) {
       const inst = this.instrumentation(inject[1], pod.namespace);
       const sdk = inject[0].endsWith('nodejs') ? 'nodejs' : 'sdk';
-      manifestEnv = operatorInjectedEnv(inst, { namespace: pod.namespace, labels: pod.labels, annotations: pod.annotations, owners: pod.owners }, c, sdk);
+      manifestEnv = operatorInjectedEnv(
+        inst,
+        { namespace: pod.namespace, labels: pod.labels, annotations: pod.annotations, owners: pod.owners },
+        c,
+        sdk,
+      );
     }
     const env = podEnv(manifestEnv, this.identity(pod));
     const nodeApp = this.opts.nodeApps[pod.workload.name];
@@ -397,7 +522,16 @@ export class FlowCluster {
         const from = env.NODE_OPTIONS;
         const to = from.replace(`${NODEJS_INSTRUMENTATION_DIR}/autoinstrumentation.js`, register);
         if (to !== from) {
-          this.record({ workload, key: 'env NODE_OPTIONS', from, to: to.replace(register, '<e2e cache>/node_modules/@opentelemetry/auto-instrumentations-node/build/src/register.js'), why: `the operator's init container copies its image (auto-instrumentations-node, whose register.js autoinstrumentation.js is) to ${NODEJS_INSTRUMENTATION_DIR}, a top-level folder this machine does not have; the same package version is installed in the e2e cache` });
+          this.record({
+            workload,
+            key: 'env NODE_OPTIONS',
+            from,
+            to: to.replace(
+              register,
+              '<e2e cache>/node_modules/@opentelemetry/auto-instrumentations-node/build/src/register.js',
+            ),
+            why: `the operator's init container copies its image (auto-instrumentations-node, whose register.js autoinstrumentation.js is) to ${NODEJS_INSTRUMENTATION_DIR}, a top-level folder this machine does not have; the same package version is installed in the e2e cache`,
+          });
           env.NODE_OPTIONS = to;
         }
       }
@@ -412,8 +546,12 @@ export class FlowCluster {
   private instrumentation(value: string, podNs: string): any {
     const all = this.opts.objects.filter((o) => o.kind === 'Instrumentation');
     const [ns, name] = value.includes('/') ? value.split('/') : [podNs, value];
-    const hit = value === 'true' ? all.filter((o) => o.metadata.namespace === podNs) : all.filter((o) => o.metadata.namespace === ns && o.metadata.name === name);
-    if (hit.length !== 1) throw new Error(`flow: inject annotation "${value}" matches ${hit.length} Instrumentations`);
+    const hit =
+      value === 'true'
+        ? all.filter((o) => o.metadata.namespace === podNs)
+        : all.filter((o) => o.metadata.namespace === ns && o.metadata.name === name);
+    if (hit.length !== 1)
+      throw new Error(`flow: inject annotation "${value}" matches ${hit.length} Instrumentations`);
     return hit[0];
   }
 
@@ -443,16 +581,33 @@ export class FlowCluster {
     const r = this.run(name);
     if (r.proc && r.proc.exitCode() === null) throw new Error(`flow: ${name} is already running`);
     const l = this.launch(r.pod);
-    const cmd = sandboxed({ files: l.files, dirs: l.dirs, netns: this.fabric.ns(r.pod.short), hostname: r.pod.name }, l.cmd, l.args, path.join(this.opts.work, 'pods', r.pod.name, 'sandbox'));
+    const cmd = sandboxed(
+      { files: l.files, dirs: l.dirs, netns: this.fabric.ns(r.pod.short), hostname: r.pod.name },
+      l.cmd,
+      l.args,
+      path.join(this.opts.work, 'pods', r.pod.name, 'sandbox'),
+    );
     // only what the pod gets: the kubelet does not pass the host's environment
     const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root' };
     r.starts++;
     r.terminating = false;
-    r.proc = start(`${r.pod.name}-${r.starts}`, cmd.cmd, cmd.args, { env: { ...base, ...l.env }, logDir: path.join(this.opts.work, 'logs'), clearEnv: true });
-    await waitFor(`${name} to become ready`, async () => {
-      if (r.proc!.exitCode() !== null) throw new Error(`${name} exited (${r.proc!.exitCode()}): ${r.proc!.output().trim().split('\n').slice(-8).join('\n')}`);
-      return (await this.probe(r.pod)) ? true : undefined;
-    }, readyTimeoutMs, 200);
+    r.proc = start(`${r.pod.name}-${r.starts}`, cmd.cmd, cmd.args, {
+      env: { ...base, ...l.env },
+      logDir: path.join(this.opts.work, 'logs'),
+      clearEnv: true,
+    });
+    await waitFor(
+      `${name} to become ready`,
+      async () => {
+        if (r.proc!.exitCode() !== null)
+          throw new Error(
+            `${name} exited (${r.proc!.exitCode()}): ${r.proc!.output().trim().split('\n').slice(-8).join('\n')}`,
+          );
+        return (await this.probe(r.pod)) ? true : undefined;
+      },
+      readyTimeoutMs,
+      200,
+    );
     r.ready = true;
     await this.refreshDns();
   }
@@ -466,24 +621,35 @@ export class FlowCluster {
     r.terminating = true;
     r.ready = false;
     if (!opts.keepEndpoint) await this.refreshDns();
-    if (r.proc) await stop(r.proc, opts.graceMs ?? (r.pod.podSpec.terminationGracePeriodSeconds ?? 30) * 1000);
+    if (r.proc)
+      await stop(r.proc, opts.graceMs ?? (r.pod.podSpec.terminationGracePeriodSeconds ?? 30) * 1000);
   }
 
   private async probe(pod: PodModel): Promise<boolean> {
     const p = pod.container.readinessProbe;
-    const port = (v: unknown) => (typeof v === 'number' ? v : Number((pod.container.ports ?? []).find((x: any) => x.name === v)?.containerPort));
+    const port = (v: unknown) =>
+      typeof v === 'number'
+        ? v
+        : Number((pod.container.ports ?? []).find((x: any) => x.name === v)?.containerPort);
     if (p?.httpGet) {
-      const res = await httpGet(`http://${pod.ip}:${port(p.httpGet.port)}${p.httpGet.path ?? '/'}`, 1000).catch(() => undefined);
+      const res = await httpGet(
+        `http://${pod.ip}:${port(p.httpGet.port)}${p.httpGet.path ?? '/'}`,
+        1000,
+      ).catch(() => undefined);
       return !!res && res.status >= 200 && res.status < 400;
     }
     if (p?.tcpSocket) return canConnect(pod.ip, port(p.tcpSocket.port));
-    throw new Error(`flow: ${pod.name} has no httpGet/tcpSocket readinessProbe; the harness cannot tell when it is ready`);
+    throw new Error(
+      `flow: ${pod.name} has no httpGet/tcpSocket readinessProbe; the harness cannot tell when it is ready`,
+    );
   }
 
   /** Self-metrics of a collector pod (Prometheus text on its metrics port). */
   public async metrics(name: string): Promise<PromSample[]> {
     const r = this.run(name);
-    const port = Number((r.pod.container.ports ?? []).find((x: any) => x.name === 'metrics')?.containerPort ?? 8888);
+    const port = Number(
+      (r.pod.container.ports ?? []).find((x: any) => x.name === 'metrics')?.containerPort ?? 8888,
+    );
     const res = await httpGet(`http://${r.pod.ip}:${port}/metrics`, 3000);
     if (res.status !== 200) throw new Error(`flow: metrics of ${name}: HTTP ${res.status}`);
     return parseProm(res.body);
@@ -503,7 +669,10 @@ export class FlowCluster {
 }
 
 function shortOf(name: string): string {
-  return name.replace(/^otel-/, '').replace(/[^a-z0-9]/g, '').slice(0, 8);
+  return name
+    .replace(/^otel-/, '')
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 8);
 }
 
 /** One Prometheus sample. */
@@ -528,14 +697,26 @@ export function parseProm(text: string): PromSample[] {
 }
 
 /** Sum of a metric (with or without the `_total` suffix) over samples matching `labels`. */
-export function metricSum(samples: readonly PromSample[], name: string, labels: Record<string, string> = {}): number {
+export function metricSum(
+  samples: readonly PromSample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   return samples
-    .filter((s) => (s.name === name || s.name === `${name}_total`) && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .filter(
+      (s) =>
+        (s.name === name || s.name === `${name}_total`) &&
+        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    )
     .reduce((a, s) => a + s.value, 0);
 }
 
 /** A GET with a timeout; resolves with status and body. */
-export function httpGet(url: string, timeoutMs: number, agent?: http.Agent): Promise<{ status: number; body: string }> {
+export function httpGet(
+  url: string,
+  timeoutMs: number,
+  agent?: http.Agent,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { timeout: timeoutMs, agent }, (res) => {
       let body = '';

@@ -31,7 +31,8 @@ export interface FabricSpec {
 
 function ip(args: string[], what: string, allowFail = false): string {
   const r = runSync('ip', args, { timeoutMs: 15_000 });
-  if (r.status !== 0 && !allowFail) throw new Error(`netns: ${what} failed: ip ${args.join(' ')}: ${r.stderr.trim()}`);
+  if (r.status !== 0 && !allowFail)
+    throw new Error(`netns: ${what} failed: ip ${args.join(' ')}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
@@ -65,13 +66,18 @@ export class Fabric {
   private readonly members = new Map<string, FabricMember>();
 
   private constructor(public readonly spec: FabricSpec) {
-    if (!/^[a-z][a-z0-9]{1,5}$/.test(spec.prefix)) throw new Error(`netns: prefix "${spec.prefix}" must be 2-6 lowercase letters/digits (link names are limited to 15 characters)`);
-    if (!/^10\.\d{1,3}\.\d{1,3}$/.test(spec.subnet)) throw new Error(`netns: subnet "${spec.subnet}" must be three octets of 10.0.0.0/8, e.g. 10.213.0`);
+    if (!/^[a-z][a-z0-9]{1,5}$/.test(spec.prefix))
+      throw new Error(
+        `netns: prefix "${spec.prefix}" must be 2-6 lowercase letters/digits (link names are limited to 15 characters)`,
+      );
+    if (!/^10\.\d{1,3}\.\d{1,3}$/.test(spec.subnet))
+      throw new Error(`netns: subnet "${spec.subnet}" must be three octets of 10.0.0.0/8, e.g. 10.213.0`);
     this.hostIp = `${spec.subnet}.1`;
     this.switchNs = `${spec.prefix}-switch`;
     this.hostLink = `${spec.prefix}-host`;
     for (const m of spec.members) {
-      if (!m.ip.startsWith(`${spec.subnet}.`) || m.ip === this.hostIp) throw new Error(`netns: ${m.short} address ${m.ip} is not a member address of ${spec.subnet}.0/24`);
+      if (!m.ip.startsWith(`${spec.subnet}.`) || m.ip === this.hostIp)
+        throw new Error(`netns: ${m.short} address ${m.ip} is not a member address of ${spec.subnet}.0/24`);
       if (this.members.has(m.short)) throw new Error(`netns: member ${m.short} twice`);
       this.members.set(m.short, m);
     }
@@ -93,7 +99,8 @@ export class Fabric {
 
   /** The namespace name of a member. */
   public ns(short: string): string {
-    if (!this.members.has(short)) throw new Error(`netns: no member "${short}"; known: ${[...this.members.keys()].join(', ')}`);
+    if (!this.members.has(short))
+      throw new Error(`netns: no member "${short}"; known: ${[...this.members.keys()].join(', ')}`);
     return `${this.spec.prefix}-${short}`;
   }
 
@@ -113,7 +120,10 @@ export class Fabric {
     const net = `${this.spec.subnet}.0/24`;
     const overlaps = (dst: string) => {
       const cidr = dst.includes('/') ? dst : `${dst}/32`;
-      return /^(\d+\.){3}\d+\/\d+$/.test(cidr) && (covers(cidr, `${this.spec.subnet}.1`) || covers(net, cidr.split('/')[0]));
+      return (
+        /^(\d+\.){3}\d+\/\d+$/.test(cidr) &&
+        (covers(cidr, `${this.spec.subnet}.1`) || covers(net, cidr.split('/')[0]))
+      );
     };
     const routes = ip(['-4', 'route', 'show'], 'list routes')
       .split('\n')
@@ -146,14 +156,18 @@ export class Fabric {
       const port = `p${i++}`;
       ip(['netns', 'add', ns], `add namespace ${ns}`);
       ip(['-n', ns, 'link', 'set', 'lo', 'up'], `${ns} lo`);
-      ip(['-n', sw, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns], `veth of ${ns}`);
+      ip(
+        ['-n', sw, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns],
+        `veth of ${ns}`,
+      );
       ip(['-n', sw, 'link', 'set', port, 'master', 'br0', 'up'], `${port} on bridge`);
       ip(['-n', ns, 'addr', 'add', `${m.ip}/24`, 'dev', 'eth0'], `${ns} address`);
       ip(['-n', ns, 'link', 'set', 'eth0', 'up'], `${ns} eth0 up`);
     }
     for (const m of this.members.values()) {
       const routes = ip(['-n', this.ns(m.short), '-4', 'route', 'show'], 'member routes');
-      if (/^default/m.test(routes)) throw new Error(`netns: ${this.ns(m.short)} has a default route; the fabric must have none`);
+      if (/^default/m.test(routes))
+        throw new Error(`netns: ${this.ns(m.short)} has a default route; the fabric must have none`);
     }
   }
 
@@ -169,7 +183,8 @@ export class Fabric {
       }
     }
     for (const ns of this.owned()) ip(['netns', 'del', ns], `delete ${ns}`, true);
-    if (fs.existsSync(`/sys/class/net/${this.hostLink}`)) ip(['link', 'del', this.hostLink], 'delete host veth', true);
+    if (fs.existsSync(`/sys/class/net/${this.hostLink}`))
+      ip(['link', 'del', this.hostLink], 'delete host veth', true);
     const left = this.owned();
     if (left.length) throw new Error(`netns: could not delete ${left.join(', ')}`);
   }

@@ -26,7 +26,10 @@ export interface NodeApp {
 export function ensureNodeApp(name: string): NodeApp {
   const src = path.join(APPS_DIR, name);
   const lock = path.join(src, 'package-lock.json');
-  if (!fs.existsSync(lock)) throw new Error(`e2e: ${src} has no package-lock.json; run npm install there once and commit the lock file`);
+  if (!fs.existsSync(lock))
+    throw new Error(
+      `e2e: ${src} has no package-lock.json; run npm install there once and commit the lock file`,
+    );
   const h = crypto.createHash('sha256');
   for (const f of ['package.json', 'package-lock.json']) h.update(fs.readFileSync(path.join(src, f)));
   h.update(process.version);
@@ -36,13 +39,27 @@ export function ensureNodeApp(name: string): NodeApp {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(src, f), path.join(tmp, f));
+  for (const f of ['package.json', 'package-lock.json'])
+    fs.copyFileSync(path.join(src, f), path.join(tmp, f));
   const started = Date.now();
-  const npmCli = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  const npmCli = path.join(
+    path.dirname(process.execPath),
+    '..',
+    'lib',
+    'node_modules',
+    'npm',
+    'bin',
+    'npm-cli.js',
+  );
   const [cmd, pre] = fs.existsSync(npmCli) ? [process.execPath, [npmCli]] : ['npm', []];
-  const r = runSync(cmd, [...pre, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp, timeoutMs: 300_000 });
+  const r = runSync(cmd, [...pre, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: tmp,
+    timeoutMs: 300_000,
+  });
   if (r.status !== 0) {
-    throw new Error(`e2e: npm ci for app ${name} failed (the e2e tests need the npm registry once per lock file):\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `e2e: npm ci for app ${name} failed (the e2e tests need the npm registry once per lock file):\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-15).join('\n')}`,
+    );
   }
   fs.writeFileSync(path.join(tmp, '.installed'), new Date().toISOString());
   fs.rmSync(dir, { recursive: true, force: true });

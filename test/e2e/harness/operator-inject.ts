@@ -41,13 +41,26 @@ export interface EnvVar {
   readonly valueFrom?: any;
 }
 
-/** The pod as the webhook sees it at admission (created by a ReplicaSet of a Deployment: no name, no node yet). */
+/**
+ * The pod as the webhook sees it. At admission a pod created by a ReplicaSet has no name (generateName),
+ * no uid and no node yet; tests of the operator set them.
+ */
 export interface AdmittedPod {
   readonly namespace: string;
+  readonly name?: string;
+  readonly uid?: string;
+  readonly nodeName?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   /** The owner chain, nearest first, e.g. [{ kind: 'ReplicaSet', name: 'frontend-7d4f9' }, { kind: 'Deployment', name: 'frontend' }]. */
-  readonly owners: ReadonlyArray<{ readonly kind: string; readonly name: string }>;
+  readonly owners: ReadonlyArray<{ readonly kind: string; readonly name: string; readonly uid?: string }>;
+}
+
+/** A container as the webhook sees it. */
+export interface AdmittedContainer {
+  readonly name: string;
+  readonly image?: string;
+  readonly env?: readonly EnvVar[];
 }
 
 /** What the webhook injects. */
@@ -109,39 +122,69 @@ export function imageVersion(image: string | undefined): string {
  * The env of `container` after the webhook injected `sdk` from the Instrumentation CR `inst`
  * (an `opentelemetry.io/v1alpha1` Instrumentation object as the library emits it).
  */
-export function operatorInjectedEnv(inst: any, pod: AdmittedPod, container: { name: string; image?: string; env?: readonly EnvVar[] }, sdk: InjectedSdk): EnvVar[] {
-  if (inst?.kind !== 'Instrumentation') throw new Error('operator-inject: inst is not an Instrumentation object');
+export function operatorInjectedEnv(
+  inst: any,
+  pod: AdmittedPod,
+  container: AdmittedContainer,
+  sdk: InjectedSdk,
+): EnvVar[] {
+  if (inst?.kind !== 'Instrumentation')
+    throw new Error('operator-inject: inst is not an Instrumentation object');
   const spec = inst.spec ?? {};
-  if (spec.exporter?.tls) throw new Error('operator-inject: spec.exporter.tls is not modelled by the harness; extend operator-inject.ts');
   let env: EnvVar[] = [...(container.env ?? [])];
-
   if (sdk === 'nodejs') {
     const opts = env.find((e) => e.name === 'NODE_OPTIONS');
-    if (opts?.valueFrom) throw new Error('operator-inject: NODE_OPTIONS uses valueFrom; the operator skips Node.js injection');
+    if (opts?.valueFrom)
+      throw new Error('operator-inject: NODE_OPTIONS uses valueFrom; the operator skips Node.js injection');
     env = appendIfNotSet(env, spec.nodejs?.env ?? []);
   }
-  // injectCommonEnvVar
+  env = injectCommonEnvVar(spec, env);
+  if (sdk === 'nodejs') env = injectDefaultNodeJSEnvVars(env);
+  return injectCommonSDKConfig(spec, pod, { ...container, env });
+}
+
+/** `injectCommonEnvVar`: OTEL_POD_IP, OTEL_NODE_IP prepended when absent; `spec.env` appended when absent. */
+export function injectCommonEnvVar(spec: any, envIn: readonly EnvVar[]): EnvVar[] {
+  let env = [...envIn];
   for (const e of [
     { name: 'OTEL_POD_IP', valueFrom: field('status.podIP') },
     { name: 'OTEL_NODE_IP', valueFrom: field('status.hostIP') },
   ]) {
     if (idx(env, e.name) === -1) env = [e, ...env];
   }
-  env = appendIfNotSet(env, spec.env ?? []);
-  if (sdk === 'nodejs') {
-    const i = idx(env, 'NODE_OPTIONS');
-    const set = (e: EnvVar) => (idx(env, e.name) === -1 ? env.push(e) : (env[idx(env, e.name)] = e));
-    if (i === -1) set({ name: 'NODE_OPTIONS', value: NODE_REQUIRE });
-    else if (!env[i].valueFrom) set({ name: 'NODE_OPTIONS', value: `${env[i].value ?? ''}${NODE_REQUIRE}` });
-    if (idx(env, 'OTEL_METRICS_EXPORTER') === -1) set({ name: 'OTEL_METRICS_EXPORTER', value: 'otlp' });
-  }
+  return appendIfNotSet(env, spec.env ?? []);
+}
 
-  // injectCommonSDKConfig
+/** `injectDefaultNodeJSEnvVars` (getDefaultNodeJSEnvVars + appendOrReplace). */
+export function injectDefaultNodeJSEnvVars(envIn: readonly EnvVar[]): EnvVar[] {
+  const env = [...envIn];
+  const add: EnvVar[] = [];
+  const i = idx(env, 'NODE_OPTIONS');
+  if (i === -1) add.push({ name: 'NODE_OPTIONS', value: NODE_REQUIRE });
+  else if (!env[i].valueFrom)
+    add.push({ name: 'NODE_OPTIONS', value: `${env[i].value ?? ''}${NODE_REQUIRE}` });
+  if (idx(env, 'OTEL_METRICS_EXPORTER') === -1) add.push({ name: 'OTEL_METRICS_EXPORTER', value: 'otlp' });
+  for (const e of add) {
+    const j = idx(env, e.name);
+    if (j === -1) env.push(e);
+    else env[j] = e;
+  }
+  return env;
+}
+
+/** `injectCommonSDKConfig` for the app container (the container that holds the SDK). Returns its new env. */
+export function injectCommonSDKConfig(spec: any, pod: AdmittedPod, container: AdmittedContainer): EnvVar[] {
+  if (spec.exporter?.tls)
+    throw new Error(
+      'operator-inject: spec.exporter.tls is not modelled by the harness; extend operator-inject.ts',
+    );
+  let env: EnvVar[] = [...(container.env ?? [])];
   const resourceMap = createResourceMap(spec, pod, container.name, env);
   if (idx(env, 'OTEL_SERVICE_NAME') === -1) {
     env.push({ name: 'OTEL_SERVICE_NAME', value: chooseServiceName(spec, pod, resourceMap, container.name) });
   }
-  if (spec.exporter?.endpoint) env = appendIfNotSet(env, [{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: spec.exporter.endpoint }]);
+  if (spec.exporter?.endpoint)
+    env = appendIfNotSet(env, [{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: spec.exporter.endpoint }]);
   env.push({ name: 'OTEL_RESOURCE_ATTRIBUTES_POD_NAME', valueFrom: field('metadata.name') });
   resourceMap[K.pod] = '$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME)';
   if (spec.resource?.addK8sUIDAttributes && !resourceMap[K.podUid]) {
@@ -150,7 +193,10 @@ export function operatorInjectedEnv(inst: any, pod: AdmittedPod, container: { na
   }
   const existing = env.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES');
   if (!existing || !(existing.value ?? '').includes(K.version)) {
-    const v = pod.annotations?.[`resource.opentelemetry.io/${K.version}`] || (spec.defaults?.useLabelsForResourceAttributes ? pod.labels?.['app.kubernetes.io/version'] : '') || imageVersion(container.image);
+    const v =
+      pod.annotations?.[`resource.opentelemetry.io/${K.version}`] ||
+      (spec.defaults?.useLabelsForResourceAttributes ? pod.labels?.['app.kubernetes.io/version'] : '') ||
+      imageVersion(container.image);
     if (v) resourceMap[K.version] = v;
   }
   if (!resourceMap[K.node]) {
@@ -180,7 +226,12 @@ export function operatorInjectedEnv(inst: any, pod: AdmittedPod, container: { na
   return env;
 }
 
-function createResourceMap(spec: any, pod: AdmittedPod, containerName: string, env: readonly EnvVar[]): Record<string, string> {
+function createResourceMap(
+  spec: any,
+  pod: AdmittedPod,
+  containerName: string,
+  env: readonly EnvVar[],
+): Record<string, string> {
   const existing = new Set<string>();
   const cur = env.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES');
   for (const kv of (cur?.value ?? '').split(',')) {
@@ -188,18 +239,21 @@ function createResourceMap(spec: any, pod: AdmittedPod, containerName: string, e
     if (parts.length === 2) existing.add(parts[0]);
   }
   const res: Record<string, string> = {};
-  for (const [k, v] of Object.entries<string>(spec.resource?.attributes ?? {})) if (!existing.has(k)) res[k] = v;
+  for (const [k, v] of Object.entries<string>(spec.resource?.attributes ?? {}))
+    if (!existing.has(k)) res[k] = v;
   const k8s: Record<string, string> = {
     [K.ns]: pod.namespace,
     [K.container]: containerName,
-    [K.pod]: '', // generateName: no name at admission
-    [K.podUid]: '',
-    [K.node]: '', // not scheduled yet
+    [K.pod]: pod.name ?? '', // generateName: no name at admission
+    [K.podUid]: pod.uid ?? '',
+    [K.node]: pod.nodeName ?? '', // not scheduled yet at admission
     [K.instance]: `${pod.namespace}.$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME).${containerName}`,
   };
   for (const o of pod.owners) {
     const key = OWNER_KEYS[o.kind.toLowerCase()];
-    if (key) k8s[key] = o.name;
+    if (!key) continue;
+    k8s[key] = o.name;
+    if (spec.resource?.addK8sUIDAttributes) k8s[key.replace(/\.name$/, '.uid')] = o.uid ?? '';
   }
   for (const [k, v] of Object.entries(k8s)) if (!existing.has(k) && v !== '') res[k] = v;
   for (const [k, v] of Object.entries(pod.annotations ?? {})) {
@@ -212,13 +266,27 @@ function createResourceMap(spec: any, pod: AdmittedPod, containerName: string, e
   return res;
 }
 
-function chooseServiceName(spec: any, pod: AdmittedPod, res: Record<string, string>, containerName: string): string {
+function chooseServiceName(
+  spec: any,
+  pod: AdmittedPod,
+  res: Record<string, string>,
+  containerName: string,
+): string {
   const annotated = pod.annotations?.[`resource.opentelemetry.io/${K.serviceName}`];
   if (annotated) return annotated;
   if (spec.defaults?.useLabelsForResourceAttributes) {
-    for (const l of ['app.kubernetes.io/instance', 'app.kubernetes.io/name']) if (pod.labels?.[l]) return pod.labels[l];
+    for (const l of ['app.kubernetes.io/instance', 'app.kubernetes.io/name'])
+      if (pod.labels?.[l]) return pod.labels[l];
   }
-  for (const key of ['k8s.deployment.name', 'k8s.replicaset.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.cronjob.name', 'k8s.job.name', K.pod]) {
+  for (const key of [
+    'k8s.deployment.name',
+    'k8s.replicaset.name',
+    'k8s.statefulset.name',
+    'k8s.daemonset.name',
+    'k8s.cronjob.name',
+    'k8s.job.name',
+    K.pod,
+  ]) {
     if (res[key]) return res[key];
   }
   return containerName;

@@ -50,7 +50,12 @@ export function mix(counts: Readonly<Record<Kind, number>>): Kind[] {
 }
 
 /** Sends `plan` to `baseUrl/checkout?kind=..&id=..` and returns every answer (bounded in time). */
-export async function drive(baseUrl: string, plan: readonly Kind[], opts: DriveOptions, firstSeq = 0): Promise<Sent[]> {
+export async function drive(
+  baseUrl: string,
+  plan: readonly Kind[],
+  opts: DriveOptions,
+  firstSeq = 0,
+): Promise<Sent[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const out: Sent[] = [];
   const started = Date.now();
@@ -71,16 +76,38 @@ export async function drive(baseUrl: string, plan: readonly Kind[], opts: DriveO
       const t0 = Date.now();
       let s: Sent;
       try {
-        const r = await httpGet(`${baseUrl}/checkout?kind=${kind}&id=${seq}`, opts.timeoutMs ?? 15_000, agent);
+        const r = await httpGet(
+          `${baseUrl}/checkout?kind=${kind}&id=${seq}`,
+          opts.timeoutMs ?? 15_000,
+          agent,
+        );
         let body: any = {};
         try {
           body = JSON.parse(r.body);
         } catch {
           body = { error: r.body.slice(0, 200) };
         }
-        s = { seq, kind, status: r.status, traceId: String(body.traceId ?? ''), goSpans: Number(body.spans ?? 0), latencyMs: Date.now() - t0, sentAt: t0, error: body.error };
+        s = {
+          seq,
+          kind,
+          status: r.status,
+          traceId: String(body.traceId ?? ''),
+          goSpans: Number(body.spans ?? 0),
+          latencyMs: Date.now() - t0,
+          sentAt: t0,
+          error: body.error,
+        };
       } catch (e) {
-        s = { seq, kind, status: 0, traceId: '', goSpans: 0, latencyMs: Date.now() - t0, sentAt: t0, error: (e as Error).message };
+        s = {
+          seq,
+          kind,
+          status: 0,
+          traceId: '',
+          goSpans: 0,
+          latencyMs: Date.now() - t0,
+          sentAt: t0,
+          error: (e as Error).message,
+        };
       }
       out.push(s);
       opts.onResult?.(s);
@@ -111,7 +138,8 @@ export class JaegerQuery {
   public async trace(traceId: string): Promise<StoredSpan[] | undefined> {
     const r = await httpGet(`${this.baseUrl}/api/traces/${traceId}`, 10_000);
     if (r.status === 404) return undefined;
-    if (r.status !== 200) throw new Error(`jaeger: GET /api/traces/${traceId}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+    if (r.status !== 200)
+      throw new Error(`jaeger: GET /api/traces/${traceId}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
     const data = JSON.parse(r.body).data ?? [];
     if (data.length === 0) return undefined;
     return flatten(data[0]);
@@ -121,7 +149,8 @@ export class JaegerQuery {
   public async search(service: string, startMs: number, endMs: number, limit = 20_000): Promise<string[]> {
     const q = `service=${encodeURIComponent(service)}&start=${startMs * 1000}&end=${endMs * 1000}&limit=${limit}`;
     const r = await httpGet(`${this.baseUrl}/api/traces?${q}`, 60_000);
-    if (r.status !== 200) throw new Error(`jaeger: search ${service}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+    if (r.status !== 200)
+      throw new Error(`jaeger: search ${service}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
     return (JSON.parse(r.body).data ?? []).map((t: any) => String(t.traceID));
   }
 }
@@ -138,7 +167,9 @@ function flatten(trace: any): StoredSpan[] {
     const p = processes[s.processID] ?? {};
     return {
       spanId: s.spanID,
-      parentIds: (s.references ?? []).filter((r: any) => r.refType === 'CHILD_OF' && r.traceID === s.traceID).map((r: any) => r.spanID),
+      parentIds: (s.references ?? [])
+        .filter((r: any) => r.refType === 'CHILD_OF' && r.traceID === s.traceID)
+        .map((r: any) => r.spanID),
       name: s.operationName,
       service: p.serviceName,
       resource: Object.fromEntries(Object.entries(tagMap(p.tags)).map(([k, v]) => [k, String(v)])),
@@ -169,14 +200,19 @@ export interface TraceCheck {
 }
 
 /** Compares a stored trace with what the apps produced (`frontendSpans` + the Go service's count). */
-export function checkTrace(sent: Sent, spans: readonly StoredSpan[] | undefined, frontendSpans: number): TraceCheck {
+export function checkTrace(
+  sent: Sent,
+  spans: readonly StoredSpan[] | undefined,
+  frontendSpans: number,
+): TraceCheck {
   const expectedSpans = frontendSpans + sent.goSpans;
   const list = spans ?? [];
   const ids = new Set(list.map((s) => s.spanId));
   const roots = list.filter((s) => s.parentIds.length === 0).length;
   const orphans = list.filter((s) => s.parentIds.some((p) => !ids.has(p))).length;
   const unique = ids.size;
-  const state = unique === 0 ? 'missing' : unique === expectedSpans && roots === 1 && orphans === 0 ? 'whole' : 'partial';
+  const state =
+    unique === 0 ? 'missing' : unique === expectedSpans && roots === 1 && orphans === 0 ? 'whole' : 'partial';
   const spansByService: Record<string, number> = {};
   const resources: Record<string, Record<string, string>> = {};
   for (const s of list) {
@@ -201,20 +237,41 @@ export function checkTrace(sent: Sent, spans: readonly StoredSpan[] | undefined,
 }
 
 /** Fetches and checks every sent trace (sequentially; bounded by the count). */
-export async function checkAll(q: JaegerQuery, sent: readonly Sent[], frontendSpans: number): Promise<TraceCheck[]> {
+export async function checkAll(
+  q: JaegerQuery,
+  sent: readonly Sent[],
+  frontendSpans: number,
+): Promise<TraceCheck[]> {
   const out: TraceCheck[] = [];
-  for (const s of sent) out.push(checkTrace(s, s.traceId ? await q.trace(s.traceId) : undefined, frontendSpans));
+  for (const s of sent)
+    out.push(checkTrace(s, s.traceId ? await q.trace(s.traceId) : undefined, frontendSpans));
   return out;
 }
 
 /** `k ± z·sqrt(n p (1-p))`: the bounds of a binomial count at `z` standard deviations. */
-export function binomialBounds(n: number, p: number, z: number): { expected: number; sigma: number; low: number; high: number } {
+export function binomialBounds(
+  n: number,
+  p: number,
+  z: number,
+): { expected: number; sigma: number; low: number; high: number } {
   const sigma = Math.sqrt(n * p * (1 - p));
-  return { expected: n * p, sigma, low: Math.max(0, n * p - z * sigma), high: Math.min(n, n * p + z * sigma) };
+  return {
+    expected: n * p,
+    sigma,
+    low: Math.max(0, n * p - z * sigma),
+    high: Math.min(n, n * p + z * sigma),
+  };
 }
 
 /** Counts of a list of checks. */
-export function tally(checks: readonly TraceCheck[]): { sent: number; whole: number; partial: number; missing: number; spansExpected: number; spansStored: number } {
+export function tally(checks: readonly TraceCheck[]): {
+  sent: number;
+  whole: number;
+  partial: number;
+  missing: number;
+  spansExpected: number;
+  spansStored: number;
+} {
   return {
     sent: checks.length,
     whole: checks.filter((c) => c.state === 'whole').length,
