@@ -192,6 +192,8 @@ export interface FlowClusterOptions {
   readonly nodeApps: Readonly<Record<string, NodeApp>>;
   /** Go programs (programs.ts names) by Deployment name. */
   readonly goApps: Readonly<Record<string, string>>;
+  /** More namespaces on the fabric, for programs that are not pods of the objects (a load generator). @default none */
+  readonly extraMembers?: readonly FabricMember[];
 }
 
 /** A pod's running container. */
@@ -231,6 +233,7 @@ export class FlowCluster {
     const members: FabricMember[] = [
       ...this.nodes.map((n) => ({ short: n.short, ip: n.ip })),
       ...pods.map((p) => ({ short: p.short, ip: p.ip })),
+      ...(opts.extraMembers ?? []),
     ];
     this.fabric = Fabric.create({ prefix: opts.prefix, subnet: opts.subnet, members });
   }
@@ -346,6 +349,12 @@ export class FlowCluster {
       }
     }
     return out;
+  }
+
+  /** Process id of a pod's running program (the sandbox execs it: the started process is the program). */
+  public pidOf(name: string): number | undefined {
+    const p = this.run(name).proc;
+    return p && p.exitCode() === null ? p.child.pid : undefined;
   }
 
   /** The pod runs of a workload. */
