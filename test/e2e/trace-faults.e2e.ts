@@ -16,10 +16,9 @@
  * Error and slow traces are always kept by the policy, so every one of them missing or partial in Jaeger
  * is a loss; healthy traces are sampled and only counted when stored partial.
  */
-import { describeE2E } from './harness/e2e';
 import { findConfigs } from './harness/emitted';
 import { diffValues, FlowCluster, metricSum } from './harness/flow';
-import { startFlowCluster } from './harness/flow-setup';
+import { describeFlowE2E, startFlowCluster } from './harness/flow-setup';
 import { persistentQueueGatewayObjects } from './harness/flow-stack';
 import { cleanupTempDirs, sleep, stopAll, tempDir, waitFor } from './harness/procs';
 import { checkAll, drive, JaegerQuery, Kind, mix, Sent, TraceCheck } from './harness/traces';
@@ -131,7 +130,7 @@ function say(name: string, f: Figures, extra = ''): void {
   );
 }
 
-describeE2E(
+describeFlowE2E(
   'trace flow faults: gateway replica lost, agent restart, backend down with the persistent queue',
   () => {
     const work = tempDir('trace-faults');

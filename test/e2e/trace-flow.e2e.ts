@@ -25,10 +25,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { TracingStack } from '../../lib/stack';
 import { dnsQuery } from './harness/dns';
-import { describeE2E, versionNote } from './harness/e2e';
+import { versionNote } from './harness/e2e';
 import { findConfigs } from './harness/emitted';
 import { diffValues, FlowCluster, metricSum } from './harness/flow';
-import { startFlowCluster } from './harness/flow-setup';
+import { describeFlowE2E, startFlowCluster } from './harness/flow-setup';
 import { flowStackProps } from './harness/flow-stack';
 import { cleanupTempDirs, sleep, stopAll, tempDir, waitFor } from './harness/procs';
 import { binomialBounds, checkAll, drive, JaegerQuery, mix, Sent, tally, TraceCheck } from './harness/traces';
@@ -74,7 +74,7 @@ const COUNTS = { ok: 3000, error: 80, slow: 50 } as const;
 const TOTAL = COUNTS.ok + COUNTS.error + COUNTS.slow;
 const Z = 4;
 
-describeE2E(
+describeFlowE2E(
   'trace flow: Node.js + Go SDKs -> agents on 2 nodes -> load_balancing -> 3 tail-sampling gateways -> Jaeger v2',
   () => {
     const work = tempDir('trace-flow');

@@ -3,7 +3,10 @@
  * StatefulSet (3 replicas, one per node), Jaeger on node 3, the Node.js frontend on node 1 and the Go
  * checkout service on node 2 — so the spans of every trace enter through two different agents.
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import { runSync } from './procs';
+import { describeE2E } from './e2e';
 import { findConfigs } from './emitted';
 import { flowObjects } from './flow-stack';
 import { FlowCluster, KubeApi } from './flow';
@@ -12,6 +15,33 @@ import { ensureNodeApp } from './node-apps';
 /** Fabric names and range of the trace-flow tests (the pipeline benchmark uses another). */
 export const FLOW_PREFIX = 'otfl';
 export const FLOW_SUBNET = '10.213.0';
+
+/**
+ * Why the trace-flow tests cannot run here, or undefined: they need root (network namespaces, mount
+ * namespaces, overlay mounts), iproute2 and dnsmasq (Debian package dnsmasq-base).
+ */
+export function flowPrerequisite(): string | undefined {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'the trace-flow tests need root (ip netns, unshare --mount, overlay mounts)';
+  if (runSync('ip', ['-V'], { timeoutMs: 5000 }).status !== 0)
+    return 'iproute2 (the ip command) is not installed';
+  if (!['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq'].some((p) => fs.existsSync(p)))
+    return 'dnsmasq is not installed (Debian: apt-get install -y dnsmasq-base)';
+  return undefined;
+}
+
+/** `describeE2E` that also needs the trace-flow prerequisites: fails in CI without them, is skipped with the reason elsewhere. */
+export function describeFlowE2E(name: string, fn: () => void): void {
+  const reason = flowPrerequisite();
+  if (reason && process.env.CI) throw new Error(`e2e: ${reason}; CI requires it for ${name}`);
+  if (reason) {
+    describe(name, () => {
+      test.skip(`SKIPPED: ${reason}`, () => undefined);
+    });
+    return;
+  }
+  describeE2E(name, fn);
+}
 
 /** How the Kubernetes-API components run today (see KubeApi; switch when the control-plane harness lands). */
 export const KUBE_API: KubeApi = { kind: 'none' };
