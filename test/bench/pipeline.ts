@@ -23,6 +23,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { sizeGateway } from '../../lib/collector';
 import { sizeTailSampling } from '../../lib/collector/config';
 import { ensureProgram } from '../e2e/harness/build';
 import { bin } from '../e2e/harness/e2e';
@@ -439,6 +440,18 @@ async function main(): Promise<void> {
         `sizeTailSampling for this traffic: num_traces ${est.numTraces}, buffer ${est.bufferMiB} MiB, suggested memory limit ${est.suggestedMemoryLimitMiB} MiB; ` +
           `measured gateway peak RSS ${(p.tiers.gateway?.peakMiB ?? 0).toFixed(0)} MiB. The tail_sampling map held ${p.tracesInMemory?.toFixed(0)} traces: ` +
           'without a decision cache, decided traces stay in it (their spans released) until num_traces evicts them',
+      );
+      // the gateway sizing's CPU side for one replica carrying this traffic (limits lifted so it only computes)
+      const z = sizeGateway(
+        { tracesPerSec, spansPerTrace: SPANS_PER_TRACE },
+        decisionWaitSec,
+        { maxSpansPerSecPerReplica: 1e9, maxMemoryPerReplicaMiB: 1e9, minReplicas: 1 },
+        1,
+      );
+      console.log(
+        `sizeGateway for one replica at this traffic: memory limit ${z.memoryLimitMiB} MiB, CPU request ${z.cpuRequestMillis}m (1000m per 10000 spans/s); ` +
+          `measured gateway: peak RSS ${(p.tiers.gateway?.peakMiB ?? 0).toFixed(0)} MiB, ${((p.tiers.gateway?.cores ?? 0) * 1000).toFixed(0)}m CPU; ` +
+          `the default maxSpansPerSecPerReplica 10000 vs ~${(1_000_000 / cpuPer1000(p, 'gateway') / 1000).toFixed(0)}k spans/s per core measured`,
       );
     }
     console.log(`bench: ${((Date.now() - began) / 1000).toFixed(0)} s`);

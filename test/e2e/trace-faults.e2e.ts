@@ -18,7 +18,7 @@
  */
 import { findConfigs } from './harness/emitted';
 import { diffValues, FlowCluster, metricSum } from './harness/flow';
-import { describeFlowE2E, startFlowCluster } from './harness/flow-setup';
+import { describeFlowE2E, FLOW_REWRITES, startFlowCluster } from './harness/flow-setup';
 import { persistentQueueGatewayObjects } from './harness/flow-stack';
 import { cleanupTempDirs, sleep, stopAll, tempDir, waitFor } from './harness/procs';
 import { checkAll, drive, JaegerQuery, Kind, mix, Sent, TraceCheck } from './harness/traces';
@@ -346,6 +346,8 @@ describeFlowE2E(
         partial: 0,
         spansLost: 0,
       });
+      // the harness changed nothing else (the persistent-queue config is the library's, compared above)
+      expect(cluster.rewrites.map(({ why: _why, ...r }) => r)).toEqual(FLOW_REWRITES);
     }, 400_000);
   },
 );

@@ -14,7 +14,9 @@
  * Components that need the Kubernetes API (the gateway's k8s_attributes) are removed from the running
  * copies until the control-plane harness of the companion issue exists (flow-setup.ts KUBE_API); the
  * agents' k8s_attributes is in passthrough mode (no API client) and runs as emitted. Every change the
- * harness makes is in REWRITES below and asserted exactly.
+ * harness makes is listed in harness/flow-setup.ts FLOW_REWRITES (the gateway's k8s_attributes while
+ * KUBE_API is `none`; the config file path; the Node.js agent path) and asserted exactly here and in the
+ * fault tests.
  *
  * The apps are configured only by the env the operator v0.158.0 webhook injects for the emitted
  * Instrumentation (harness/operator-inject.ts), resolved as the kubelet does. Assertions go through
@@ -28,44 +30,10 @@ import { dnsQuery } from './harness/dns';
 import { versionNote } from './harness/e2e';
 import { findConfigs } from './harness/emitted';
 import { diffValues, FlowCluster, metricSum } from './harness/flow';
-import { describeFlowE2E, startFlowCluster } from './harness/flow-setup';
+import { describeFlowE2E, FLOW_REWRITES, startFlowCluster } from './harness/flow-setup';
 import { flowStackProps } from './harness/flow-stack';
 import { cleanupTempDirs, sleep, stopAll, tempDir, waitFor } from './harness/procs';
 import { binomialBounds, checkAll, drive, JaegerQuery, mix, Sent, tally, TraceCheck } from './harness/traces';
-
-/** Every change the harness makes to the emitted objects (asserted exactly). */
-const REWRITES = [
-  {
-    workload: 'StatefulSet observability/otel-gateway',
-    key: 'config processors.k8s_attributes',
-    from: { pod_association: [{ sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] }] },
-    to: undefined,
-  },
-  {
-    workload: 'StatefulSet observability/otel-gateway',
-    key: 'config service.pipelines.traces.processors',
-    from: ['memory_limiter', 'k8s_attributes', 'tail_sampling', 'batch'],
-    to: ['memory_limiter', 'tail_sampling', 'batch'],
-  },
-  {
-    workload: 'StatefulSet observability/otel-gateway',
-    key: 'args',
-    from: '--config=/conf/collector.yaml',
-    to: '--config=<test temp dir>/pods/<pod>/collector.yaml',
-  },
-  {
-    workload: 'DaemonSet observability/otel-agent',
-    key: 'args',
-    from: '--config=/conf/collector.yaml',
-    to: '--config=<test temp dir>/pods/<pod>/collector.yaml',
-  },
-  {
-    workload: 'Deployment shop/frontend',
-    key: 'env NODE_OPTIONS',
-    from: ' --require /otel-auto-instrumentation-nodejs/autoinstrumentation.js',
-    to: ' --require <e2e cache>/node_modules/@opentelemetry/auto-instrumentations-node/build/src/register.js',
-  },
-];
 
 /** Spans the frontend makes per request: instrumentation-http's server span and its client span (server.js). */
 const FRONTEND_SPANS = 2;
@@ -104,13 +72,17 @@ describeFlowE2E(
       console.log(`trace flow: total ${((Date.now() - started) / 1000).toFixed(0)} s`);
     });
 
+    // Tempo 3.0.3 is the stack's other backend: not run (module proxy does not serve github.com/grafana/tempo v3; not-to-use, AGPL)
+    test.skip('Grafana Tempo 3 backend: not buildable here (the module proxy does not serve github.com/grafana/tempo v3; the environment marks it not-to-use, AGPL)', () =>
+      undefined);
+
     test('the harness changes exactly the listed things (and nothing else)', () => {
       const got = cluster.rewrites.map(({ why: _why, ...r }) => r);
       for (const r of cluster.rewrites)
         console.log(
           `rewrite: ${r.workload} ${r.key}: ${JSON.stringify(r.from)} -> ${JSON.stringify(r.to)} (${r.why})`,
         );
-      expect(got).toEqual(REWRITES);
+      expect(got).toEqual(FLOW_REWRITES);
     });
 
     test('with the operator runtime the collector configs are the same, up to the gateway Service name', () => {

@@ -9,7 +9,7 @@ import { runSync } from './procs';
 import { describeE2E } from './e2e';
 import { findConfigs } from './emitted';
 import { flowObjects } from './flow-stack';
-import { FlowCluster, KubeApi } from './flow';
+import { FlowCluster, KubeApi, Rewrite } from './flow';
 import { ensureNodeApp } from './node-apps';
 
 /** Fabric names and range of the trace-flow tests (the pipeline benchmark uses another). */
@@ -45,6 +45,58 @@ export function describeFlowE2E(name: string, fn: () => void): void {
 
 /** How the Kubernetes-API components run today (see KubeApi; switch when the control-plane harness lands). */
 export const KUBE_API: KubeApi = { kind: 'none' };
+
+/** A change the harness makes, without its reason (what the tests compare). */
+export type RewriteEntry = Omit<Rewrite, 'why'>;
+
+/**
+ * Every change the harness makes to the emitted objects of the trace-flow stack (the tests assert
+ * `cluster.rewrites` equals this exactly, so a new one fails):
+ * - the gateway's k8s_attributes (not in passthrough mode: it builds a Kubernetes client at start) is
+ *   removed while there is no API server (`KUBE_API.kind === 'none'`); with `server` these entries go;
+ * - the collectors' `--config=/conf/collector.yaml`: this machine has no /conf (the sandbox overlays
+ *   existing top-level folders only), so the file is given from the test's temp folder;
+ * - the Node.js pod's NODE_OPTIONS: the operator's init container copies its image to
+ *   /otel-auto-instrumentation-nodejs (no such top-level folder here); the same package version
+ *   (auto-instrumentations-node 0.78.0, whose register.js is the image's autoinstrumentation.js) is
+ *   required from the e2e cache.
+ */
+export const FLOW_REWRITES: readonly RewriteEntry[] = [
+  ...(KUBE_API.kind === 'none'
+    ? [
+        {
+          workload: 'StatefulSet observability/otel-gateway',
+          key: 'config processors.k8s_attributes',
+          from: { pod_association: [{ sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] }] },
+          to: undefined,
+        },
+        {
+          workload: 'StatefulSet observability/otel-gateway',
+          key: 'config service.pipelines.traces.processors',
+          from: ['memory_limiter', 'k8s_attributes', 'tail_sampling', 'batch'],
+          to: ['memory_limiter', 'tail_sampling', 'batch'],
+        },
+      ]
+    : []),
+  {
+    workload: 'StatefulSet observability/otel-gateway',
+    key: 'args',
+    from: '--config=/conf/collector.yaml',
+    to: '--config=<test temp dir>/pods/<pod>/collector.yaml',
+  },
+  {
+    workload: 'DaemonSet observability/otel-agent',
+    key: 'args',
+    from: '--config=/conf/collector.yaml',
+    to: '--config=<test temp dir>/pods/<pod>/collector.yaml',
+  },
+  {
+    workload: 'Deployment shop/frontend',
+    key: 'env NODE_OPTIONS',
+    from: ' --require /otel-auto-instrumentation-nodejs/autoinstrumentation.js',
+    to: ' --require <e2e cache>/node_modules/@opentelemetry/auto-instrumentations-node/build/src/register.js',
+  },
+];
 
 /** The latency threshold of the emitted gateway config's latency policy, ms. */
 export function latencyThresholdMs(objects: readonly any[]): number {
