@@ -57,9 +57,21 @@ function verdictFrom(log: string, exitOk: boolean, stage: 'validate' | 'start', 
   return { ok, failedAt: ok ? undefined : stage, errors: errors.length || ok ? errors : [log.trim().split('\n').slice(-3).join('\n')], warnings, deprecations, log };
 }
 
-/** `<binary> validate --config <file>` with the pod's env. */
-export function validate(binary: string, configFile: string, env: Record<string, string> = {}): ProgramVerdict {
-  const r = runSync(binary, ['validate', `--config=${configFile}`], { env: { ...env, HOME: process.env.HOME }, timeoutMs: 60_000 });
+/**
+ * `<binary> validate --config <file>` with the pod's env; in the sandbox when one is given (validate
+ * already checks files and directories the config names, e.g. file_storage's directory).
+ */
+export function validate(
+  binary: string,
+  configFile: string,
+  env: Record<string, string> = {},
+  inSandbox?: { readonly sandbox: SandboxSpec; readonly work: string },
+): ProgramVerdict {
+  const args = ['validate', `--config=${configFile}`];
+  const cmd = inSandbox
+    ? sandboxed(inSandbox.sandbox, binary, args, path.join(inSandbox.work, `sandbox-validate-${path.basename(configFile)}`))
+    : { cmd: binary, args };
+  const r = runSync(cmd.cmd, cmd.args, { env: { ...env, HOME: process.env.HOME }, timeoutMs: 60_000 });
   return verdictFrom(`${r.stdout}${r.stderr}`, r.status === 0, 'validate');
 }
 
@@ -98,7 +110,7 @@ export async function startCheck(binary: string, configFile: string, opts: Start
 
 /** `validate`, then (if it passed) `startCheck`: the program's full verdict. */
 export async function judge(binary: string, configFile: string, opts: StartCheckOptions): Promise<ProgramVerdict> {
-  const v = validate(binary, configFile, opts.env);
+  const v = validate(binary, configFile, opts.env, opts.sandbox ? { sandbox: opts.sandbox, work: opts.work } : undefined);
   if (!v.ok) return v;
   const s = await startCheck(binary, configFile, opts);
   return { ...s, warnings: [...v.warnings, ...s.warnings], deprecations: [...v.deprecations, ...s.deprecations], log: `${v.log}\n${s.log}` };
