@@ -84,6 +84,14 @@ export abstract class CollectorComponent {
     return [];
   }
 
+  /**
+   * Ports this component binds, also on loopback (which `listeningPorts()` leaves out because no
+   * Service can reach them); two components binding the same port conflict at start.
+   */
+  public boundPorts(): ListeningPort[] {
+    return this.listeningPorts();
+  }
+
   /** Ids of extensions this component references (auth, storage); checked by `validate()`. */
   public referencedExtensions(): string[] {
     return [];

@@ -3,6 +3,7 @@ import {
   asObject,
   checkInteger,
   checkKeys,
+  checkRange,
   compact,
   ConfigObject,
   formatDuration,
@@ -108,7 +109,10 @@ export class LoadBalancingResolver {
         return LoadBalancingResolver.static(optStrings(body, 'hostnames', bw) ?? []);
       case 'dns': {
         checkKeys(body, ['hostname', 'port', 'interval', 'timeout'], bw);
-        const port = body.port === undefined ? undefined : Number(body.port);
+        // the collector's field is a string (`port: "4317"`); a YAML number is refused by its decoder
+        const portText = opt(body, 'port', 'string', bw);
+        if (portText !== undefined && !/^\d+$/.test(portText)) throw new Error(`${bw}.port: "${portText}" is not a port number`);
+        const port = portText === undefined ? undefined : Number(portText);
         return LoadBalancingResolver.dns({
           hostname: opt(body, 'hostname', 'string', bw) ?? '',
           port,
@@ -187,6 +191,7 @@ export class LoadBalancingExporter extends CollectorComponent {
     if (props.routingKey === 'attributes' && !props.routingAttributes?.length) {
       throw new Error(`${where}: routing_key "attributes" needs routing_attributes; list at least one attribute`);
     }
+    checkRange(props.timeoutSec, 0, Infinity, `${where}: timeout`, 'use a value >= 0 seconds');
     this.props = props;
     this.toConfig();
   }

@@ -27,6 +27,8 @@ export const START_REWRITES: readonly string[] = [
 /** What a judge needs to know about a config. */
 export interface JudgedConfig {
   readonly config: unknown;
+  /** The config's text as emitted (what the program reads when the config is not rewritten). @default - `config` serialized */
+  readonly text?: string;
   /** Container env, manifest form. */
   readonly env?: readonly any[];
   /** ConfigMaps for `configMapKeyRef` env. */
@@ -98,7 +100,7 @@ export class CollectorJudge {
   /** `validate` only (in the sandbox). */
   public validate(name: string, c: JudgedConfig): ProgramVerdict {
     const { env, sandbox } = this.runEnv(c);
-    return validate(this.binary, this.write(name, c.config), env, { sandbox: { ...sandbox, netns: undefined }, work: this.work });
+    return validate(this.binary, this.write(name, c.text ?? c.config), env, { sandbox: { ...sandbox, netns: undefined }, work: this.work });
   }
 
   /** `validate`, then the start check where validate passed; `rewrites` lists what the start check changed. */
@@ -107,7 +109,7 @@ export class CollectorJudge {
     if (!v.ok) return { ...v, rewrites: [] };
     const { env, sandbox } = this.runEnv(c);
     const started = startConfig(c.config);
-    const file = this.write(`${name}-start`, started.config);
+    const file = this.write(`${name}-start`, started.rewrites.length === 0 && c.text !== undefined ? c.text : started.config);
     const opts: StartCheckOptions = {
       env,
       sandbox: { ...sandbox, netns: sandbox.netns ?? this.options.api?.netns },

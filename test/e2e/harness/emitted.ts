@@ -50,6 +50,8 @@ export interface FoundConfig {
   readonly where: string;
   /** The config as an object. */
   readonly config: any;
+  /** The file's text as emitted (configs mounted from ConfigMaps); programs read this, not a re-serialization. */
+  readonly text?: string;
   /** The container's env (manifest form). */
   readonly env: readonly any[];
   /** The container image. */
@@ -86,6 +88,7 @@ export function findConfigs(objects: readonly any[]): FoundConfig[] {
       program,
       where: `${m.workload.kind} ${m.workload.namespace ?? ''}/${m.workload.name} ${m.path}`,
       config: parse(m.content),
+      text: m.content,
       env: m.env,
       image: m.image,
     });

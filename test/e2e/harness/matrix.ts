@@ -85,6 +85,8 @@ export interface MatrixConfig {
   readonly where: string;
   /** The config as an object. */
   readonly config: any;
+  /** The config's text as emitted (ConfigMap carriers). */
+  readonly text?: string;
   /** The container's env (manifest form), for `podEnv`. */
   readonly env: readonly any[];
   /** The synthesized objects of the entry (construct entries), for `validateManifests`. */
@@ -493,7 +495,7 @@ const MODEL_ENTRIES: ModelEntry[] = [
   },
   {
     id: 'exporter-load-balancing-options',
-    covers: 'Exporter.loadBalancing protocol.otlp client settings (TLS CA, headers, compression, timeout, inner queue/retry), outer timeout, sending_queue, retry_on_failure, routing keys service / resource / attributes',
+    covers: 'Exporter.loadBalancing protocol.otlp client settings (TLS CA, headers, compression, timeout, inner queue/retry), outer timeout, sending_queue, retry_on_failure, routing keys service and attributes on traces',
     config: () =>
       traces([], [
         Exporter.loadBalancing({
@@ -513,23 +515,20 @@ const MODEL_ENTRIES: ModelEntry[] = [
           sendingQueue: { numConsumers: 2, queueSize: 2000 },
           retryOnFailure: { initialIntervalSec: 1 },
         }),
-        Exporter.loadBalancing({ name: 'resource', routingKey: 'resource', resolver: LoadBalancingResolver.static(['gw-0.gw']), otlp: { tls: { insecure: true } } }),
         Exporter.loadBalancing({ name: 'attrs', routingKey: 'attributes', routingAttributes: ['tenant', 'service.name'], resolver: LoadBalancingResolver.static(['gw-0.gw']), otlp: { tls: { insecure: true } } }),
       ]),
   },
   {
-    id: 'exporter-load-balancing-metrics-keys',
-    covers: 'Exporter.loadBalancing routing keys of metrics pipelines: metric, streamID',
+    id: 'exporter-load-balancing-metrics-logs-keys',
+    covers: 'Exporter.loadBalancing routing keys of metrics (metric, streamID, resource) and logs (resource, traceID) pipelines',
     config: () => {
       const c = new CollectorConfig();
-      c.addPipeline('metrics', {
-        receivers: [Receiver.otlp()],
-        processors: [Processor.memoryLimiter(), Processor.batch()],
-        exporters: [
-          Exporter.loadBalancing({ name: 'metric', routingKey: 'metric', resolver: LoadBalancingResolver.static(['gw-0.gw']), otlp: { tls: { insecure: true } } }),
-          Exporter.loadBalancing({ name: 'stream', routingKey: 'streamID', resolver: LoadBalancingResolver.static(['gw-0.gw']), otlp: { tls: { insecure: true } } }),
-        ],
-      });
+      const [ml, batch] = [Processor.memoryLimiter(), Processor.batch()];
+      const lb = (name: string, routingKey: 'metric' | 'streamID' | 'resource' | 'traceID') =>
+        Exporter.loadBalancing({ name, routingKey, resolver: LoadBalancingResolver.static(['gw-0.gw']), otlp: { tls: { insecure: true } } });
+      const otlp = Receiver.otlp();
+      c.addPipeline('metrics', { receivers: [otlp], processors: [ml, batch], exporters: [lb('metric', 'metric'), lb('stream', 'streamID'), lb('resource', 'resource')] });
+      c.addPipeline('logs', { receivers: [otlp], processors: [ml, batch], exporters: [lb('logs-resource', 'resource'), lb('logs-trace', 'traceID')] });
       return c;
     },
   },
@@ -920,7 +919,7 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
         runtime: 'operator',
       });
       const c2 = chart(app, 'vendor-gw', 'vendor-gw');
-      construct(TracingStack, c2, 'tracing', { backend: Backend.otlp('http://otlp.other.svc.cluster.local:4317'), gatewayReplicas: 4, runtime: 'manifests', instrumentation: { name: 'apps' } });
+      construct(TracingStack, c2, 'tracing', { backend: Backend.otlp('http://otlp.collectors.example.internal:4317'), gatewayReplicas: 4, runtime: 'manifests', instrumentation: { name: 'apps' } });
     },
   },
 ];
@@ -948,7 +947,7 @@ export function carriedConfigs(objects: readonly any[]): MatrixConfig[] {
       carrier = objects.findIndex((o) => o.kind === 'ConfigMap' && o.metadata?.name === m.configMap.name && (o.metadata?.namespace ?? '') === (m.workload.namespace ?? ''));
       carrierKey = m.configMap.key;
     }
-    return { program: f.program, where: f.where, config: f.config, env: f.env, objects, carrier, carrierKey };
+    return { program: f.program, where: f.where, config: f.config, text: f.text, env: f.env, objects, carrier, carrierKey };
   });
 }
 
