@@ -221,7 +221,13 @@ export class LoadBalancingExporter extends CollectorComponent {
   }
 
   public referencedExtensions(): string[] {
-    return this.props.otlp?.authenticator ? [this.props.otlp.authenticator] : [];
+    const p = this.props;
+    const out: string[] = [];
+    if (p.otlp?.authenticator) out.push(p.otlp.authenticator);
+    // queue storage, of the exporter itself and of the per-backend OTLP exporters
+    if (p.sendingQueue && p.sendingQueue.storage) out.push(p.sendingQueue.storage);
+    if (p.otlp?.sendingQueue && p.otlp.sendingQueue.storage) out.push(p.otlp.sendingQueue.storage);
+    return [...new Set(out)];
   }
 
   /** Parses a `load_balancing` (or deprecated `loadbalancing`) config (strict keys). */
