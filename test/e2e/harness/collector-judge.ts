@@ -35,6 +35,8 @@ export interface JudgedConfig {
   readonly configMaps?: Readonly<Record<string, Record<string, string>>>;
   /** Extra files or directories the pod has (mounted volumes). */
   readonly sandbox?: SandboxSpec;
+  /** The pod it runs in. @default JUDGE_POD */
+  readonly pod?: PodIdentity;
 }
 
 /** The config the start check runs and the rewrites made (see `START_REWRITES`). */
@@ -79,7 +81,7 @@ export class CollectorJudge {
   }
 
   /** The process env and sandbox of a config. */
-  public runEnv(c: JudgedConfig, pod: PodIdentity = JUDGE_POD): { env: Record<string, string>; sandbox: SandboxSpec } {
+  public runEnv(c: JudgedConfig, pod: PodIdentity = c.pod ?? JUDGE_POD): { env: Record<string, string>; sandbox: SandboxSpec } {
     const pki = path.join(this.work, 'pki');
     const access = inClusterAccess(pod.namespace, pki);
     const env = { ...access.env, ...podEnv(c.env ?? [], pod, c.configMaps), KUBECONFIG: this.kubeconfig };

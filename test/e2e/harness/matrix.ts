@@ -35,9 +35,8 @@ import {
   TracingStack,
   ITraceBackend,
 } from '../../../lib';
-import { mountedConfigs } from '../../../lib/common/mounted-config';
 import { construct, recordApi, RecordedClass } from './api-record';
-import { ConfigProgram, findConfigs } from './emitted';
+import { ConfigProgram, findCarriedConfigs } from './emitted';
 
 /** The classes whose static factories the matrix must use. */
 export const FACTORY_CLASSES = {
@@ -1062,21 +1061,9 @@ function modelConfigs(entry: ModelEntry, c: CollectorConfig): MatrixConfig[] {
   return [{ program: 'otelcol', where: `CollectorConfig ${entry.id}`, config: c.toObject(), env, model: c }];
 }
 
-/** The configs found in synthesized objects, each with the index of the object carrying it. */
+/** The configs found in synthesized objects, each with its carrier (see `findCarriedConfigs`). */
 export function carriedConfigs(objects: readonly any[]): MatrixConfig[] {
-  const mounted = mountedConfigs(objects);
-  return findConfigs(objects).map((f) => {
-    let carrier: number;
-    let carrierKey: string | undefined;
-    if (f.where.startsWith('OpenTelemetryCollector ')) {
-      carrier = objects.findIndex((o) => o.kind === 'OpenTelemetryCollector' && `OpenTelemetryCollector ${o.metadata?.namespace ?? ''}/${o.metadata?.name}` === f.where);
-    } else {
-      const m = mounted.find((x) => `${x.workload.kind} ${x.workload.namespace ?? ''}/${x.workload.name} ${x.path}` === f.where)!;
-      carrier = objects.findIndex((o) => o.kind === 'ConfigMap' && o.metadata?.name === m.configMap.name && (o.metadata?.namespace ?? '') === (m.workload.namespace ?? ''));
-      carrierKey = m.configMap.key;
-    }
-    return { program: f.program, where: f.where, config: f.config, text: f.text, env: f.env, objects, carrier, carrierKey };
-  });
+  return findCarriedConfigs(objects).map((f) => ({ ...f, objects }));
 }
 
 function isModel(e: EntryDef): e is ModelEntry {
