@@ -442,6 +442,7 @@ export function parseFileStorage(config: unknown, options: ComponentOptions = {}
 /** `forward` (no settings). */
 export function parseForward(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `connectors.${idOf('forward', options)}`;
-  checkKeys(asObject(config, w), [], w);
+  const key = Object.keys(asObject(config, w))[0];
+  if (key !== undefined) throw new Error(`${w}: unknown key "${key}"; forward takes no settings, remove it`);
   return new ConfiguredComponent('connector', 'forward', {}, options);
 }
