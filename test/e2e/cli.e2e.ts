@@ -18,7 +18,12 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /** `npm run --silent e2e -- <args>` typed in `cwd` (`--prefix` names the package when `cwd` is elsewhere). */
 function cli(args: string[], cwd = ROOT): { status: number | null; out: string } {
-  const r = spawnSync('npm', ['--prefix', ROOT, 'run', '--silent', 'e2e', '--', ...args], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env } });
+  const r = spawnSync('npm', ['--prefix', ROOT, 'run', '--silent', 'e2e', '--', ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env },
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -39,7 +44,13 @@ function badObjects(): any[] {
         mode: 'deployment',
         config: {
           receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
-          exporters: { otlp_grpc: { endpoint: 'tempo.tools:4317', tls: { insecure: true }, retry_on_falure: { enabled: true } } },
+          exporters: {
+            otlp_grpc: {
+              endpoint: 'tempo.tools:4317',
+              tls: { insecure: true },
+              retry_on_falure: { enabled: true },
+            },
+          },
           service: { pipelines: { traces: pipeline } },
         },
       },
@@ -65,7 +76,14 @@ function badObjects(): any[] {
         template: {
           metadata: { labels: { app: 'legacy' } },
           spec: {
-            containers: [{ name: 'otelcol', image: 'otel/opentelemetry-collector-contrib:0.158.0', args: ['--config', '/etc/otelcol/config.yaml'], volumeMounts: [{ name: 'cfg', mountPath: '/etc/otelcol' }] }],
+            containers: [
+              {
+                name: 'otelcol',
+                image: 'otel/opentelemetry-collector-contrib:0.158.0',
+                args: ['--config', '/etc/otelcol/config.yaml'],
+                volumeMounts: [{ name: 'cfg', mountPath: '/etc/otelcol' }],
+              },
+            ],
             volumes: [{ name: 'cfg', configMap: { name: 'legacy-config' } }],
           },
         },
@@ -87,26 +105,38 @@ describeE2E('npm run e2e -- validate <dir>', () => {
     writeManifests(path.join(mixed, 'ok'), 'vendor-otlp.yaml', objects);
     writeManifests(path.join(mixed, 'broken'), 'tool-output.yaml', badObjects());
     fs.writeFileSync(path.join(mixed, 'broken', 'not-yaml.yaml'), 'kind: [unclosed\n');
-    writeManifests(empty, 'namespace.yaml', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }]);
+    writeManifests(empty, 'namespace.yaml', [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } },
+    ]);
   });
   afterAll(() => cleanupTempDirs());
 
   test('a good manifest: every collector config passes, exit 0', () => {
     const r = cli(['validate', good]);
     expect(r.out).toMatch(/2 collector configs/);
-    expect(r.out).toMatch(/PASS OpenTelemetryCollector observability\/otel-gateway \(vendor-otlp\.yaml\): OK \(validate and start\)/);
-    expect(r.out).toMatch(/PASS OpenTelemetryCollector observability\/otel-agent \(vendor-otlp\.yaml\): OK \(validate and start\)/);
+    expect(r.out).toMatch(
+      /PASS OpenTelemetryCollector observability\/otel-gateway \(vendor-otlp\.yaml\): OK \(validate and start\)/,
+    );
+    expect(r.out).toMatch(
+      /PASS OpenTelemetryCollector observability\/otel-agent \(vendor-otlp\.yaml\): OK \(validate and start\)/,
+    );
     expect(r.out).toMatch(/2 collector configs: 2 passed, 0 failed/);
     expect(r.status).toBe(0);
   });
 
-  test('a bad manifest: the typo fails with the collector\'s error, the deprecated name is reported, exit 1', () => {
+  test("a bad manifest: the typo fails with the collector's error, the deprecated name is reported, exit 1", () => {
     const r = cli(['validate', bad]);
-    expect(r.out).toMatch(/FAIL OpenTelemetryCollector tools\/typo \(tool-output\.yaml\): REJECTED by otelcol validate/);
+    expect(r.out).toMatch(
+      /FAIL OpenTelemetryCollector tools\/typo \(tool-output\.yaml\): REJECTED by otelcol validate/,
+    );
     expect(r.out).toMatch(/error: .*has invalid keys: retry_on_falure/);
-    expect(r.out).toMatch(/PASS Deployment tools\/legacy \/etc\/otelcol\/config\.yaml \(tool-output\.yaml\): OK, with deprecation warnings/);
+    expect(r.out).toMatch(
+      /PASS Deployment tools\/legacy \/etc\/otelcol\/config\.yaml \(tool-output\.yaml\): OK, with deprecation warnings/,
+    );
     expect(r.out).toMatch(/deprecated: .*"otlphttp" alias is deprecated; use "otlp_http" instead/);
-    expect(r.out).toMatch(/2 collector configs: 1 passed, 1 failed, 1 with deprecation warnings \(use --strict to fail on them\)/);
+    expect(r.out).toMatch(
+      /2 collector configs: 1 passed, 1 failed, 1 with deprecation warnings \(use --strict to fail on them\)/,
+    );
     expect(r.status).toBe(1);
   });
 
@@ -123,7 +153,9 @@ describeE2E('npm run e2e -- validate <dir>', () => {
     expect(r.out).toMatch(/ERROR broken\/not-yaml\.yaml: not valid YAML/);
     expect(r.out).toMatch(/PASS OpenTelemetryCollector observability\/otel-agent \(ok\/vendor-otlp\.yaml\)/);
     expect(r.out).toMatch(/FAIL OpenTelemetryCollector tools\/typo \(broken\/tool-output\.yaml\)/);
-    expect(r.out).toMatch(/4 collector configs: 3 passed, 1 failed, 1 with deprecation warnings.*; 1 files not parsed/);
+    expect(r.out).toMatch(
+      /4 collector configs: 3 passed, 1 failed, 1 with deprecation warnings.*; 1 files not parsed/,
+    );
     expect(r.status).toBe(1);
   });
 

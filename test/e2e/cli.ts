@@ -70,7 +70,8 @@ export function readManifests(dir: string): { objects: ReadObject[]; errors: str
   const errors: string[] = [];
   const add = (o: any, file: string) => {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
-    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) o.items.forEach((i: any) => add(i, file));
+    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items))
+      o.items.forEach((i: any) => add(i, file));
     else if (o.kind) objects.push({ object: o, file });
   };
   for (const file of manifestFiles(dir)) {
@@ -85,7 +86,9 @@ export function readManifests(dir: string): { objects: ReadObject[]; errors: str
         }
       }
     } catch (e) {
-      errors.push(`${rel}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+      errors.push(
+        `${rel}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+      );
     }
   }
   return { objects, errors };
@@ -101,13 +104,17 @@ async function validateCommand(args: string[]): Promise<number> {
   const dirs = args.filter((a) => !a.startsWith('--'));
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--strict');
   if (dirs.length !== 1 || unknown.length) {
-    console.error(`usage: npm run e2e -- ${COMMANDS.validate.usage}${unknown.length ? ` (unknown option ${unknown.join(', ')})` : ''}`);
+    console.error(
+      `usage: npm run e2e -- ${COMMANDS.validate.usage}${unknown.length ? ` (unknown option ${unknown.join(', ')})` : ''}`,
+    );
     return 2;
   }
   // npm runs scripts in the package folder; INIT_CWD is where the user typed the command
   const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), dirs[0]);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    console.error(`validate: ${dirs[0]} is not a folder; pass the folder of the manifests (e.g. the cdk8s dist/ folder)`);
+    console.error(
+      `validate: ${dirs[0]} is not a folder; pass the folder of the manifests (e.g. the cdk8s dist/ folder)`,
+    );
     return 2;
   }
   const { objects, errors } = readManifests(dir);
@@ -116,10 +123,15 @@ async function validateCommand(args: string[]): Promise<number> {
   const configs = findCarriedConfigs(all);
   const others = findConfigs(all).filter((c) => c.program !== 'otelcol');
   const collectors = configs.filter((c) => c.program === 'otelcol');
-  console.log(`${dirs[0]}: ${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files, ${collectors.length} collector configs`);
-  for (const c of others) console.log(`  (not judged: ${c.program} config ${c.where}; this command runs the collector only)`);
+  console.log(
+    `${dirs[0]}: ${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files, ${collectors.length} collector configs`,
+  );
+  for (const c of others)
+    console.log(`  (not judged: ${c.program} config ${c.where}; this command runs the collector only)`);
   if (collectors.length === 0) {
-    console.log('no collector config found: no OpenTelemetryCollector CR, and no collector workload (image opentelemetry-collector*) that mounts its --config from a ConfigMap');
+    console.log(
+      'no collector config found: no OpenTelemetryCollector CR, and no collector workload (image opentelemetry-collector*) that mounts its --config from a ConfigMap',
+    );
     return 1;
   }
 
@@ -133,17 +145,31 @@ async function validateCommand(args: string[]): Promise<number> {
     api = await startStandInApi(work, path.join(work, 'pki'));
     const judge = new CollectorJudge(binary, work, { api });
     const configMaps: Record<string, Record<string, string>> = {};
-    for (const o of all) if (o?.kind === 'ConfigMap' && o.metadata?.name) configMaps[o.metadata.name] = { ...(o.data ?? {}) };
+    for (const o of all)
+      if (o?.kind === 'ConfigMap' && o.metadata?.name) configMaps[o.metadata.name] = { ...(o.data ?? {}) };
     for (const c of collectors) {
       const file = c.carrier >= 0 ? objects[c.carrier].file : '?';
       const namespace = all[c.carrier]?.metadata?.namespace ?? 'default';
-      const pod: PodIdentity = { podName: 'pod-0', namespace, podIp: '10.0.0.10', hostIp: '10.0.0.1', nodeName: 'node-1' };
+      const pod: PodIdentity = {
+        podName: 'pod-0',
+        namespace,
+        podIp: '10.0.0.10',
+        hostIp: '10.0.0.1',
+        nodeName: 'node-1',
+      };
       let v: ProgramVerdict;
       try {
         v = await judge.judge(c.where, { config: c.config, text: c.text, env: c.env, configMaps, pod });
       } catch (e) {
         // the pod could not even be set up (e.g. an env var from a ConfigMap that is not in the folder)
-        v = { ok: false, failedAt: 'validate', errors: [(e as Error).message], warnings: [], deprecations: [], log: '' };
+        v = {
+          ok: false,
+          failedAt: 'validate',
+          errors: [(e as Error).message],
+          warnings: [],
+          deprecations: [],
+          log: '',
+        };
       }
       const bad = !v.ok || (strict && v.deprecations.length > 0);
       if (bad) failed++;
@@ -156,7 +182,9 @@ async function validateCommand(args: string[]): Promise<number> {
     await cleanup();
   }
   const ok = collectors.length - failed;
-  console.log(`\n${collectors.length} collector configs: ${ok} passed, ${failed} failed${warned ? `, ${warned} with deprecation warnings${strict ? '' : ' (use --strict to fail on them)'}` : ''}${errors.length ? `; ${errors.length} files not parsed` : ''}`);
+  console.log(
+    `\n${collectors.length} collector configs: ${ok} passed, ${failed} failed${warned ? `, ${warned} with deprecation warnings${strict ? '' : ' (use --strict to fail on them)'}` : ''}${errors.length ? `; ${errors.length} files not parsed` : ''}`,
+  );
   return failed > 0 || errors.length > 0 ? 1 : 0;
 }
 
@@ -164,14 +192,20 @@ async function validateCommand(args: string[]): Promise<number> {
 const COMMANDS: Record<string, Command> = {
   validate: {
     usage: 'validate <dir> [--strict]',
-    summary: "run the real collector's validation (validate + start check) over the collector configs in the manifests of <dir>",
+    summary:
+      "run the real collector's validation (validate + start check) over the collector configs in the manifests of <dir>",
     run: validateCommand,
   },
 };
 
 function help(): string {
   const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
-  return ['usage: npm run e2e -- <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)].join('\n');
+  return [
+    'usage: npm run e2e -- <command> [args]',
+    '',
+    'commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
 }
 
 /** Runs the CLI; returns the exit code. */

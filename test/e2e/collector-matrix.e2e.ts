@@ -22,8 +22,22 @@ import { apiSurface } from './harness/api-surface';
 import { CollectorJudge, START_REWRITES } from './harness/collector-judge';
 import { bin, describeE2E, versionNote } from './harness/e2e';
 import { findConfigs, SOURCES } from './harness/emitted';
-import { ActualDifference, compareWithList, knownDifferences, listReport, matches } from './harness/known-differences';
-import { buildMatrix, CONSTRUCTS, FACTORY_CLASSES, isUnder, MatrixConfig, NOT_IN_MATRIX, TYPES_NOT_IN_MATRIX } from './harness/matrix';
+import {
+  ActualDifference,
+  compareWithList,
+  knownDifferences,
+  listReport,
+  matches,
+} from './harness/known-differences';
+import {
+  buildMatrix,
+  CONSTRUCTS,
+  FACTORY_CLASSES,
+  isUnder,
+  MatrixConfig,
+  NOT_IN_MATRIX,
+  TYPES_NOT_IN_MATRIX,
+} from './harness/matrix';
 import { ProgramVerdict } from './harness/otelcol';
 import { PROGRAMS } from './harness/programs';
 import { cleanupTempDirs, stopAll, tempDir } from './harness/procs';
@@ -31,20 +45,38 @@ import { StandInApi, startStandInApi } from './harness/stand-in-api';
 import { validateManifests } from '../../lib';
 
 /** Where badger keeps its data in the pod (a PVC at /badger) and where the start check puts it instead. */
-const BADGER_REWRITE = { from: '/badger/', to: '/var/lib/jaeger-e2e/badger/', why: 'the sandbox overlays existing top-level folders only; /badger does not exist on this machine' };
+const BADGER_REWRITE = {
+  from: '/badger/',
+  to: '/var/lib/jaeger-e2e/badger/',
+  why: 'the sandbox overlays existing top-level folders only; /badger does not exist on this machine',
+};
 
-const verdictOf = (v: ProgramVerdict): string => (!v.ok ? 'rejected' : v.deprecations.length ? 'warned' : 'accepted');
+const verdictOf = (v: ProgramVerdict): string =>
+  !v.ok ? 'rejected' : v.deprecations.length ? 'warned' : 'accepted';
 
 describeE2E('real programs judge the option matrix', () => {
   const work = tempDir('collector-matrix');
   const matrix = buildMatrix();
-  const caseName = (entry: string, c: MatrixConfig) => (c.where.startsWith('CollectorConfig ') ? entry : `${entry} ${c.where}`);
-  const otelcolCases = matrix.flatMap((e) => e.configs.filter((c) => c.program === 'otelcol').map((c) => [caseName(e.id, c), c] as const));
+  const caseName = (entry: string, c: MatrixConfig) =>
+    c.where.startsWith('CollectorConfig ') ? entry : `${entry} ${c.where}`;
+  const otelcolCases = matrix.flatMap((e) =>
+    e.configs.filter((c) => c.program === 'otelcol').map((c) => [caseName(e.id, c), c] as const),
+  );
   const jaegerCases = [
-    ...matrix.flatMap((e) => e.configs.filter((c) => c.program === 'jaeger').map((c) => [caseName(e.id, c), c as { config: any; env: readonly any[]; text?: string }] as const)),
-    ...SOURCES.flatMap((s) => findConfigs(s.objects()).filter((c) => c.program === 'jaeger').map((c) => [`${s.name} ${c.where}`, c] as const)),
+    ...matrix.flatMap((e) =>
+      e.configs
+        .filter((c) => c.program === 'jaeger')
+        .map((c) => [caseName(e.id, c), c as { config: any; env: readonly any[]; text?: string }] as const),
+    ),
+    ...SOURCES.flatMap((s) =>
+      findConfigs(s.objects())
+        .filter((c) => c.program === 'jaeger')
+        .map((c) => [`${s.name} ${c.where}`, c] as const),
+    ),
   ];
-  const tempoCases = matrix.flatMap((e) => e.configs.filter((c) => c.program === 'tempo').map((c) => caseName(e.id, c)));
+  const tempoCases = matrix.flatMap((e) =>
+    e.configs.filter((c) => c.program === 'tempo').map((c) => caseName(e.id, c)),
+  );
   const otelcolDiffs: ActualDifference[] = [];
   const jaegerDiffs: ActualDifference[] = [];
   let api: StandInApi | undefined;
@@ -66,7 +98,9 @@ describeE2E('real programs judge the option matrix', () => {
     const surface = apiSurface({ classes: Object.keys(FACTORY_CLASSES), constructs: [...CONSTRUCTS] });
     const used = new Set(matrix.flatMap((e) => [...e.used]));
     const exempt = (name: string) => Object.keys(NOT_IN_MATRIX).some((x) => isUnder(name, x));
-    const missing = [...surface.factories, ...surface.options].filter((n) => !used.has(n) && !exempt(n)).sort();
+    const missing = [...surface.factories, ...surface.options]
+      .filter((n) => !used.has(n) && !exempt(n))
+      .sort();
     expect(missing).toEqual([]);
     // every exemption still names something of the surface that the matrix does not use
     const staleExemptions = Object.keys(NOT_IN_MATRIX).filter((x) => {
@@ -79,13 +113,18 @@ describeE2E('real programs judge the option matrix', () => {
         e.configs
           .filter((c) => c.program === 'otelcol')
           .flatMap((c) =>
-            (['receivers', 'processors', 'exporters', 'extensions', 'connectors'] as const).flatMap((section) =>
-              Object.keys(c.config?.[section] ?? {}).map((id) => `${section.slice(0, -1)}:${id.split('/')[0]}`),
+            (['receivers', 'processors', 'exporters', 'extensions', 'connectors'] as const).flatMap(
+              (section) =>
+                Object.keys(c.config?.[section] ?? {}).map(
+                  (id) => `${section.slice(0, -1)}:${id.split('/')[0]}`,
+                ),
             ),
           ),
       ),
     );
-    const untyped = COMPONENT_TYPES.map((t) => `${t.kind}:${t.type}`).filter((t) => !types.has(t) && !(t in TYPES_NOT_IN_MATRIX));
+    const untyped = COMPONENT_TYPES.map((t) => `${t.kind}:${t.type}`).filter(
+      (t) => !types.has(t) && !(t in TYPES_NOT_IN_MATRIX),
+    );
     expect(untyped).toEqual([]);
     expect(Object.keys(TYPES_NOT_IN_MATRIX).filter((t) => types.has(t))).toEqual([]);
     console.log(
@@ -100,10 +139,13 @@ describeE2E('real programs judge the option matrix', () => {
     for (const e of matrix) {
       for (const c of e.configs.filter((x) => x.program === 'otelcol')) {
         const model = c.model ?? CollectorConfig.fromObject(c.config);
-        for (const f of model.validate().filter((x) => x.severity === 'error')) problems.push(`${e.id} ${c.where}: ${f.rule} at ${f.path}: ${f.message}`);
+        for (const f of model.validate().filter((x) => x.severity === 'error'))
+          problems.push(`${e.id} ${c.where}: ${f.rule} at ${f.path}: ${f.message}`);
       }
       const objects = e.configs.find((c) => c.objects)?.objects;
-      if (objects) for (const f of validateManifests(objects, { crds }).errors) problems.push(`${e.id}: ${f.kind} ${f.name} ${f.rule} at ${f.path}: ${f.message}`);
+      if (objects)
+        for (const f of validateManifests(objects, { crds }).errors)
+          problems.push(`${e.id}: ${f.kind} ${f.name} ${f.rule} at ${f.path}: ${f.message}`);
     }
     expect(problems).toEqual([]);
   });
@@ -113,10 +155,17 @@ describeE2E('real programs judge the option matrix', () => {
     test.each(otelcolCases)('%s', async (name, c) => {
       const v = await otelcol.judge(name, c);
       // the only change a start check makes is listed (START_REWRITES)
-      for (const r of v.rewrites) expect(START_REWRITES.some((x) => x.startsWith(r.split(' ')[0]))).toBe(true);
+      for (const r of v.rewrites)
+        expect(START_REWRITES.some((x) => x.startsWith(r.split(' ')[0]))).toBe(true);
       const verdict = verdictOf(v);
       const entry = listed.find((e) => matches(e.id, name));
-      if (verdict !== 'accepted') otelcolDiffs.push({ id: name, library: 'accepted', program: verdict, detail: [...v.errors, ...v.deprecations].join('; ') });
+      if (verdict !== 'accepted')
+        otelcolDiffs.push({
+          id: name,
+          library: 'accepted',
+          program: verdict,
+          detail: [...v.errors, ...v.deprecations].join('; '),
+        });
       if (entry) {
         expect(verdict).toBe(entry.program);
         return;
@@ -140,15 +189,26 @@ describeE2E('real programs judge the option matrix', () => {
       if (storage === 'memory' || storage === 'badger') {
         const text = JSON.stringify(c.config).split(BADGER_REWRITE.from).join(BADGER_REWRITE.to);
         const config = JSON.parse(text);
-        const dirs = storage === 'badger' ? Object.values<string>(config.extensions.jaeger_storage.backends.trace_storage.badger.directories) : [];
+        const dirs =
+          storage === 'badger'
+            ? Object.values<string>(
+                config.extensions.jaeger_storage.backends.trace_storage.badger.directories,
+              )
+            : [];
         if (storage === 'badger') expect(dirs.every((d) => d.startsWith(BADGER_REWRITE.to))).toBe(true);
-        v = await jaeger.judge(name, { config, env: c.env, text: storage === 'badger' ? undefined : c.text, sandbox: { dirs } });
+        v = await jaeger.judge(name, {
+          config,
+          env: c.env,
+          text: storage === 'badger' ? undefined : c.text,
+          sandbox: { dirs },
+        });
       } else {
         // Elasticsearch, OpenSearch and Cassandra need the storage cluster to start: validate only
         v = jaeger.validate(name, c);
       }
       const verdict = verdictOf(v);
-      if (verdict !== 'accepted') jaegerDiffs.push({ id: name, library: 'accepted', program: verdict, detail: v.errors.join('; ') });
+      if (verdict !== 'accepted')
+        jaegerDiffs.push({ id: name, library: 'accepted', program: verdict, detail: v.errors.join('; ') });
       const entry = listed.find((e) => matches(e.id, name));
       if (entry) {
         expect(verdict).toBe(entry.program);
@@ -169,6 +229,8 @@ describeE2E('real programs judge the option matrix', () => {
     // environment marks it not-to-use (AGPL). When it is added, judge these configs here.
     expect(PROGRAMS.some((p) => /tempo/i.test(p.name))).toBe(false);
     expect(tempoCases.length).toBeGreaterThan(0);
-    console.log(`Tempo 3.0.3: not buildable here; ${tempoCases.length} Tempo configs of the matrix are not judged by a real Tempo:\n  ${tempoCases.join('\n  ')}`);
+    console.log(
+      `Tempo 3.0.3: not buildable here; ${tempoCases.length} Tempo configs of the matrix are not judged by a real Tempo:\n  ${tempoCases.join('\n  ')}`,
+    );
   });
 });

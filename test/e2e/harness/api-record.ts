@@ -60,7 +60,10 @@ export function staticInstances(cls: RecordedClass): string[] {
  * Runs `fn` with the statics of `classes` wrapped, and returns what it used. Not reentrant; the
  * originals are restored even when `fn` throws.
  */
-export function recordApi<T>(classes: readonly RecordedClass[], fn: () => T): { result: T; used: Set<string> } {
+export function recordApi<T>(
+  classes: readonly RecordedClass[],
+  fn: () => T,
+): { result: T; used: Set<string> } {
   if (active) throw new Error('recordApi: already recording');
   const restore: Array<() => void> = [];
   const used = new Set<string>();
@@ -78,7 +81,9 @@ export function recordApi<T>(classes: readonly RecordedClass[], fn: () => T): { 
             return original.apply(this, args);
           },
         });
-        restore.push(() => Object.defineProperty(cls, n, { configurable: true, writable: true, value: original }));
+        restore.push(() =>
+          Object.defineProperty(cls, n, { configurable: true, writable: true, value: original }),
+        );
       }
       for (const n of staticInstances(cls)) {
         const d = Object.getOwnPropertyDescriptor(cls, n)!;
@@ -101,7 +106,12 @@ export function recordApi<T>(classes: readonly RecordedClass[], fn: () => T): { 
 }
 
 /** `new C(scope, id, props)` recording `C` and the key paths of `props`. */
-export function construct<P, T>(C: { readonly name: string; new (scope: any, id: string, props: P): T }, scope: any, id: string, props: P): T {
+export function construct<P, T>(
+  C: { readonly name: string; new (scope: any, id: string, props: P): T },
+  scope: any,
+  id: string,
+  props: P,
+): T {
   noteUse(C.name, [props]);
   return new C(scope, id, props);
 }

@@ -27,7 +27,13 @@ export interface ApiSurface {
 /** Reads the surface from `lib/index.ts` (a few seconds: it type-checks the library). */
 export function apiSurface(spec: SurfaceSpec): ApiSurface {
   const entry = path.join(ROOT, 'lib', 'index.ts');
-  const program = ts.createProgram([entry], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram([entry], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const exports = new Map<string, ts.Symbol>();
   const mod = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
@@ -62,7 +68,11 @@ export function apiSurface(spec: SurfaceSpec): ApiSurface {
     for (const p of t.getProperties()) {
       const decl = p.valueDeclaration ?? p.declarations?.[0];
       if (!decl) continue;
-      if (ts.getCombinedModifierFlags(decl as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      if (
+        ts.getCombinedModifierFlags(decl as ts.Declaration) &
+        (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)
+      )
+        continue;
       if (p.name.startsWith('_')) continue;
       const name = `${prefix}.${p.name}`;
       options.add(name);
@@ -74,7 +84,8 @@ export function apiSurface(spec: SurfaceSpec): ApiSurface {
       if (onlyIndex !== undefined && i !== onlyIndex) return;
       const decl = p.valueDeclaration as ts.ParameterDeclaration;
       let t = checker.getTypeOfSymbolAtLocation(p, decl);
-      if (decl.dotDotDotToken && checker.isArrayType(t)) t = checker.getTypeArguments(t as ts.TypeReference)[0];
+      if (decl.dotDotDotToken && checker.isArrayType(t))
+        t = checker.getTypeArguments(t as ts.TypeReference)[0];
       expand(t, prefix, 0, new Set());
     });
   };
@@ -87,7 +98,12 @@ export function apiSurface(spec: SurfaceSpec): ApiSurface {
     for (const p of ctorType.getProperties()) {
       if (p.name === 'prototype' || p.name.startsWith('_')) continue;
       const decl = p.valueDeclaration;
-      if (!decl || ts.getCombinedModifierFlags(decl as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      if (
+        !decl ||
+        ts.getCombinedModifierFlags(decl as ts.Declaration) &
+          (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)
+      )
+        continue;
       const t = checker.getTypeOfSymbolAtLocation(p, decl);
       const full = `${name}.${p.name}`;
       if (t.getCallSignatures().length > 0) {

@@ -17,7 +17,13 @@ import { SandboxSpec } from './sandbox';
 import { StandInApi } from './stand-in-api';
 
 /** The pod identity the judged configs run as. */
-export const JUDGE_POD: PodIdentity = { podName: 'pod-0', namespace: 'observability', podIp: '10.0.0.10', hostIp: '10.0.0.1', nodeName: 'node-1' };
+export const JUDGE_POD: PodIdentity = {
+  podName: 'pod-0',
+  namespace: 'observability',
+  podIp: '10.0.0.10',
+  hostIp: '10.0.0.1',
+  nodeName: 'node-1',
+};
 
 /** Every change the start check makes to a config (validate always sees the config unchanged). */
 export const START_REWRITES: readonly string[] = [
@@ -42,7 +48,10 @@ export interface JudgedConfig {
 /** The config the start check runs and the rewrites made (see `START_REWRITES`). */
 export function startConfig(config: any): { config: any; rewrites: string[] } {
   const level = config?.service?.telemetry?.logs?.level;
-  if (typeof level === 'string' && ['warn', 'error', 'dpanic', 'panic', 'fatal'].includes(level.toLowerCase())) {
+  if (
+    typeof level === 'string' &&
+    ['warn', 'error', 'dpanic', 'panic', 'fatal'].includes(level.toLowerCase())
+  ) {
     const copy = JSON.parse(JSON.stringify(config));
     copy.service.telemetry.logs.level = 'info';
     return { config: copy, rewrites: [`service.telemetry.logs.level ${level} -> info`] };
@@ -73,7 +82,9 @@ export class CollectorJudge {
     this.kubeconfig = writeConfig(work, 'kubeconfig', {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'e2e', cluster: { server: 'https://127.0.0.1:6443', 'insecure-skip-tls-verify': true } }],
+      clusters: [
+        { name: 'e2e', cluster: { server: 'https://127.0.0.1:6443', 'insecure-skip-tls-verify': true } },
+      ],
       users: [{ name: 'e2e', user: { token: 'e2e' } }],
       contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: 'e2e' } }],
       'current-context': 'e2e',
@@ -81,7 +92,10 @@ export class CollectorJudge {
   }
 
   /** The process env and sandbox of a config. */
-  public runEnv(c: JudgedConfig, pod: PodIdentity = c.pod ?? JUDGE_POD): { env: Record<string, string>; sandbox: SandboxSpec } {
+  public runEnv(
+    c: JudgedConfig,
+    pod: PodIdentity = c.pod ?? JUDGE_POD,
+  ): { env: Record<string, string>; sandbox: SandboxSpec } {
     const pki = path.join(this.work, 'pki');
     const access = inClusterAccess(pod.namespace, pki);
     const env = { ...access.env, ...podEnv(c.env ?? [], pod, c.configMaps), KUBECONFIG: this.kubeconfig };
@@ -96,13 +110,20 @@ export class CollectorJudge {
 
   /** The file a config is written to. */
   public write(name: string, config: unknown): string {
-    return writeConfig(path.join(this.work, 'configs'), `${String(++this.n).padStart(4, '0')}-${name}`.slice(0, 180), config);
+    return writeConfig(
+      path.join(this.work, 'configs'),
+      `${String(++this.n).padStart(4, '0')}-${name}`.slice(0, 180),
+      config,
+    );
   }
 
   /** `validate` only (in the sandbox). */
   public validate(name: string, c: JudgedConfig): ProgramVerdict {
     const { env, sandbox } = this.runEnv(c);
-    return validate(this.binary, this.write(name, c.text ?? c.config), env, { sandbox: { ...sandbox, netns: undefined }, work: this.work });
+    return validate(this.binary, this.write(name, c.text ?? c.config), env, {
+      sandbox: { ...sandbox, netns: undefined },
+      work: this.work,
+    });
   }
 
   /** `validate`, then the start check where validate passed; `rewrites` lists what the start check changed. */
@@ -111,7 +132,10 @@ export class CollectorJudge {
     if (!v.ok) return { ...v, rewrites: [] };
     const { env, sandbox } = this.runEnv(c);
     const started = startConfig(c.config);
-    const file = this.write(`${name}-start`, started.rewrites.length === 0 && c.text !== undefined ? c.text : started.config);
+    const file = this.write(
+      `${name}-start`,
+      started.rewrites.length === 0 && c.text !== undefined ? c.text : started.config,
+    );
     const opts: StartCheckOptions = {
       env,
       sandbox: { ...sandbox, netns: sandbox.netns ?? this.options.api?.netns },

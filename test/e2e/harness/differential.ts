@@ -44,14 +44,23 @@ export function libraryVerdict(config: unknown, carried?: Carried, crds?: CrdReg
     return { verdict: 'rejected', detail: `fromObject: ${(e as Error).message}` };
   }
   const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length) return { verdict: 'rejected', detail: `validate: ${errors.map((f) => `${f.rule} at ${f.path}: ${f.message}`).join('; ')}` };
+  if (errors.length)
+    return {
+      verdict: 'rejected',
+      detail: `validate: ${errors.map((f) => `${f.rule} at ${f.path}: ${f.message}`).join('; ')}`,
+    };
   if (carried) {
     const result = validateManifests(withConfig(carried, config), { crds });
     const bad = result.findings.filter((f) => f.severity === 'error');
-    if (bad.length) return { verdict: 'rejected', detail: `validateManifests: ${bad.map((f) => `${f.kind} ${f.name} ${f.rule} at ${f.path}: ${f.message}`).join('; ')}` };
+    if (bad.length)
+      return {
+        verdict: 'rejected',
+        detail: `validateManifests: ${bad.map((f) => `${f.kind} ${f.name} ${f.rule} at ${f.path}: ${f.message}`).join('; ')}`,
+      };
   }
   const deprecated = findings.filter((f) => f.rule === 'deprecated-type');
-  if (deprecated.length) return { verdict: 'warned', detail: deprecated.map((f) => `${f.path}: ${f.message}`).join('; ') };
+  if (deprecated.length)
+    return { verdict: 'warned', detail: deprecated.map((f) => `${f.path}: ${f.message}`).join('; ') };
   return { verdict: 'accepted', detail: '' };
 }
 

@@ -41,7 +41,8 @@ export function knownDifferences(check: DifferenceCheck): KnownDifference[] {
   const list: any[] = doc?.[check] ?? [];
   return list.map((e, i) => {
     for (const k of ['id', 'library', 'program', 'reason']) {
-      if (typeof e?.[k] !== 'string' || e[k].trim() === '') throw new Error(`${KNOWN_DIFFERENCES_FILE}: ${check}[${i}] has no ${k}`);
+      if (typeof e?.[k] !== 'string' || e[k].trim() === '')
+        throw new Error(`${KNOWN_DIFFERENCES_FILE}: ${check}[${i}] has no ${k}`);
     }
     return { check, id: e.id, library: e.library, program: e.program, reason: e.reason };
   });
@@ -49,12 +50,20 @@ export function knownDifferences(check: DifferenceCheck): KnownDifference[] {
 
 /** True when `id` matches `pattern` (`*` = any text, everything else literal). */
 export function matches(pattern: string, id: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(id);
 }
 
 /** The comparison of actual and listed differences: both lists empty means the list is exact. */
-export function compareWithList(actual: readonly ActualDifference[], listed: readonly KnownDifference[]): {
+export function compareWithList(
+  actual: readonly ActualDifference[],
+  listed: readonly KnownDifference[],
+): {
   unlisted: ActualDifference[];
   wrongVerdicts: Array<{ actual: ActualDifference; entry: KnownDifference }>;
   stale: KnownDifference[];
@@ -77,10 +86,18 @@ export function compareWithList(actual: readonly ActualDifference[], listed: rea
 /** A readable report of `compareWithList`, empty when the list is exact. */
 export function listReport(result: ReturnType<typeof compareWithList>): string {
   const lines: string[] = [];
-  for (const a of result.unlisted) lines.push(`NOT LISTED: ${a.id} (library ${a.library}, program ${a.program})${a.detail ? `\n    ${a.detail}` : ''}`);
+  for (const a of result.unlisted)
+    lines.push(
+      `NOT LISTED: ${a.id} (library ${a.library}, program ${a.program})${a.detail ? `\n    ${a.detail}` : ''}`,
+    );
   for (const { actual, entry } of result.wrongVerdicts) {
-    lines.push(`VERDICTS CHANGED: ${actual.id} is listed (${entry.id}) as library ${entry.library} / program ${entry.program}, now library ${actual.library} / program ${actual.program}`);
+    lines.push(
+      `VERDICTS CHANGED: ${actual.id} is listed (${entry.id}) as library ${entry.library} / program ${entry.program}, now library ${actual.library} / program ${actual.program}`,
+    );
   }
-  for (const e of result.stale) lines.push(`NO LONGER HAPPENS: ${e.id} (library ${e.library}, program ${e.program}): remove it from ${path.basename(KNOWN_DIFFERENCES_FILE)}`);
+  for (const e of result.stale)
+    lines.push(
+      `NO LONGER HAPPENS: ${e.id} (library ${e.library}, program ${e.program}): remove it from ${path.basename(KNOWN_DIFFERENCES_FILE)}`,
+    );
   return lines.join('\n');
 }

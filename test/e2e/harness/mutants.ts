@@ -19,7 +19,15 @@
 import { COMPONENT_TYPES, ComponentKind } from '../../../lib';
 
 /** The kinds of mutation. */
-export const MUTATION_KINDS = ['unknown-key', 'wrong-type', 'out-of-range', 'undefined-reference', 'empty-pipeline', 'removed-field', 'deprecated-name'] as const;
+export const MUTATION_KINDS = [
+  'unknown-key',
+  'wrong-type',
+  'out-of-range',
+  'undefined-reference',
+  'empty-pipeline',
+  'removed-field',
+  'deprecated-name',
+] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
 /** A config to mutate. */
@@ -71,7 +79,10 @@ function clone<T>(v: T): T {
 type Path = readonly (string | number)[];
 
 function pathString(p: Path): string {
-  return p.map((x) => (typeof x === 'number' ? `[${x}]` : x)).join('.').replace(/\.\[/g, '[');
+  return p
+    .map((x) => (typeof x === 'number' ? `[${x}]` : x))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 function getAt(o: any, p: Path): any {
@@ -114,7 +125,10 @@ function componentNodes(config: any): Array<{ path: Path; value: unknown }> {
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** A plausible typo of a key (a letter doubled at the end), or a made-up name. */
-function unknownKeys(map: Record<string, unknown>, rnd: () => number): Array<{ key: string; variant: string }> {
+function unknownKeys(
+  map: Record<string, unknown>,
+  rnd: () => number,
+): Array<{ key: string; variant: string }> {
   const keys = Object.keys(map);
   const out: Array<{ key: string; variant: string }> = [{ key: 'not_a_real_option', variant: 'made-up' }];
   if (keys.length) {
@@ -126,7 +140,8 @@ function unknownKeys(map: Record<string, unknown>, rnd: () => number): Array<{ k
 }
 
 /** Keys whose value the collector allocates memory or goroutines for: no "huge" mutant there. */
-const ALLOCATING_KEYS = /num_consumers|queue_size|num_traces|cache_size|cache_max_size|expected_new_traces_per_sec|send_batch|min_size|max_size|msg_size|concurrent_streams|cardinality|max_traces|burst_capacity|limit_mib|buffer/;
+const ALLOCATING_KEYS =
+  /num_consumers|queue_size|num_traces|cache_size|cache_max_size|expected_new_traces_per_sec|send_batch|min_size|max_size|msg_size|concurrent_streams|cardinality|max_traces|burst_capacity|limit_mib|buffer/;
 
 function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
   const rnd = prng(hash(`${base.id}|${kind}`));
@@ -135,7 +150,14 @@ function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
     const config = clone(base.config);
     mutate(config);
     const ps = pathString(path);
-    out.push({ id: `${base.id}|${kind}|${ps}${variant ? `|${variant}` : ''}`, base: base.id, kind, path: ps, change, config });
+    out.push({
+      id: `${base.id}|${kind}|${ps}${variant ? `|${variant}` : ''}`,
+      base: base.id,
+      kind,
+      path: ps,
+      change,
+      config,
+    });
   };
   const nodes = componentNodes(base.config);
   switch (kind) {
@@ -148,7 +170,12 @@ function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
       }
       add(['service'], 'add key "not_a_real_option" to service', (c) => (c.service.not_a_real_option = true));
       const pipelines = Object.keys(base.config?.service?.pipelines ?? {});
-      if (pipelines.length) add(['service', 'pipelines', pipelines[0]], 'add key "not_a_real_option" to a pipeline', (c) => (c.service.pipelines[pipelines[0]].not_a_real_option = []));
+      if (pipelines.length)
+        add(
+          ['service', 'pipelines', pipelines[0]],
+          'add key "not_a_real_option" to a pipeline',
+          (c) => (c.service.pipelines[pipelines[0]].not_a_real_option = []),
+        );
       add([], 'add top-level key "not_a_real_section"', (c) => (c.not_a_real_section = {}));
       break;
     }
@@ -156,13 +183,22 @@ function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
       for (const { path, value } of nodes) {
         if (path.length < 3) continue;
         if (typeof value === 'string') add(path, 'string -> number 12345', (c) => setAt(c, path, 12345));
-        else if (typeof value === 'number') add(path, 'number -> string "lots"', (c) => setAt(c, path, 'lots'));
-        else if (typeof value === 'boolean') add(path, 'bool -> string "maybe"', (c) => setAt(c, path, 'maybe'));
-        else if (Array.isArray(value)) add(path, 'list -> map', (c) => setAt(c, path, { item: value[0] ?? 'x' }));
-        else if (isMap(value) && Object.keys(value).length) add(path, 'map -> string', (c) => setAt(c, path, 'not-a-map'));
+        else if (typeof value === 'number')
+          add(path, 'number -> string "lots"', (c) => setAt(c, path, 'lots'));
+        else if (typeof value === 'boolean')
+          add(path, 'bool -> string "maybe"', (c) => setAt(c, path, 'maybe'));
+        else if (Array.isArray(value))
+          add(path, 'list -> map', (c) => setAt(c, path, { item: value[0] ?? 'x' }));
+        else if (isMap(value) && Object.keys(value).length)
+          add(path, 'map -> string', (c) => setAt(c, path, 'not-a-map'));
       }
       const p = Object.keys(base.config?.service?.pipelines ?? {})[0];
-      if (p) add(['service', 'pipelines', p, 'receivers'], 'receivers list -> string', (c) => (c.service.pipelines[p].receivers = c.service.pipelines[p].receivers[0]));
+      if (p)
+        add(
+          ['service', 'pipelines', p, 'receivers'],
+          'receivers list -> string',
+          (c) => (c.service.pipelines[p].receivers = c.service.pipelines[p].receivers[0]),
+        );
       break;
     }
     case 'out-of-range': {
@@ -178,7 +214,11 @@ function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
           add(path, `${value} -> -${value}`, (c) => setAt(c, path, `-${value}`), 'negative-duration');
         } else if (typeof value === 'string' && /:\d{1,5}$/.test(value) && key === 'endpoint') {
           add(path, 'port -> 70000', (c) => setAt(c, path, value.replace(/:\d+$/, ':70000')), 'port');
-        } else if (typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,20}$/.test(value) && !['name', 'key', 'tag_name', 'job_name'].includes(key)) {
+        } else if (
+          typeof value === 'string' &&
+          /^[A-Za-z][A-Za-z0-9_]{0,20}$/.test(value) &&
+          !['name', 'key', 'tag_name', 'job_name'].includes(key)
+        ) {
           add(path, `"${value}" -> "not_a_valid_value"`, (c) => setAt(c, path, 'not_a_valid_value'), 'enum');
         }
       }
@@ -190,26 +230,42 @@ function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
         for (const role of ['receivers', 'processors', 'exporters']) {
           (p?.[role] ?? []).forEach((ref: string, i: number) => {
             const missing = `${String(ref).split('/')[0]}/undefined`;
-            add(['service', 'pipelines', pid, role, i], `"${ref}" -> "${missing}"`, (c) => (c.service.pipelines[pid][role][i] = missing));
+            add(
+              ['service', 'pipelines', pid, role, i],
+              `"${ref}" -> "${missing}"`,
+              (c) => (c.service.pipelines[pid][role][i] = missing),
+            );
           });
         }
       }
       if (Array.isArray(base.config?.service?.extensions)) {
-        add(['service', 'extensions'], 'enable an undefined extension', (c) => c.service.extensions.push('health_check/undefined'));
+        add(['service', 'extensions'], 'enable an undefined extension', (c) =>
+          c.service.extensions.push('health_check/undefined'),
+        );
       }
       for (const { path, value } of nodes) {
         const key = String(path[path.length - 1]);
         if (typeof value !== 'string') continue;
-        if (['storage', 'authenticator', 'trace_storage'].includes(key)) add(path, `"${value}" -> undefined id`, (c) => setAt(c, path, `${value.split('/')[0]}/undefined`));
-        if (key === 'policy' || (path[path.length - 2] === 'policy_order')) add(path, `policy "${value}" -> undefined name`, (c) => setAt(c, path, 'undefined-policy'));
+        if (['storage', 'authenticator', 'trace_storage'].includes(key))
+          add(path, `"${value}" -> undefined id`, (c) => setAt(c, path, `${value.split('/')[0]}/undefined`));
+        if (key === 'policy' || path[path.length - 2] === 'policy_order')
+          add(path, `policy "${value}" -> undefined name`, (c) => setAt(c, path, 'undefined-policy'));
       }
       break;
     }
     case 'empty-pipeline': {
       const pipelines = base.config?.service?.pipelines ?? {};
       for (const pid of Object.keys(pipelines)) {
-        add(['service', 'pipelines', pid, 'receivers'], 'receivers: []', (c) => (c.service.pipelines[pid].receivers = []));
-        add(['service', 'pipelines', pid, 'exporters'], 'exporters: []', (c) => (c.service.pipelines[pid].exporters = []));
+        add(
+          ['service', 'pipelines', pid, 'receivers'],
+          'receivers: []',
+          (c) => (c.service.pipelines[pid].receivers = []),
+        );
+        add(
+          ['service', 'pipelines', pid, 'exporters'],
+          'exporters: []',
+          (c) => (c.service.pipelines[pid].exporters = []),
+        );
       }
       add(['service', 'pipelines'], 'pipelines: {}', (c) => (c.service.pipelines = {}));
       break;
@@ -229,7 +285,12 @@ function candidates(base: MutationBase, kind: MutationKind): Mutant[] {
           const row = COMPONENT_TYPES.find((t) => t.kind === kindOf && t.type === type);
           for (const alias of row?.deprecatedAliases ?? []) {
             const newId = [alias, ...rest].join('/');
-            add([section, id], `type "${type}" -> deprecated alias "${alias}"`, (c) => renameComponent(c, section, id, newId), alias);
+            add(
+              [section, id],
+              `type "${type}" -> deprecated alias "${alias}"`,
+              (c) => renameComponent(c, section, id, newId),
+              alias,
+            );
           }
         }
       }
@@ -248,7 +309,8 @@ function renameComponent(c: any, section: string, id: string, newId: string): vo
       if (Array.isArray(p?.[role])) p[role] = p[role].map((r: string) => (r === id ? newId : r));
     }
   }
-  if (section === 'extensions' && Array.isArray(c.service?.extensions)) c.service.extensions = c.service.extensions.map((e: string) => (e === id ? newId : e));
+  if (section === 'extensions' && Array.isArray(c.service?.extensions))
+    c.service.extensions = c.service.extensions.map((e: string) => (e === id ? newId : e));
 }
 
 /** How many mutants of each kind `mutants()` draws (over all bases). */
@@ -270,7 +332,9 @@ export function siteOf(path: string): string {
 
 /** The same change at the same place of the same component type, whichever base it is in. */
 function sameChange(m: Mutant): string {
-  const rel = m.path.replace(/^(receivers|processors|exporters|extensions|connectors)\.([^./[]+)(\/[^.[]+)?/, '$1.$2').replace(/\[\d+\]/g, '[]');
+  const rel = m.path
+    .replace(/^(receivers|processors|exporters|extensions|connectors)\.([^./[]+)(\/[^.[]+)?/, '$1.$2')
+    .replace(/\[\d+\]/g, '[]');
   return `${rel}|${m.id.split('|')[3] ?? ''}|${m.change}`;
 }
 
@@ -287,7 +351,11 @@ function shuffle<T>(items: T[], rnd: () => number): T[] {
  * same place of the same component type counts once), sampled with the seed round-robin over the
  * components they touch (so every component type gets its share), at most the kind's quota.
  */
-export function mutants(bases: readonly MutationBase[], seed: number, quotas: Readonly<Record<MutationKind, number>> = QUOTAS): Mutant[] {
+export function mutants(
+  bases: readonly MutationBase[],
+  seed: number,
+  quotas: Readonly<Record<MutationKind, number>> = QUOTAS,
+): Mutant[] {
   const out: Mutant[] = [];
   for (const kind of MUTATION_KINDS) {
     const seenIds = new Set<string>();

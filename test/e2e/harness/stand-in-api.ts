@@ -42,12 +42,34 @@ export async function startStandInApi(work: string, pkiDir: string): Promise<Sta
   try {
     ip(['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up']);
     const server = path.join(__dirname, 'stand-in-api-server.ts');
-    proc = start('stand-in-api', 'ip', ['netns', 'exec', netns, process.execPath, '-r', 'ts-node/register/transpile-only', server, host, String(port), certFile, keyFile], {
-      logDir: work,
-      cwd: path.resolve(__dirname, '..', '..', '..'),
-    });
+    proc = start(
+      'stand-in-api',
+      'ip',
+      [
+        'netns',
+        'exec',
+        netns,
+        process.execPath,
+        '-r',
+        'ts-node/register/transpile-only',
+        server,
+        host,
+        String(port),
+        certFile,
+        keyFile,
+      ],
+      {
+        logDir: work,
+        cwd: path.resolve(__dirname, '..', '..', '..'),
+      },
+    );
     const p = proc;
-    await waitFor('the stand-in API to listen', () => /listening on/.test(p.output()) || p.exitCode() !== null || undefined, 30_000, 100);
+    await waitFor(
+      'the stand-in API to listen',
+      () => /listening on/.test(p.output()) || p.exitCode() !== null || undefined,
+      30_000,
+      100,
+    );
     if (p.exitCode() !== null) throw new Error(`the stand-in API exited: ${p.output()}`);
   } catch (e) {
     await cleanup();
