@@ -452,6 +452,13 @@ describe('collector rules the parsers and validate() now apply', () => {
     expect(() => Exporter.debug({ samplingThereafter: -1 })).toThrow(/sampling_thereafter -1 is invalid/);
   });
 
+  test('the debug exporter keeps (and checks) use_internal_logger, output_paths and sending_queue', () => {
+    const body = { verbosity: 'basic', use_internal_logger: false, output_paths: ['stdout'], sending_queue: { enabled: false } };
+    expect(parseComponent('exporter', 'debug', body).toConfig()).toEqual(body);
+    expect(() => parseComponent('exporter', 'debug', { sending_queue: { queue_size: 'big' } })).toThrow(/queue_size: expected a number/);
+    expect(() => parseComponent('exporter', 'debug', { use_internal_logger: 'yes' })).toThrow(/use_internal_logger: expected a boolean/);
+  });
+
   test('gRPC balancer_name is round_robin or pick_first ("invalid balancer_name")', () => {
     expect(() =>
       parseComponent('exporter', 'otlp_grpc', { endpoint: 'a:1', balancer_name: 'random' }),

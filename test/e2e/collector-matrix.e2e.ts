@@ -218,6 +218,8 @@ describeE2E('real programs judge the option matrix', () => {
       expect(v.errors).toEqual([]);
       expect(v.ok).toBe(true);
       expect(v.deprecations).toEqual([]);
+      // memory and badger really started (the start check ran, not only validate)
+      if (storage === 'memory' || storage === 'badger') expect(v.log).toMatch(/Everything is ready/);
     });
     test('known-differences.yaml lists exactly the Jaeger configs the built Jaeger refuses', () => {
       expect(listReport(compareWithList(jaegerDiffs, listed))).toBe('');

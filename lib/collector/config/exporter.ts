@@ -1,5 +1,5 @@
 import { ITraceBackend } from '../../backends/trace-backend';
-import { ClientTlsProps, RetryProps, SendingQueueProps } from './client-settings';
+import { ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
 import {
   CollectorComponent,
   ComponentOptions,
@@ -15,6 +15,7 @@ import {
   ConfigObject,
   hasExpansion,
   opt,
+  optStrings,
   splitHostPort,
 } from './config-values';
 import { envRef } from './env-ref';
@@ -214,7 +215,11 @@ export class Exporter {
       samplingInitial: opt(o, 'sampling_initial', 'number', where),
       samplingThereafter: opt(o, 'sampling_thereafter', 'number', where),
     });
-    const rest = compact({ use_internal_logger: o.use_internal_logger, output_paths: o.output_paths });
+    if (o.sending_queue !== undefined && o.sending_queue !== null) parseQueue(o.sending_queue, `${where}.sending_queue`);
+    opt(o, 'use_internal_logger', 'boolean', where);
+    optStrings(o, 'output_paths', where);
+    // kept as written (validated above): dropping them would change the config on the way through
+    const rest = compact({ use_internal_logger: o.use_internal_logger, output_paths: o.output_paths, sending_queue: o.sending_queue });
     return new ConfiguredComponent('exporter', 'debug', { ...base.toConfig(), ...rest }, options);
   }
 
