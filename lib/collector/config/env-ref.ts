@@ -1,9 +1,6 @@
 /**
- * `${env:VAR}` references and `$` escaping in collector config strings (confmap expansion rules, as
- * collector 0.158 applies them, checked against the real program): `${scheme:ref}` is expanded (and
- * `${env:VAR:-default}`), `${VAR}` too (the default scheme is env), `$$` is a literal `$`; a `$` not
- * followed by `{` (`$FOO`, `$5`) and an unterminated `${` stay literal text. An unknown scheme or an
- * invalid variable name makes the collector refuse the config.
+ * `${env:VAR}` references and `$` escaping in collector config strings (confmap expansion rules).
+ * The collector expands `${scheme:ref}` (and `${env:VAR:-default}`); `$$` is a literal `$`.
  */
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -12,7 +9,7 @@ const PROVIDERS = ['env', 'file', 'http', 'https', 'yaml'];
 /**
  * A `${env:NAME}` reference, e.g. for a header whose value comes from a Secret-backed env var.
  * @param name environment variable name
- * @param defaultValue value used when the variable is unset @default - none
+ * @param defaultValue value used when the variable is unset (without `$` or `}`) @default - none
  */
 export function envRef(name: string, defaultValue?: string): string {
   if (!ENV_NAME.test(name)) {
@@ -20,7 +17,12 @@ export function envRef(name: string, defaultValue?: string): string {
       `env reference "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit (e.g. BACKEND_AUTH)`,
     );
   }
-  return defaultValue === undefined ? `\${env:${name}}` : `\${env:${name}:-${escapeLiteral(defaultValue)}}`;
+  if (defaultValue !== undefined && /[$}]/.test(defaultValue)) {
+    throw new Error(
+      `env reference "${name}": default value "${defaultValue}" contains "$" or "}"; the collector refuses "$" inside a reference and "}" would end it, so use a default without them`,
+    );
+  }
+  return defaultValue === undefined ? `\${env:${name}}` : `\${env:${name}:-${defaultValue}}`;
 }
 
 /** Escapes a literal string so the collector keeps every `$` (`$` -> `$$`). */
@@ -28,19 +30,25 @@ export function escapeLiteral(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 
-/** What `checkExpansion` found in a string. */
+/** A problem of `$` syntax in a config string. */
 export interface ExpansionProblem {
-  /** `error`: the collector refuses the config; `warning`: kept as literal text, probably not meant so. */
+  /** `error`: the collector refuses the config; `warning`: it keeps the text literally, which is rarely meant. */
   readonly severity: 'error' | 'warning';
   readonly message: string;
 }
 
-/** The first problem of a string's `$` expansions; `undefined` when the string is fine. */
-export function checkExpansion(value: string): ExpansionProblem | undefined {
+/**
+ * `$` syntax problems in a config string, as collector 0.158's confmap resolves it: `${scheme:ref}` is
+ * expanded (a reference without a scheme uses `env`), `$$` becomes `$`, and any other `$` is kept as
+ * written. Errors: an unknown provider scheme, an invalid env var name, a `$` inside a reference.
+ * Warnings: `$NAME` and an unterminated `${`, which the collector keeps literally. A lone `$` (e.g. a
+ * regex anchor) is fine.
+ */
+export function checkExpansionSyntax(value: string): ExpansionProblem[] {
+  const out: ExpansionProblem[] = [];
   let i = 0;
   while (i < value.length) {
-    const c = value[i];
-    if (c !== '$') {
+    if (value[i] !== '$') {
       i++;
       continue;
     }
@@ -52,44 +60,41 @@ export function checkExpansion(value: string): ExpansionProblem | undefined {
     if (next !== '{') {
       const bare = /^[A-Za-z_][A-Za-z0-9_]*/.exec(value.slice(i + 1));
       if (bare) {
-        return {
+        out.push({
           severity: 'warning',
-          message: `"$${bare[0]}" is kept as literal text by the collector (it expands only \${...}); write \${env:${bare[0]}} for an environment variable or $$${bare[0]} to say the "$" is meant`,
-        };
+          message: `"$${bare[0]}" is kept literally by the collector (it only expands \${...}); write \${env:${bare[0]}} for an environment variable, or $$${bare[0]} to make the literal explicit`,
+        });
       }
       i++;
       continue;
     }
     const end = value.indexOf('}', i + 2);
     if (end < 0) {
-      return { severity: 'warning', message: `unterminated "\${" at offset ${i} is kept as literal text; close it with "}" or escape the "$" as "$$"` };
+      out.push({ severity: 'warning', message: `"\${" at offset ${i} is never closed, so the collector keeps it literally; close it with "}" or write "$$" for a literal "$"` });
+      break;
     }
     const body = value.slice(i + 2, end);
     const colon = body.indexOf(':');
     const scheme = colon < 0 ? 'env' : body.slice(0, colon);
     const rest = colon < 0 ? body : body.slice(colon + 1);
-    if (!PROVIDERS.includes(scheme)) {
-      return { severity: 'error', message: `"\${${body}}" uses unknown provider "${scheme}"; use one of ${PROVIDERS.join(', ')} (usually env)` };
-    }
-    if (scheme === 'env') {
+    if (colon >= 0 && !PROVIDERS.includes(scheme)) {
+      out.push({ severity: 'error', message: `"\${${body}}" uses unknown provider "${scheme}"; use one of ${PROVIDERS.join(', ')} (usually env)` });
+    } else if (rest.includes('$')) {
+      out.push({ severity: 'error', message: `"\${${body}}" contains "$", which the collector refuses inside a reference; remove it` });
+    } else if (scheme === 'env') {
       const name = rest.split(':-')[0];
       if (!ENV_NAME.test(name)) {
-        return { severity: 'error', message: `"\${${body}}": "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit` };
+        out.push({ severity: 'error', message: `"\${${body}}": "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit` });
       }
     } else if (rest.length === 0) {
-      return { severity: 'error', message: `"\${${body}}" has an empty reference` };
+      out.push({ severity: 'error', message: `"\${${body}}" has an empty reference` });
     }
     i = end + 1;
   }
-  return undefined;
+  return out;
 }
 
-/** The first problem of a string's `$` expansions, as text (errors and warnings alike); `undefined` when fine. */
-export function checkExpansionSyntax(value: string): string | undefined {
-  return checkExpansion(value)?.message;
-}
-
-/** Names of the environment variables referenced with `${env:NAME}` (or `${NAME}`) in a string. */
+/** Names of the environment variables referenced with `${env:NAME}` (or `${NAME}`: env is the default scheme) in a string. */
 export function referencedEnvVars(value: string): string[] {
   const out: string[] = [];
   const re = /\$\$|\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g;
