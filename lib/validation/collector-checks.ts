@@ -4,6 +4,34 @@ import { CollectorConfig } from '../collector/config/collector-config';
 import { CollectorDistribution } from '../collector/config/distribution';
 import { Finding } from './findings';
 
+/**
+ * Parsed collector configs, by config object, for one `validateManifests` call (the config rules and
+ * the cross-object checks read the same configs; a failed parse is remembered as its error). Reset at
+ * the start of every call, so an object changed between two calls is parsed again.
+ */
+let PARSED = new WeakMap<object, CollectorConfig | Error>();
+
+/** Forgets the parsed configs (called at the start of every validation). */
+export function resetParsedConfigs(): void {
+  PARSED = new WeakMap();
+}
+
+/** `CollectorConfig.fromObject(config)`, once per config object. */
+function parseConfig(config: unknown): CollectorConfig {
+  if (config === null || typeof config !== 'object') return CollectorConfig.fromObject(config);
+  let p = PARSED.get(config);
+  if (p === undefined) {
+    try {
+      p = CollectorConfig.fromObject(config);
+    } catch (e) {
+      p = e as Error;
+    }
+    PARSED.set(config, p);
+  }
+  if (p instanceof Error) throw p;
+  return p;
+}
+
 /** Images of collector distributions (official and custom builds are recognised by name). */
 const COLLECTOR_IMAGE = /(^|\/)(opentelemetry-collector[\w-]*|otelcol[\w-]*)(:|@|$)/;
 
@@ -31,7 +59,7 @@ export function collectorConfigRules(objects: readonly any[]): ObjectFinding[] {
     }
     let parsed: CollectorConfig;
     try {
-      parsed = CollectorConfig.fromObject(config);
+      parsed = parseConfig(config);
     } catch (e) {
       const message = (e as Error).message;
       const unknownKey = /unknown (top-level )?key/.test(message);
@@ -219,7 +247,7 @@ function finding(o: any, rule: string, path: string, message: string): ObjectFin
 function receiverPorts(config: any): number[] {
   try {
     const receivers = new Set(Object.keys(config?.receivers ?? {}));
-    return CollectorConfig.fromObject(config)
+    return parseConfig(config)
       .listeningPorts()
       .filter((p) => receivers.has(p.componentId))
       .map((p) => p.port);
@@ -247,7 +275,7 @@ function configPorts(config: any): number[] {
   let ports: number[];
   try {
     // typed receivers (otlp) know their default ports
-    ports = CollectorConfig.fromObject(config).listeningPorts().map((p) => p.port);
+    ports = parseConfig(config).listeningPorts().map((p) => p.port);
   } catch {
     return [];
   }

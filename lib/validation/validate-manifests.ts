@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveKubernetesVersion } from '../common/schema-data';
 import { builtinScope, checkBuiltin, isBuiltinApiVersion, servingApiVersions } from './builtin-kinds';
-import { collectorChecks, collectorConfigRules } from './collector-checks';
+import { collectorChecks, collectorConfigRules, resetParsedConfigs } from './collector-checks';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
 import { objectRules } from './object-rules';
@@ -83,6 +83,7 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
   if (!Array.isArray(objects)) throw new Error(`validateManifests: expected a list of manifest objects, got ${objects === null ? 'null' : typeof objects}`);
   const minor = resolveKubernetesVersion(options.kubernetesVersion ?? process.env[KUBERNETES_VERSION_ENV]);
   const crds = crdRegistryFor(options);
+  resetParsedConfigs();
   // CRDs in the synthesized set are added on top (the lazily read layers stay lazy)
   for (const o of objects) if (isCrd(o)) crds.add(o);
 
