@@ -131,16 +131,17 @@ export function optNumber(where: string, path: string, v: unknown, rule: NumberR
         ? `${rule.exclusiveMin ? 'above' : 'at least'} ${rule.min}`
         : rule.max !== undefined
           ? `at most ${rule.max}`
-          : 'finite';
-  const kind = rule.integer ? 'a whole number' : 'a number';
+          : '';
+  const kind = rule.integer ? 'a whole number' : range ? 'a number' : 'a finite number';
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) {
     fail(where, path, v, 'is a number given as a string', `pass the number ${Number(v)} without quotes`);
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(where, path, v, `is not ${kind}`, `pass ${kind} ${range}${eg}`);
-  if (rule.integer && !Number.isInteger(v)) fail(where, path, v, 'is not a whole number', `pass a whole number ${range}${eg}`);
+  const want = `pass ${kind}${range ? ` ${range}` : ''}${eg}`;
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(where, path, v, `is not ${rule.integer ? 'a whole number' : 'a finite number'}`, want);
+  if (rule.integer && !Number.isInteger(v)) fail(where, path, v, 'is not a whole number', want);
   const below = rule.min !== undefined && (rule.exclusiveMin ? v <= rule.min : v < rule.min);
   const above = rule.max !== undefined && v > rule.max;
-  if (below || above) fail(where, path, v, 'is out of range', `pass ${kind} ${range}${eg}`);
+  if (below || above) fail(where, path, v, 'is out of range', want);
   return v;
 }
 
