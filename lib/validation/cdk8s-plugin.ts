@@ -50,7 +50,7 @@ interface PluginContext {
  *
  * ```yaml
  * validations:
- *   - package: ./node_modules/@otel-tracing/k8s-constructs/build/lib/validation/cdk8s-plugin.js
+ *   - package: ./node_modules/@otel-tracing/k8s-constructs
  *     class: TracingManifestValidation
  *     version: 0.1.0
  *     properties: { kubernetesVersion: '1.34', crdPaths: [crds/] }
