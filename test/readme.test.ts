@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import * as ts from 'typescript';
+import { tempDir } from './helpers/temp';
 
 pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, 'readme', 'test', false);
 
@@ -31,7 +31,7 @@ function run(code: string, outdir: string): void {
 describe('README examples run as written', () => {
   test('the cdk8s quickstart synthesizes valid layered output with the picture', () => {
     const [code] = snippets('Quickstart (cdk8s)');
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
+    const outdir = tempDir('readme-');
     run(code, outdir);
     expect(fs.readdirSync(outdir).sort()).toEqual([
       '00-crds.k8s.yaml',
@@ -49,7 +49,7 @@ describe('README examples run as written', () => {
 
   test('the Pulumi quickstart registers the stack', () => {
     const [code] = snippets('Quickstart (Pulumi)');
-    expect(() => run(code, os.tmpdir())).not.toThrow();
+    expect(() => run(code, tempDir('readme-pulumi-'))).not.toThrow();
   });
 
   test('the picture in the README is the one the default app writes', () => {
