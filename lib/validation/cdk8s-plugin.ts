@@ -59,6 +59,7 @@ interface PluginContext {
 export class TracingManifestValidation {
   constructor(private readonly props: TracingValidationProps = {}) {}
 
+  /** Called by cdk8s-cli after synthesis: validates every manifest and reports the findings. */
   public async validate(context: PluginContext): Promise<void> {
     const known = ['crdPaths', 'kubernetesVersion', 'downgrade', 'strict'];
     for (const k of Object.keys(this.props ?? {})) {
