@@ -7,6 +7,7 @@ import { APPLY_LAYER_NAMES, TracingManifestValidation } from '../lib';
 import { OperatorManifestSource, WebhookCertificates } from '../lib/operator';
 import { StackOperator, TracingStack, synthLayered } from '../lib/stack';
 import {
+  BUNDLER_STRICT_FROM,
   NODE_MAJORS,
   PULUMI_KUBERNETES_VERSION,
   PULUMI_VERSIONS,
@@ -131,7 +132,11 @@ describe('README: install in a platform repo', () => {
     expect(row('Node.js')).toContain(NODE_MAJORS.join(', '));
     expect(own.engines.node).toBe(`>=${NODE_MAJORS[0]}`);
     for (const v of TYPESCRIPT_VERSIONS) expect(row('TypeScript (your project)')).toContain(v);
-    const [low, , high] = TYPESCRIPT_VERSIONS.map((v) => v.split('.').slice(0, 2).join('.'));
+    const minors = TYPESCRIPT_VERSIONS.map((v) => v.split('.').slice(0, 2).join('.'));
+    const [low, high] = [minors[0], minors[minors.length - 1]];
+    expect(row('TypeScript (your project)')).toContain(
+      `before ${BUNDLER_STRICT_FROM}, \`bundler\` needs \`skipLibCheck: true\``,
+    );
     expect(row('TypeScript (your project)')).toContain(`| ${low} – ${high} |`);
     expect(row('`cdk8s` / `constructs`')).toContain(
       `\`${own.peerDependencies.cdk8s}\` / \`${own.peerDependencies.constructs}\``,
