@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { TracingManifestValidation } from '../lib/validation/cdk8s-plugin';
 import { collectorCr } from './helpers/fixtures';
+import { tempDir } from './helpers/temp';
 
 interface Violation {
   ruleName: string;
@@ -38,7 +38,7 @@ function fakeContext(manifests: string[]) {
 }
 
 function writeManifest(objects: any[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-')), 'app.k8s.yaml');
+  const file = path.join(tempDir('plugin-'), 'app.k8s.yaml');
   fs.writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
   return file;
 }
@@ -79,7 +79,7 @@ describe('cdk8s validation plugin', () => {
   });
 
   test('crdPaths adds CRD files for other operators', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-crd-'));
+    const dir = tempDir('plugin-crd-');
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',

@@ -50,7 +50,7 @@ interface PluginContext {
  *
  * ```yaml
  * validations:
- *   - package: ./node_modules/@otel-tracing/k8s-constructs/build/lib/validation/cdk8s-plugin.js
+ *   - package: ./node_modules/@otel-tracing/k8s-constructs
  *     class: TracingManifestValidation
  *     version: 0.1.0
  *     properties: { kubernetesVersion: '1.34', crdPaths: [crds/] }
@@ -59,6 +59,7 @@ interface PluginContext {
 export class TracingManifestValidation {
   constructor(private readonly props: TracingValidationProps = {}) {}
 
+  /** Called by cdk8s-cli after synthesis: validates every manifest and reports the findings. */
   public async validate(context: PluginContext): Promise<void> {
     const known = ['crdPaths', 'kubernetesVersion', 'downgrade', 'strict'];
     for (const k of Object.keys(this.props ?? {})) {

@@ -36,12 +36,15 @@ export interface CrdEntry {
  * skipped by the validator, so reported here, never silently passed.
  */
 export interface UnsupportedRule {
+  /** Name of the CRD (`<plural>.<group>`). */
   readonly crdName: string;
+  /** The CRD version whose schema holds the rule. */
   readonly version: string;
   /** `x-kubernetes-validations` for a CEL rule, `pattern` for a regular expression. */
   readonly keyword: 'x-kubernetes-validations' | 'pattern';
   /** The CEL rule or the pattern. */
   readonly rule: string;
+  /** Why the validator cannot evaluate it. */
   readonly reason: string;
 }
 
@@ -61,7 +64,9 @@ function hashOf(value: unknown): string {
 export interface CrdCheck {
   /** `unknown-kind`: no CRD for the group/kind; `unknown-version`: CRD known, version not served. */
   readonly status: 'ok' | 'invalid' | 'unknown-kind' | 'unknown-version';
+  /** Schema errors (empty unless `status` is `invalid`). */
   readonly errors: readonly SchemaError[];
+  /** The CRD version the object was checked against, when known. */
   readonly entry?: CrdEntry;
   /** Set when the version is served but deprecated. */
   readonly deprecated?: boolean;

@@ -34,6 +34,7 @@ export function escapeLiteral(value: string): string {
 export interface ExpansionProblem {
   /** `error`: the collector refuses the config; `warning`: it keeps the text literally, which is rarely meant. */
   readonly severity: 'error' | 'warning';
+  /** What is wrong and how to write it instead. */
   readonly message: string;
 }
 
