@@ -17,7 +17,7 @@ import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../../../../lib/com
 import { sleep } from '../procs';
 import { CERT_MANAGER_INSTALL, certManagerCrds, injectCaBundles, issueCertificates } from './cert-manager';
 import { ApiClient, ApiError, ApiResponse, KObject } from './client';
-import { ClusterState, readState } from './control-plane';
+import { ClusterState, readState, writeState } from './control-plane';
 import { poll } from './daemons';
 import {
   ensureOperatorBridge,
@@ -156,6 +156,11 @@ export class ClusterSession {
     readonly stopOnExit: boolean,
   ) {
     this.client = new ApiClient(state.kubeconfig);
+  }
+
+  /** Writes the run state (what this session added to it) to the run folder. */
+  saveState(): void {
+    writeState(this.state);
   }
 
   /** Installs the cert-manager CRDs (the prerequisite the release manifest names), if missing. */
@@ -366,6 +371,7 @@ export class ClusterSession {
         `applied layer ${String(layer).padStart(2, '0')}-${name}: ${list.length} objects (${timings[name]} ms)`,
       );
     }
+    this.saveState();
     return { applied, rewrites, issued, injected, operatorStarted, perLayer, timings };
   }
 

@@ -23,7 +23,7 @@ export interface ApiResponse {
 export interface KObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; [k: string]: any };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: any };
   [k: string]: any;
 }
 
