@@ -103,6 +103,19 @@ describe('agent + 3-replica gateway, operator runtime', () => {
     for (const cr of crs) expect(cr.spec.image).toMatch(/^ghcr\.io\/open-telemetry\/opentelemetry-collector-releases\/opentelemetry-collector-k8s:/);
   });
 
+  test('the values the webhook / CRD default are written out (the stored CR equals ours), memory in canonical form', () => {
+    for (const cr of crs) {
+      expect(cr.spec.managementState).toBe('managed');
+      expect(cr.spec.upgradeStrategy).toBe('automatic');
+      expect(cr.spec.config.extensions.health_check).toEqual({ endpoint: '0.0.0.0:13133', path: '/' });
+      for (const q of Object.values(cr.spec.resources).flatMap((r: any) => Object.values(r)) as string[]) {
+        const mi = /^(\d+)Mi$/.exec(q);
+        if (mi) expect(Number(mi[1]) % 1024).not.toBe(0); // whole GiB are written as Gi
+      }
+    }
+    expect(gw.spec.resources.limits.memory).toBe('2Gi');
+  });
+
   test('agents target the Service names the operator derives (<name>-collector-headless)', () => {
     expect(ag.spec.config.exporters.load_balancing.resolver.dns.hostname).toBe('otel-gateway-collector-headless.observability.svc.cluster.local');
     expect(agent.otlpGrpcUrl).toBe('http://otel-agent-collector.observability.svc.cluster.local:4317');

@@ -59,7 +59,7 @@ export class ApiError extends Error {
 /** A client for one kubeconfig. */
 export class ApiClient {
   readonly kubeConfig: KubeConfig;
-  private readonly server: ServerConfiguration<{}>;
+  private readonly server: ServerConfiguration<Record<string, string>>;
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
 
