@@ -41,6 +41,8 @@ describe('agent + 3-replica gateway, plain manifests', () => {
     expect(sts.spec.replicas).toBe(3);
     const headless = find(objs, 'Service', 'otel-gateway-headless');
     expect(headless.spec.clusterIP).toBe('None');
+    // false is the default and the API server drops it: writing it would show as drift
+    expect(headless.spec).not.toHaveProperty('publishNotReadyAddresses');
     expect(sts.spec.serviceName).toBe(headless.metadata.name);
     expect(headless.spec.selector).toEqual(sts.spec.selector.matchLabels);
     const pdb = find(objs, 'PodDisruptionBudget', 'otel-gateway');
