@@ -287,6 +287,48 @@ export class ClusterSession {
     });
   }
 
+  /**
+   * Waits until the operator's pod webhook injects from Instrumentation `ns/name`: a dry-run Pod
+   * annotated `inject-java: <name>` comes back with the Java init container.
+   */
+  async waitInstrumentationSeen(namespace: string, name: string): Promise<void> {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        generateName: 'e2e-injection-probe-',
+        namespace,
+        annotations: { 'instrumentation.opentelemetry.io/inject-java': name },
+      },
+      spec: {
+        automountServiceAccountToken: false,
+        containers: [{ name: 'probe', image: 'registry.invalid/probe:0' }],
+      },
+    };
+    let last: ApiResponse | undefined;
+    await poll(
+      `the pod webhook to inject from Instrumentation ${namespace}/${name}`,
+      async () => {
+        last = await this.client.request('POST', `/api/v1/namespaces/${namespace}/pods`, {
+          query: { dryRun: 'All' },
+          body: pod,
+        });
+        return last.status === 201 &&
+          (last.body.spec.initContainers ?? []).some(
+            (c: any) => c.name === 'opentelemetry-auto-instrumentation-java',
+          )
+          ? true
+          : undefined;
+      },
+      60_000,
+      200,
+    ).catch((e) => {
+      throw new Error(
+        `${(e as Error).message}; last answer: HTTP ${last?.status} ${last?.body?.message ?? ''}`,
+      );
+    });
+  }
+
   /** Applies `objects` layer by layer. */
   async applyLayers(objects: readonly KObject[], opts: ApplyOptions = {}): Promise<ApplyReport> {
     const log = opts.log ?? (() => undefined);
@@ -365,6 +407,13 @@ export class ClusterSession {
           const ns = deployment?.metadata.namespace ?? operatorState(this.state)?.manager?.namespace;
           if (ns) await this.waitOperatorWebhooks(ns);
         }
+        // injection happens at pod creation, from the operator's cache: the workloads wait until the
+        // pod webhook sees each Instrumentation (applying both in one go can create uninjected pods)
+        for (const inst of list.filter(
+          (o) => o.kind === 'Instrumentation' && o.apiVersion.startsWith('opentelemetry.io/'),
+        )) {
+          await this.waitInstrumentationSeen(inst.metadata.namespace!, inst.metadata.name);
+        }
       }
       timings[name] = Date.now() - t;
       log(
@@ -376,13 +425,18 @@ export class ClusterSession {
   }
 
   /**
-   * Deletes `objects` in reverse layer order (foreground: owners wait for their dependents), waiting
-   * for each layer to be gone before the next. Deleting the operator's Deployment stops the
+   * Deletes `objects` in reverse layer order (background propagation by default, like `kubectl delete`:
+   * the garbage collector removes dependents), waiting for each layer's objects (finalizers included)
+   * to be gone before the next. Deleting the operator's Deployment stops the
    * out-of-cluster operator (what deleting its pod does). Returns the milliseconds per layer.
    */
   async deleteLayers(
     objects: readonly KObject[],
-    opts: { log?: (msg: string) => void; timeoutMs?: number } = {},
+    opts: {
+      log?: (msg: string) => void;
+      timeoutMs?: number;
+      propagationPolicy?: 'Foreground' | 'Background';
+    } = {},
   ): Promise<Record<string, number>> {
     const timings: Record<string, number> = {};
     const byLayer = new Map<ApplyLayer, KObject[]>();
@@ -394,7 +448,13 @@ export class ClusterSession {
       const t = Date.now();
       const list = byLayer.get(layer)!;
       for (const o of list)
-        await this.client.delete(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name, 'Foreground');
+        await this.client.delete(
+          o.apiVersion,
+          o.kind,
+          o.metadata.namespace,
+          o.metadata.name,
+          opts.propagationPolicy ?? 'Background',
+        );
       await poll(
         `layer ${APPLY_LAYER_NAMES[layer]} deleted`,
         async () => {

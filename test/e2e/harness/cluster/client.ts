@@ -23,7 +23,13 @@ export interface ApiResponse {
 export interface KObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: any };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: any;
+  };
   [k: string]: any;
 }
 
@@ -191,7 +197,8 @@ export class ApiClient {
     const r = await this.ok('GET', `${base}${ns}/${info.plural}`, {
       query: labelSelector ? { labelSelector } : {},
     });
-    return r.body.items ?? [];
+    // list items carry no kind: put it back
+    return (r.body.items ?? []).map((i: any) => ({ apiVersion, kind, ...i }));
   }
 
   /** DELETE one object (404 counts as done). */

@@ -12,18 +12,30 @@ export function nodeName(i: number): string {
 
 /** Registers `count` Nodes (idempotent); returns their names. */
 export async function registerNodes(client: ApiClient, count: number): Promise<string[]> {
-  if (!Number.isInteger(count) || count < 0 || count > 50) throw new Error(`cluster: --nodes ${count} is not a count from 0 to 50`);
+  if (!Number.isInteger(count) || count < 0 || count > 50)
+    throw new Error(`cluster: --nodes ${count} is not a count from 0 to 50`);
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     const name = nodeName(i);
     const node = {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+        },
+      },
       spec: {},
     };
     const r = await client.apply(node, { fieldManager: 'otel-e2e-nodes', force: true });
     if (r.status >= 300) throw new ApiError(r, `registering Node ${name}`);
+    // the API server taints a new Node not-ready:NoSchedule; the node-lifecycle controller (off here)
+    // lifts it once the node reports Ready, as this one does
+    const untaint = await client.request('PATCH', `/api/v1/nodes/${name}`, { body: { spec: { taints: null } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'otel-e2e-nodes' } });
+    if (untaint.status >= 300) throw new ApiError(untaint, `removing the not-ready taint of Node ${name}`);
     const now = new Date().toISOString();
     const status = {
       apiVersion: 'v1',
@@ -36,7 +48,16 @@ export async function registerNodes(client: ApiClient, count: number): Promise<s
           { type: 'InternalIP', address: `192.0.2.${10 + i}` },
           { type: 'Hostname', address: name },
         ],
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'registered by the e2e harness', lastHeartbeatTime: now, lastTransitionTime: now }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'registered by the e2e harness',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+          },
+        ],
         nodeInfo: {
           architecture: 'amd64',
           operatingSystem: 'linux',

@@ -53,8 +53,24 @@ export function leftovers(before: ClusterSnapshot, after: ClusterSnapshot): stri
   for (const [k, a] of after) {
     const b = before.get(k);
     if (!b || b.uid !== a.uid) out.push(`left behind: ${k}`);
-    else if (JSON.stringify(b.finalizers) !== JSON.stringify(a.finalizers)) out.push(`finalizers changed: ${k} ${JSON.stringify(b.finalizers)} -> ${JSON.stringify(a.finalizers)}`);
+    else if (JSON.stringify(b.finalizers) !== JSON.stringify(a.finalizers))
+      out.push(`finalizers changed: ${k} ${JSON.stringify(b.finalizers)} -> ${JSON.stringify(a.finalizers)}`);
     if (a.deleting) out.push(`still being deleted: ${k} finalizers=${JSON.stringify(a.finalizers)}`);
   }
   return out.sort();
+}
+
+/**
+ * `leftovers(before, now)` once the garbage collector and the namespace controller are done: polled
+ * until empty, at most `timeoutMs`; returns what is still left then (empty when clean).
+ */
+export async function settledLeftovers(client: ApiClient, before: ClusterSnapshot, timeoutMs = 90_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left: string[] = [];
+  for (let i = 0; i < Math.ceil(timeoutMs / 500) + 1; i++) {
+    left = leftovers(before, await snapshot(client));
+    if (!left.length || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return left;
 }
