@@ -30,6 +30,7 @@ describe('canonical resource quantities (the form the API server stores)', () =>
     expect(quantityValue('200M')).toBe(200e6);
     expect(quantityValue('1e3')).toBe(1000);
     expect(quantityValue('12Qi')).toBeUndefined();
-    for (const n of [1, 512, 1024, 1536, 2048, 4096, 100000]) expect(quantityValue(mebibytes(n))).toBe(n * 2 ** 20);
+    for (const n of [1, 512, 1024, 1536, 2048, 4096, 100000])
+      expect(quantityValue(mebibytes(n))).toBe(n * 2 ** 20);
   });
 });

@@ -34,7 +34,8 @@ export function gibibytes(gib: number): string {
 
 /** Canonical form of `millis` millicores, e.g. 250 -> `250m`, 1000 -> `1`, 1500 -> `1500m`. */
 export function millicores(millis: number): string {
-  if (!Number.isInteger(millis) || millis < 0) throw new Error(`quantity: millicores ${millis} is not a non-negative integer`);
+  if (!Number.isInteger(millis) || millis < 0)
+    throw new Error(`quantity: millicores ${millis} is not a non-negative integer`);
   return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
 }
 

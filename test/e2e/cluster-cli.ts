@@ -28,7 +28,9 @@ import { versionNote } from './harness/e2e';
 
 function usage(msg?: string): never {
   if (msg) console.error(`e2e:cluster: ${msg}`);
-  console.error('usage: npm run e2e:cluster -- up [--bare] [--nodes N] | apply <dir> [--dry-run] | delete <dir> | status | down   [--run-dir DIR]');
+  console.error(
+    'usage: npm run e2e:cluster -- up [--bare] [--nodes N] | apply <dir> [--dry-run] | delete <dir> | status | down   [--run-dir DIR]',
+  );
   process.exit(2);
 }
 
@@ -49,7 +51,11 @@ function parse(argv: string[]): { cmd: string; args: string[]; flags: Record<str
 
 async function main(): Promise<number> {
   const { cmd, args, flags } = parse(process.argv.slice(2));
-  const runDir = path.resolve(String(flags['run-dir'] ?? process.env.OTEL_E2E_CLUSTER_DIR ?? path.join(os.tmpdir(), 'otel-e2e-cluster')));
+  const runDir = path.resolve(
+    String(
+      flags['run-dir'] ?? process.env.OTEL_E2E_CLUSTER_DIR ?? path.join(os.tmpdir(), 'otel-e2e-cluster'),
+    ),
+  );
   const log = (m: string) => console.error(m);
   switch (cmd) {
     case 'up': {
@@ -68,7 +74,9 @@ async function main(): Promise<number> {
         log(`registered Nodes ${nodes.join(', ')}`);
         if (!flags.bare) {
           const base = await installBaseOperator(session, log);
-          log(`operator installed from the v0.158.0 release manifest (${base.objects.length} objects), running ${versionNote('operator')}`);
+          log(
+            `operator installed from the v0.158.0 release manifest (${base.objects.length} objects), running ${versionNote('operator')}`,
+          );
         }
         session.saveState();
       } catch (e) {
@@ -76,7 +84,9 @@ async function main(): Promise<number> {
         throw e;
       }
       console.log(state.kubeconfig);
-      log(`run folder ${runDir}; logs in ${path.join(runDir, 'logs')}; stop with: npm run e2e:cluster -- down${flags['run-dir'] ? ` --run-dir ${runDir}` : ''}`);
+      log(
+        `run folder ${runDir}; logs in ${path.join(runDir, 'logs')}; stop with: npm run e2e:cluster -- down${flags['run-dir'] ? ` --run-dir ${runDir}` : ''}`,
+      );
       return 0;
     }
     case 'apply': {
@@ -95,8 +105,13 @@ async function main(): Promise<number> {
           console.log(`WARNING ${ident(a.sent)}: ${w}`);
         }
       }
-      for (const r of report.rewrites) console.log(`rewrote ${r.object} webhook ${r.webhook}: service ${r.service.namespace}/${r.service.name} -> ${r.url}`);
-      console.log(`${report.applied.length - report.applied.filter((a) => a.error).length}/${report.applied.length} objects applied${flags['dry-run'] ? ' (dry run)' : ''}; ${bad} refusals/warnings`);
+      for (const r of report.rewrites)
+        console.log(
+          `rewrote ${r.object} webhook ${r.webhook}: service ${r.service.namespace}/${r.service.name} -> ${r.url}`,
+        );
+      console.log(
+        `${report.applied.length - report.applied.filter((a) => a.error).length}/${report.applied.length} objects applied${flags['dry-run'] ? ' (dry run)' : ''}; ${bad} refusals/warnings`,
+      );
       session.saveState();
       return bad ? 1 : 0;
     }
@@ -114,12 +129,17 @@ async function main(): Promise<number> {
         return 1;
       }
       console.log(`kubeconfig ${state.kubeconfig}\nserver ${state.server}`);
-      for (const d of state.daemons) console.log(`${isAlive(d) ? 'running' : 'STOPPED'} ${d.name} pid ${d.pid} log ${d.log}`);
+      for (const d of state.daemons)
+        console.log(`${isAlive(d) ? 'running' : 'STOPPED'} ${d.name} pid ${d.pid} log ${d.log}`);
       return state.daemons.every(isAlive) ? 0 : 1;
     }
     case 'down': {
       const { stopped } = await destroyRun(runDir);
-      console.log(stopped.length ? `stopped ${stopped.join(', ')}; removed ${runDir}` : `nothing was running; removed ${runDir}`);
+      console.log(
+        stopped.length
+          ? `stopped ${stopped.join(', ')}; removed ${runDir}`
+          : `nothing was running; removed ${runDir}`,
+      );
       return 0;
     }
     default:

@@ -186,14 +186,17 @@ export function additions(desired: any, live: any, opts: AdditionOptions): Addit
         if (segments.length === 0 && k === 'status') continue;
         if (segments.length === 1 && segments[0].key === 'metadata' && SERVER_METADATA.has(k)) continue;
         const seg = [...segments, { key: k }];
-        const labelsOrAnnotations = segments.length === 1 && segments[0].key === 'metadata' && (k === 'labels' || k === 'annotations');
-        if ((!isObj(d) || !(k in d)) && !labelsOrAnnotations) out.push({ path: join(path, k), value: v, by: attribute(seg) });
+        const labelsOrAnnotations =
+          segments.length === 1 && segments[0].key === 'metadata' && (k === 'labels' || k === 'annotations');
+        if ((!isObj(d) || !(k in d)) && !labelsOrAnnotations)
+          out.push({ path: join(path, k), value: v, by: attribute(seg) });
         else if (labelsOrAnnotations && isObj(v)) {
           // one entry per key: ignoring a whole annotations map would hide the user's own
           const dk = isObj(d) ? d[k] : undefined;
           const dm: Record<string, unknown> = isObj(dk) ? dk : {};
           for (const [key, value] of Object.entries(v)) {
-            if (!(key in dm)) out.push({ path: `${join(path, k)}[${key}]`, value, by: attribute([...seg, { key }]) });
+            if (!(key in dm))
+              out.push({ path: `${join(path, k)}[${key}]`, value, by: attribute([...seg, { key }]) });
           }
         } else walk(isObj(d) ? d[k] : undefined, v, join(path, k), seg);
       }

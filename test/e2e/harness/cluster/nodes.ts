@@ -34,7 +34,11 @@ export async function registerNodes(client: ApiClient, count: number): Promise<s
     if (r.status >= 300) throw new ApiError(r, `registering Node ${name}`);
     // the API server taints a new Node not-ready:NoSchedule; the node-lifecycle controller (off here)
     // lifts it once the node reports Ready, as this one does
-    const untaint = await client.request('PATCH', `/api/v1/nodes/${name}`, { body: { spec: { taints: null } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'otel-e2e-nodes' } });
+    const untaint = await client.request('PATCH', `/api/v1/nodes/${name}`, {
+      body: { spec: { taints: null } },
+      contentType: 'application/merge-patch+json',
+      query: { fieldManager: 'otel-e2e-nodes' },
+    });
     if (untaint.status >= 300) throw new ApiError(untaint, `removing the not-ready taint of Node ${name}`);
     const now = new Date().toISOString();
     const status = {

@@ -64,7 +64,11 @@ export function leftovers(before: ClusterSnapshot, after: ClusterSnapshot): stri
  * `leftovers(before, now)` once the garbage collector and the namespace controller are done: polled
  * until empty, at most `timeoutMs`; returns what is still left then (empty when clean).
  */
-export async function settledLeftovers(client: ApiClient, before: ClusterSnapshot, timeoutMs = 90_000): Promise<string[]> {
+export async function settledLeftovers(
+  client: ApiClient,
+  before: ClusterSnapshot,
+  timeoutMs = 90_000,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let left: string[] = [];
   for (let i = 0; i < Math.ceil(timeoutMs / 500) + 1; i++) {
