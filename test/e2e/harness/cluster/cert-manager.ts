@@ -44,7 +44,10 @@ export function certManagerCrds(): KObject[] {
     .filter((o) => o && o.kind === 'CustomResourceDefinition');
 }
 
-/** Issues every `Certificate` in `objects` (selfSigned Issuers only). Returns the Secrets written. */
+/**
+ * Issues every `Certificate` in `objects` that has no Secret yet (selfSigned Issuers only). Returns the
+ * Secrets written.
+ */
 export async function issueCertificates(
   client: ApiClient,
   objects: readonly KObject[],
@@ -80,6 +83,14 @@ export async function issueCertificates(
       );
     }
     const dnsNames: string[] = cert.spec?.dnsNames ?? [];
+    // issued already for this Certificate (as cert-manager, do not re-issue on every apply: the running
+    // operator keeps serving the certificate it started with)
+    const existing = await client.get('v1', 'Secret', ns, cert.spec.secretName);
+    if (
+      existing?.metadata?.annotations?.['cert-manager.io/certificate-name'] === cert.metadata.name &&
+      existing.data?.['tls.crt']
+    )
+      continue;
     const made = selfSignedServing(
       path.join(workDir, 'cert-manager'),
       `${ns}-${cert.metadata.name}`,
