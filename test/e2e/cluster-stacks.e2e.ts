@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ApplyLayer, applyLayerOf } from '../../lib/common/layers';
 import { Instrumentation, InjectLanguage } from '../../lib/instrumentation';
 import { isBuiltinApiVersion } from '../../lib/validation/builtin-kinds';
@@ -45,7 +45,7 @@ import { assertOnlyRewritten } from './harness/cluster/rewrite-check';
 import { ClusterSnapshot, settledLeftovers, snapshot } from './harness/cluster/snapshot';
 import { bin, describeE2E, versionNote } from './harness/e2e';
 import { EmittedSource, SOURCES } from './harness/emitted';
-import { cleanupTempDirs, sleep, tempDir } from './harness/procs';
+import { cleanupTempDirs, runSync, sleep, tempDir } from './harness/procs';
 
 const NODES = 2;
 const DRIFT_FILE = path.join(__dirname, 'cluster-drift.yaml');
@@ -430,6 +430,23 @@ describeE2E(
         }
         expect(problems).toEqual([]);
         expect(run.visible).toEqual([]);
+        // and the real client says so too: kubectl diff --server-side of the output (exit 0: no difference)
+        const dir = path.join(work, 'diff', name.replace(/[^\w.-]+/g, '_'));
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'output.yaml'), again.map((o) => stringify(o)).join('---\n'));
+        const diff = runSync(
+          bin('kubernetes', 'kubectl'),
+          ['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', dir],
+          {
+            env: { KUBECONFIG: session.state.kubeconfig, KUBECTL_EXTERNAL_DIFF: '' },
+            timeoutMs: 120_000,
+          },
+        );
+        expect({ status: diff.status, diff: diff.stdout, stderr: diff.stderr.trim() }).toEqual({
+          status: 0,
+          diff: '',
+          stderr: '',
+        });
       });
 
       test('clean removal: deleting the layers in reverse order leaves no object, finalizer or webhook behind', async () => {

@@ -38,7 +38,14 @@ export interface OperatorState {
   readonly apiSocket: string;
   readonly webhookSocket: string;
   /** The running manager, when started. */
-  manager?: { namespace: string; deployment: string; serviceAccount: string; version: string };
+  manager?: {
+    namespace: string;
+    deployment: string;
+    serviceAccount: string;
+    version: string;
+    /** The pod template it was started from (a changed one restarts it, as a rollout would). */
+    template: string;
+  };
 }
 
 /** The operator part of a run's state. */
@@ -149,7 +156,17 @@ export async function startOperator(
   opts: StartOperatorOptions,
 ): Promise<void> {
   const o = await ensureOperatorBridge(state, opts.stopOnExit);
-  if (o.manager && state.daemons.some((d) => d.name === 'operator' && isAlive(d))) return;
+  const template = JSON.stringify(deployment.spec?.template ?? {});
+  if (o.manager && state.daemons.some((d) => d.name === 'operator' && isAlive(d))) {
+    if (o.manager.template === template) return;
+    opts.log?.('the operator Deployment changed: restarting the operator (what its rollout would do)');
+    await stopOperator(state);
+  }
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new Error(
+      'cluster: the operator runs in a private network namespace (unshare --net), which needs root; run the e2e tests as root (CI does)',
+    );
+  }
   const ns = deployment.metadata.namespace!;
   const podSpec = deployment.spec.template.spec;
   const sa = podSpec.serviceAccountName ?? 'default';
@@ -246,6 +263,7 @@ export async function startOperator(
     deployment: deployment.metadata.name,
     serviceAccount: sa,
     version: versionNote('operator'),
+    template,
   };
   writeState(state);
   opts.log?.(`operator started out of cluster as ${ns}/${sa} (${versionNote('operator')})`);
