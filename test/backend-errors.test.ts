@@ -180,6 +180,13 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ],
   ['auto rollover without policy', () => IndexRotation.autoRollover(''), /policy name "" is invalid/],
   [
+    // rotation.auto_rollover arrived in Jaeger v2.20.0 (jaeger internal/storage/elasticsearch/config/config_rotation.go,
+    // commit dff3fef7e); the built Jaeger 2.13.0 refuses it: "'elasticsearch.indices.spans' has invalid keys: rotation"
+    'auto rollover on a Jaeger older than 2.20.0',
+    () => new Jaeger(chart(), 'j', { version: '2.13.0', storage: JaegerStorage.opensearch({ serverUrls: ['http://os:9200'], rotation: IndexRotation.autoRollover('ism') }) }),
+    /IndexRotation\.autoRollover\(\) .* needs Jaeger 2\.20\.0 or later, but version is "2\.13\.0"/,
+  ],
+  [
     'Cassandra without servers',
     () => JaegerStorage.cassandra({ servers: [] }),
     /jaeger storage cassandra: servers is empty/,

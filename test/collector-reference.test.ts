@@ -123,11 +123,10 @@ describeWithReference('tail_sampling fixtures', () => {
   });
 });
 
-/** Documented normalisations of load_balancing fixtures: type rename, `otlp:` (null) -> {}, dns port as string. */
+/** Documented normalisations of load_balancing fixtures: type rename, `otlp:` (null) -> {}. */
 function normalizeLoadBalancing(cfg: any): any {
   const out = structuredClone(cfg);
   if (out.protocol && out.protocol.otlp === null) out.protocol.otlp = {};
-  if (out.resolver?.dns?.port !== undefined) out.resolver.dns.port = String(out.resolver.dns.port);
   return out;
 }
 
@@ -136,6 +135,12 @@ describeWithReference('load_balancing fixtures', () => {
     const fixture = readYaml('loadbalancing', 'config.yaml');
     expect(Object.keys(fixture)).toHaveLength(5);
     for (const [id, cfg] of Object.entries(fixture)) {
+      if (typeof (cfg as any)?.resolver?.dns?.port === 'number') {
+        // the fixture writes `port: 55690`, but the built collector 0.158 refuses a YAML number there
+        // ("'port' expected type 'string', got unconvertible type 'int'", test/e2e/collector-differential.e2e.ts)
+        expect(() => parseComponent('exporter', id, cfg)).toThrow(/resolver\.dns\.port: expected a string, got 55690/);
+        continue;
+      }
       const e = parseComponent('exporter', id, cfg);
       expect(e.id).toBe(id.replace(/^loadbalancing/, 'load_balancing'));
       expect(e.toConfig()).toEqual(normalizeLoadBalancing(cfg));
@@ -336,7 +341,8 @@ describeWithReference('rendered component configs validate against upstream conf
     headers: { authorization: '${env:BACKEND_AUTH}' },
     compression: 'gzip' as const,
     timeoutSec: 10,
-    sendingQueue: { numConsumers: 4, queueSize: 5000, sizer: 'requests' as const, batch: { flushTimeoutSec: 0.2, minSize: 100, maxSize: 1000 } },
+    // sizer items: a batch takes the queue's sizer, and the real collector refuses to size a batch in requests
+    sendingQueue: { numConsumers: 4, queueSize: 5000, sizer: 'items' as const, batch: { flushTimeoutSec: 0.2, minSize: 100, maxSize: 1000 } },
     retryOnFailure: { initialIntervalSec: 5, maxIntervalSec: 30, maxElapsedTimeSec: 300, multiplier: 1.5, randomizationFactor: 0.5 },
   };
 

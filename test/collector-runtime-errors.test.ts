@@ -131,6 +131,24 @@ describe('cross-object checks (validateManifests)', () => {
     expect(errors.find((e) => e.rule === 'collector-endpoint')!.path).toBe('spec.config.exporters.load_balancing.resolver.dns.hostname');
   });
 
+  test('k8s_attributes filtering on a node env var the container does not set (both runtimes)', () => {
+    // the real collector refuses it: "`node_from_env_var` is configured but envvar ... is not set"
+    for (const runtime of [CollectorRuntime.manifests(), CollectorRuntime.operator()]) {
+      const c = chart();
+      const a = new CollectorAgent(c, 'agent', { backend: Backend.tempo().bind(c, 'tempo'), runtime });
+      expect(validate(c).errors).toEqual([]);
+      const env = runtime.kind === 'manifests' ? '/spec/template/spec/containers/0/env' : '/spec/env';
+      const target = a.apiObjects.find((o) => o.kind === (runtime.kind === 'manifests' ? 'DaemonSet' : 'OpenTelemetryCollector'))!;
+      const list: any[] = runtime.kind === 'manifests' ? target.toJson().spec.template.spec.containers[0].env : target.toJson().spec.env;
+      const i = list.findIndex((e) => e.name === 'OTEL_K8S_NODE_NAME');
+      expect(i).toBeGreaterThanOrEqual(0);
+      target.addJsonPatch(JsonPatch.remove(`${env}/${i}`));
+      const errors = validate(c).errors.filter((f) => f.rule === 'collector-env');
+      expect(errors).toHaveLength(1);
+      expect(errors[0].message).toMatch(/env var "OTEL_K8S_NODE_NAME", but the collector container does not set it/);
+    }
+  });
+
   test('a Service port that targets no container port', () => {
     const c = chart();
     const a = new CollectorAgent(c, 'agent', { backend: Backend.tempo().bind(c, 'tempo') });

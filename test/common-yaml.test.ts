@@ -33,11 +33,24 @@ test('serializes and parses like the yaml package itself', () => {
     long: 'word '.repeat(30).trim(),
     multi: 'line one\nline two\n',
   };
-  expect(toYaml(doc)).toBe(ownYaml.stringify(doc));
-  expect(toYaml(doc, { lineWidth: 0 })).toBe(ownYaml.stringify(doc, { lineWidth: 0 }));
+  expect(toYaml(doc)).toBe(ownYaml.stringify(doc, { version: '1.1' }));
+  expect(toYaml(doc, { lineWidth: 0 })).toBe(ownYaml.stringify(doc, { version: '1.1', lineWidth: 0 }));
   expect(toYaml(doc, { lineWidth: 0 })).not.toBe(toYaml(doc)); // the 149-character line is folded only at the default width
   expect(parseYaml(toYaml(doc))).toEqual(doc);
   const docs = parseYamlDocuments('a: 1\n---\nb: [2, 3]\n').map((d) => d.toJS());
   expect(docs).toEqual([{ a: 1 }, { b: [2, 3] }]);
   expect(parseYamlDocuments('a: [1\n')[0].errors.length).toBeGreaterThan(0);
+});
+
+test('strings a YAML 1.1 reader (go-yaml, kubectl) would take for a time, a boolean or a number are quoted', () => {
+  // Jaeger 2.13 refused an unquoted `date_layout: 2006-01-02` ("expected type 'string', got unconvertible type 'time.Time'")
+  const doc = { date_layout: '2006-01-02', hourly: '2006-01-02-15', flags: ['on', 'yes', 'No', 'y'], clock: '12:30:45', n: 8, b: true };
+  const text = toYaml(doc);
+  expect(text).toContain('date_layout: "2006-01-02"\n');
+  expect(text).toContain('hourly: 2006-01-02-15\n');
+  for (const s of ['"on"', '"yes"', '"No"', '"y"', '"12:30:45"']) expect(text).toContain(s);
+  expect(text).toContain('"n": 8\n');
+  expect(text).toContain('b: true\n');
+  expect(parseYaml(text)).toEqual(doc);
+  expect(ownYaml.parse(text, { version: '1.1' })).toEqual(doc);
 });

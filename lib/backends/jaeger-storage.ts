@@ -46,19 +46,24 @@ export class IndexRotation {
     return new IndexRotation({ date_layout: '2006-01-02-15', rollover_frequency: 'hour' });
   }
 
-  /** Rollover aliases managed by an ILM / ISM policy that already exists in the cluster. */
+  /**
+   * Rollover aliases managed by an ILM / ISM policy that already exists in the cluster
+   * (`indices.<type>.rotation.auto_rollover`, which Jaeger has since v2.20.0).
+   */
   public static autoRollover(policyName: string): IndexRotation {
     if (typeof policyName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(policyName)) {
       throw new Error(
         `index rotation autoRollover: policy name ${JSON.stringify(policyName)} is invalid; use the name of an existing ILM/ISM policy (letters, digits, '.', '_', '-')`,
       );
     }
-    return new IndexRotation({ rotation: { auto_rollover: { policy_name: policyName } } });
+    return new IndexRotation({ rotation: { auto_rollover: { policy_name: policyName } } }, '2.20.0');
   }
 
   private constructor(
     /** @internal Keys merged into every per-index block. */
     public readonly _indexConfig: Record<string, unknown>,
+    /** @internal The first Jaeger release that has these keys. */
+    public readonly _sinceVersion?: string,
   ) {}
 }
 
@@ -167,6 +172,8 @@ export interface JaegerStorageModel {
   readonly volume?: { readonly sizeGiB: number; readonly storageClassName?: string };
   /** Whether several replicas can share the storage. */
   readonly shared: boolean;
+  /** The first Jaeger release that accepts this storage config, when newer than 2.0 (why, for the error). */
+  readonly sinceVersion?: { readonly version: string; readonly what: string };
 }
 
 /**
@@ -322,7 +329,15 @@ export class JaegerStorage {
     const auth = basicAuth(where, props.username, props.password, envName, env);
     if (auth) block.auth = auth;
     if (https) block.tls = tlsBlock(where, kind, props.tls ?? {}, secretFiles);
-    return new JaegerStorage({ kind, backendConfig: { [kind]: block }, env, secretFiles, shared: true });
+    const rotation = props.rotation ?? IndexRotation.daily();
+    return new JaegerStorage({
+      kind,
+      backendConfig: { [kind]: block },
+      env,
+      secretFiles,
+      shared: true,
+      ...(rotation._sinceVersion ? { sinceVersion: { version: rotation._sinceVersion, what: 'IndexRotation.autoRollover() (indices.<type>.rotation.auto_rollover)' } } : {}),
+    });
   }
 
   /** @internal */

@@ -111,6 +111,11 @@ export class Jaeger extends InClusterBackend {
       throw new Error(`${where}: version "${version}" is not a Jaeger v2 release; use e.g. "${JAEGER_DEFAULT_VERSION}"`);
     }
     const storage = (props.storage ?? JaegerStorage.memory())._model;
+    if (storage.sinceVersion && compareVersions(version, storage.sinceVersion.version) < 0) {
+      throw new Error(
+        `${where}: ${storage.sinceVersion.what} needs Jaeger ${storage.sinceVersion.version} or later, but version is "${version}" (older releases refuse the key); use version "${storage.sinceVersion.version}" or newer, or IndexRotation.daily()/hourly()`,
+      );
+    }
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw new Error(`${where}: replicas ${replicas} is invalid; use a positive whole number`);
@@ -249,4 +254,15 @@ export class Jaeger extends InClusterBackend {
       );
     }
   }
+}
+
+/** Compares dotted release numbers (`2.13.0` < `2.20.0`); pre-release suffixes are ignored. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[-+]/)[0].split('.').map(Number);
+  const pb = b.split(/[-+]/)[0].split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

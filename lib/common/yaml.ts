@@ -66,12 +66,18 @@ export interface ToYamlOptions {
   readonly lineWidth?: number;
 }
 
-/** Serializes one document (no `---`). */
+/**
+ * Serializes one document (no `---`). Strings that a YAML 1.1 reader would take for something else
+ * are quoted (`"2006-01-02"`, `"on"`, `"12:30"`): the readers of this output are Go programs (the
+ * collector, Jaeger and Tempo use go-yaml, which still resolves 1.1 timestamps, so an unquoted
+ * `date_layout: 2006-01-02` reaches Jaeger as a time and is refused; kubectl's YAML 1.1 reader turns
+ * `on` into `true`). Quoting changes no value for a YAML 1.2 reader.
+ */
 export function toYaml(value: unknown, options: ToYamlOptions = {}): string {
-  return yamlPackage().stringify(
-    value,
-    options.lineWidth === undefined ? undefined : { lineWidth: options.lineWidth },
-  );
+  return yamlPackage().stringify(value, {
+    version: '1.1',
+    ...(options.lineWidth === undefined ? {} : { lineWidth: options.lineWidth }),
+  });
 }
 
 /** Parses one YAML document into plain data. */

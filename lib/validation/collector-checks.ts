@@ -13,6 +13,9 @@ import { Finding } from './findings';
  * - `collector-ports`: for plain manifests, the config's listening ports match the container ports of
  *   the workload mounting the ConfigMap, and every port of a Service selecting those pods targets a
  *   container port.
+ * - `collector-env`: the env var a k8s_attributes `filter.node_from_env_var` names is set in the
+ *   collector container (the CR's `spec.env`, or the env of the workload mounting the ConfigMap); the
+ *   collector refuses to start without it.
  */
 export function collectorChecks(objects: readonly any[]): Finding[] {
   const findings: Finding[] = [];
@@ -92,6 +95,15 @@ export function collectorChecks(objects: readonly any[]): Finding[] {
             checkTarget(id, 'resolver.k8s.service', `${name}.${svcNs ?? where}.svc`, p);
           }
         }
+      }
+    }
+    const envNames = obj.kind === 'ConfigMap' ? mountingWorkloads(obj, objects).map((w) => containerEnvNames(w.spec.template.spec)) : [new Set<string>((obj.spec?.env ?? []).map((e: any) => e?.name))];
+    for (const [id, cfg] of Object.entries<any>(config?.processors ?? {})) {
+      const variable = cfg?.filter?.node_from_env_var;
+      if (!['k8s_attributes', 'k8sattributes'].includes(id.split('/')[0]) || typeof variable !== 'string' || variable === '') continue;
+      if (envNames.some((names) => !names.has(variable))) {
+        findings.push(finding(obj, 'collector-env', `${path}.processors.${id}.filter.node_from_env_var`,
+          `k8s_attributes filters on the node named by env var "${variable}", but the collector container does not set it (the collector refuses to start); add it from the downward API (fieldRef spec.nodeName) or fix the name`));
       }
     }
     if (obj.kind === 'ConfigMap') findings.push(...portChecks(obj, config, objects));
@@ -202,16 +214,29 @@ function labelsMatch(selector: Record<string, string> | undefined, labels: Recor
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
-function portChecks(configMap: any, config: unknown, objects: readonly any[]): Finding[] {
-  const out: Finding[] = [];
-  const listening = configPorts(config);
+/** The DaemonSets, StatefulSets and Deployments that mount a ConfigMap. */
+function mountingWorkloads(configMap: any, objects: readonly any[]): any[] {
   const ns = configMap.metadata?.namespace;
-  const workloads = objects.filter(
+  return objects.filter(
     (o) =>
       ['DaemonSet', 'StatefulSet', 'Deployment'].includes(o?.kind) &&
       o.metadata?.namespace === ns &&
       (o.spec?.template?.spec?.volumes ?? []).some((v: any) => v?.configMap?.name === configMap.metadata?.name),
   );
+}
+
+/** Env var names the containers of a pod spec set (any container: the collector is the only one). */
+function containerEnvNames(podSpec: any): Set<string> {
+  const names = new Set<string>();
+  for (const c of podSpec?.containers ?? []) for (const e of c?.env ?? []) if (typeof e?.name === 'string') names.add(e.name);
+  return names;
+}
+
+function portChecks(configMap: any, config: unknown, objects: readonly any[]): Finding[] {
+  const out: Finding[] = [];
+  const listening = configPorts(config);
+  const ns = configMap.metadata?.namespace;
+  const workloads = mountingWorkloads(configMap, objects);
   for (const w of workloads) {
     const containers: any[] = w.spec.template.spec.containers ?? [];
     const cports: any[] = containers.flatMap((c) => c.ports ?? []);

@@ -1,3 +1,4 @@
+import { checkGoRegex, checkNamedGroups } from './component-parsers';
 import { ConfigObject, compact } from './config-values';
 
 type ActionName = 'insert' | 'update' | 'upsert' | 'delete' | 'hash' | 'extract';
@@ -37,14 +38,9 @@ export class AttributeAction {
   }
   /** Extracts named regex groups of the attribute into new attributes. */
   public static extract(key: string, pattern: string): AttributeAction {
-    try {
-      new RegExp(pattern.replace(/\(\?P</g, '(?<'));
-    } catch {
-      throw new Error(`attribute action extract "${key}": pattern "${pattern}" is not a valid regular expression; fix the pattern`);
-    }
-    if (!/\(\?P?<[A-Za-z_][A-Za-z0-9_.]*>/.test(pattern)) {
-      throw new Error(`attribute action extract "${key}": pattern "${pattern}" has no named group; use (?P<name>...) to name the new attribute`);
-    }
+    // the collector compiles Go (RE2) regexps and makes one attribute per group: every group must be named
+    checkGoRegex(pattern, `attribute action extract "${key}": pattern`);
+    checkNamedGroups(pattern, `attribute action extract "${key}": pattern`);
     return new AttributeAction('extract', key, { pattern });
   }
 

@@ -94,6 +94,20 @@ export function parseClientTls(value: unknown, where: string): ClientTlsProps {
   return props;
 }
 
+/** Parses server TLS settings. */
+export function parseServerTls(value: unknown, where: string): ServerTlsProps {
+  const o = asObject(value, where);
+  checkKeys(o, ['cert_file', 'key_file', 'client_ca_file', 'min_version'], where);
+  const props: ServerTlsProps = {
+    certFile: opt(o, 'cert_file', 'string', where) ?? '',
+    keyFile: opt(o, 'key_file', 'string', where) ?? '',
+    clientCaFile: opt(o, 'client_ca_file', 'string', where),
+    minVersion: opt(o, 'min_version', 'string', where),
+  };
+  renderServerTls(props, where);
+  return props;
+}
+
 /** Renders server TLS settings. */
 export function renderServerTls(tls: ServerTlsProps, where: string): ConfigObject {
   checkTlsVersion(tls.minVersion, where, 'min_version');
@@ -141,6 +155,13 @@ export function renderRetry(retry: RetryProps | false, where: string): ConfigObj
       `${where}: retry_on_failure initial_interval ${retry.initialIntervalSec}s is above max_interval ${retry.maxIntervalSec}s; raise maxIntervalSec`,
     );
   }
+  // configretry BackOffConfig.Validate: a time limit must leave room for the first and the longest wait
+  const maxElapsed = retry.maxElapsedTimeSec ?? 300;
+  if (maxElapsed > 0 && (maxElapsed < (retry.initialIntervalSec ?? 5) || maxElapsed < (retry.maxIntervalSec ?? 30))) {
+    throw new Error(
+      `${where}: retry_on_failure max_elapsed_time ${maxElapsed}s is below initial_interval ${retry.initialIntervalSec ?? 5}s or max_interval ${retry.maxIntervalSec ?? 30}s (defaults 5s/30s); raise maxElapsedTimeSec or use 0 (retry forever)`,
+    );
+  }
   const d = (s: number | undefined) => (s === undefined ? undefined : formatDuration(s));
   return compact({
     enabled: true,
@@ -156,7 +177,7 @@ export function renderRetry(retry: RetryProps | false, where: string): ConfigObj
 export function parseRetry(value: unknown, where: string): RetryProps | false {
   const o = asObject(value, where);
   checkKeys(o, ['enabled', 'initial_interval', 'max_interval', 'max_elapsed_time', 'multiplier', 'randomization_factor'], where);
-  if (o.enabled === false) return false;
+  if (opt(o, 'enabled', 'boolean', where) === false) return false;
   const dur = (k: string) => (o[k] === undefined ? undefined : parseDuration(o[k], `${where}.${k}`));
   const props: RetryProps = {
     initialIntervalSec: dur('initial_interval'),
@@ -203,11 +224,21 @@ export function renderQueue(queue: SendingQueueProps | false, where: string): Co
   let batch: ConfigObject | undefined;
   if (queue.batch) {
     const b = queue.batch;
-    checkRange(b.flushTimeoutSec, 0, Infinity, `${where}: sending_queue.batch flush_timeout`, 'use a value >= 0 seconds');
+    // exporterhelper 0.158 queuebatch: the batch defaults to flush_timeout 200ms, sizer items, min_size
+    // 8192 and takes the queue's sizer when that is set; requests cannot size a batch
+    checkRange(b.flushTimeoutSec, 0.000001, Infinity, `${where}: sending_queue.batch flush_timeout`, 'use a value > 0 seconds (0.2 is the default)');
     checkInteger(b.minSize, 0, `${where}: sending_queue.batch min_size`);
     checkInteger(b.maxSize, 0, `${where}: sending_queue.batch max_size`);
-    if (b.minSize !== undefined && b.maxSize !== undefined && b.maxSize > 0 && b.minSize > b.maxSize) {
-      throw new Error(`${where}: sending_queue.batch min_size ${b.minSize} is above max_size ${b.maxSize}; lower minSize or raise maxSize`);
+    const minSize = b.minSize ?? 8192;
+    if (b.maxSize !== undefined && b.maxSize > 0 && minSize > b.maxSize) {
+      throw new Error(`${where}: sending_queue.batch min_size ${minSize}${b.minSize === undefined ? ' (the default)' : ''} is above max_size ${b.maxSize}; lower minSize or raise maxSize`);
+    }
+    const batchSizer = queue.sizer ?? 'items';
+    if (batchSizer === 'requests') {
+      throw new Error(`${where}: sending_queue sizer "requests" with batch: the batch takes the queue's sizer and can only be sized in items or bytes; use sizer 'items' or 'bytes', or drop batch`);
+    }
+    if (batchSizer === (queue.sizer ?? 'requests') && minSize > (queue.queueSize ?? 1000)) {
+      throw new Error(`${where}: sending_queue.batch min_size ${minSize} is above queue_size ${queue.queueSize ?? 1000} (same sizer "${batchSizer}"); raise queueSize or lower minSize`);
     }
     batch = compact({
       flush_timeout: b.flushTimeoutSec === undefined ? undefined : formatDuration(b.flushTimeoutSec),
@@ -230,7 +261,10 @@ export function renderQueue(queue: SendingQueueProps | false, where: string): Co
 export function parseQueue(value: unknown, where: string): SendingQueueProps | false {
   const o = asObject(value, where);
   checkKeys(o, ['enabled', 'sizer', 'num_consumers', 'queue_size', 'block_on_overflow', 'storage', 'batch', 'wait_for_result'], where);
-  if (o.enabled === false) return false;
+  if (opt(o, 'enabled', 'boolean', where) === false) return false;
+  if (opt(o, 'wait_for_result', 'boolean', where) && o.storage !== undefined) {
+    throw new Error(`${where}: wait_for_result is not supported with a persistent queue (storage); remove one of them`);
+  }
   let batch: QueueBatchProps | undefined;
   if (o.batch !== undefined && o.batch !== null) {
     const b = asObject(o.batch, `${where}.batch`);

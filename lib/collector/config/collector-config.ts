@@ -6,6 +6,19 @@ import { CollectorDistribution } from './distribution';
 import { checkExpansionSyntax } from './env-ref';
 import { OtlpExporter } from './exporter';
 import { CollectorConfigError, ConfigFinding } from './findings';
+import {
+  parseAttributes,
+  parseBatch,
+  parseFileStorage,
+  parseForward,
+  parseHealthCheck,
+  parseK8sAttributes,
+  parseMemoryLimiter,
+  parsePprof,
+  parseProbabilisticSampler,
+  parseResource,
+  parseZpages,
+} from './component-parsers';
 import { LoadBalancingExporter } from './load-balancing';
 import { ComponentRef, Pipeline, PipelineProps } from './pipeline';
 import { OtlpReceiver } from './receiver';
@@ -20,6 +33,16 @@ const SECTION: Record<ComponentKind, string> = {
   connector: 'connectors',
 };
 
+/**
+ * Routing keys the load_balancing exporter (0.158) builds per signal (trace_exporter.go,
+ * metrics_exporter.go, log_exporter.go: anything else is "unsupported routing_key").
+ */
+const LOAD_BALANCING_ROUTING_KEYS: Partial<Record<string, readonly string[]>> = {
+  traces: ['traceID', 'service', 'attributes'],
+  metrics: ['service', 'resource', 'metric', 'streamID', 'attributes'],
+  logs: ['service', 'traceID', 'resource', 'attributes'],
+};
+
 /** Rule ids of warnings (best practices) that can be silenced. */
 export const WARNING_RULES = [
   'memory-limiter-first',
@@ -29,6 +52,7 @@ export const WARNING_RULES = [
   'unused-component',
   'deprecated-type',
   'distribution-unverified-component',
+  'env-syntax',
 ] as const;
 
 /** The collector's own telemetry (`service.telemetry`). */
@@ -100,7 +124,10 @@ export class CollectorConfig {
       const section = asObject(root[SECTION[kind]], SECTION[kind]);
       for (const [id, cfg] of Object.entries(section)) {
         const component = parseComponent(kind, id, cfg);
-        if (component.id !== id) renamed.set(`${kind}:${id}`, component.id);
+        if (component.id !== id) {
+          renamed.set(`${kind}:${id}`, component.id);
+          config.writtenAs.set(`${kind}:${component.id}`, id.split('/')[0]);
+        }
         if (kind === 'extension') config.addExtension(component, { enable: false });
         else config.add(component);
       }
@@ -110,13 +137,15 @@ export class CollectorConfig {
     const pipelines = asObject(service.pipelines, 'service.pipelines');
     for (const [id, p] of Object.entries(pipelines)) {
       const po = asObject(p, `service.pipelines.${id}`);
+      checkKeys(po, ['receivers', 'processors', 'exporters'], `service.pipelines.${id}`);
       const list = (k: string): string[] => {
         const v = po[k] ?? [];
         if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
           throw new Error(`service.pipelines.${id}.${k}: expected a list of component ids`);
         }
         const role = k === 'receivers' ? 'receiver' : k === 'processors' ? 'processor' : 'exporter';
-        return (v as string[]).map((x) => renamed.get(`${role}:${x}`) ?? x);
+        // connectors are receivers and exporters of pipelines: their renames apply there too
+        return (v as string[]).map((x) => renamed.get(`${role}:${x}`) ?? (role === 'processor' ? undefined : renamed.get(`connector:${x}`)) ?? x);
       };
       config.addPipeline(id, { receivers: list('receivers'), processors: list('processors'), exporters: list('exporters') });
     }
@@ -132,6 +161,8 @@ export class CollectorConfig {
   private readonly pipelines = new Map<string, Pipeline>();
   private readonly silenced: Set<string>;
   private readonly telemetry?: TelemetryProps;
+  /** Components parsed from a deprecated alias (`kind:id` -> the alias written), for the deprecated-type warning. */
+  private readonly writtenAs = new Map<string, string>();
 
   constructor(props: CollectorConfigProps = {}) {
     this.silenced = new Set(props.silencedRules ?? []);
@@ -330,6 +361,18 @@ export class CollectorConfig {
     return ports;
   }
 
+  /** Every port the collector binds, loopback ones included (for the port-conflict check). */
+  private boundPorts(): ListeningPort[] {
+    const ports: ListeningPort[] = [];
+    for (const kind of COMPONENT_KINDS) {
+      for (const c of this.components(kind)) {
+        if (kind === 'extension' && !this.enabledExtensions.includes(c.id)) continue;
+        ports.push(...c.boundPorts());
+      }
+    }
+    return [...ports, ...this.listeningPorts().filter((p) => p.componentId === 'service.telemetry')];
+  }
+
   /** Env vars the container must get from Secrets (for `${env:...}` references). */
   public secretEnv(): SecretEnvVar[] {
     const seen = new Map<string, SecretEnvVar>();
@@ -430,8 +473,9 @@ export class CollectorConfig {
             add('error', 'undefined-component', path, `references extension "${ext}" which is not enabled in service.extensions; enable it`);
           }
         }
-        if (isDeprecatedAlias(kind, c.type)) {
-          add('warning', 'deprecated-type', path, `type "${c.type}" is a deprecated alias in collector 0.158; use "${canonicalComponentType(kind, c.type)}"`);
+        const alias = isDeprecatedAlias(kind, c.type) ? c.type : this.writtenAs.get(`${kind}:${c.id}`);
+        if (alias) {
+          add('warning', 'deprecated-type', path, `type "${alias}" is a deprecated alias in collector 0.158 (the collector logs a deprecation warning); use "${canonicalComponentType(kind, alias)}"`);
         }
         for (const problem of c.problems()) add('error', problem.rule, path, problem.message);
         const res = kind === 'exporter' ? c.resilience() : undefined;
@@ -440,14 +484,13 @@ export class CollectorConfig {
             `${[!res.retry ? 'retry_on_failure' : '', !res.queue ? 'sending_queue' : ''].filter(Boolean).join(' and ')} disabled; data is lost when the backend is briefly unavailable, keep them enabled`);
         }
         walkStrings(c.toConfig(), path, (value, where) => {
-          const problem = checkExpansionSyntax(value);
-          if (problem) add('error', 'env-syntax', where, problem);
+          for (const problem of checkExpansionSyntax(value)) add(problem.severity, 'env-syntax', where, problem.message);
         });
       }
     }
 
     const byPort = new Map<number, ListeningPort>();
-    for (const port of this.listeningPorts()) {
+    for (const port of this.boundPorts()) {
       const other = byPort.get(port.port);
       if (other) {
         add('error', 'port-conflict', port.componentId,
@@ -465,6 +508,15 @@ export class CollectorConfig {
       if (c && c.type === 'tail_sampling' && p.signal !== 'traces') {
         add('error', 'signal-mismatch', `service.pipelines.${p.id}.processors[${i}]`,
           `tail_sampling only supports traces; remove it from the ${p.signal} pipeline`);
+      }
+    });
+    p.exporters.forEach((id, i) => {
+      const c = this.exporters.get(id);
+      if (!(c instanceof LoadBalancingExporter) || c.props.routingKey === undefined) return;
+      const supported = LOAD_BALANCING_ROUTING_KEYS[p.signal];
+      if (supported && !supported.includes(c.props.routingKey)) {
+        add('error', 'signal-mismatch', `service.pipelines.${p.id}.exporters[${i}]`,
+          `load_balancing routing_key "${c.props.routingKey}" is not supported for ${p.signal} (the collector refuses to build the exporter); use one of ${supported.join(', ')}`);
       }
     });
   }
@@ -600,8 +652,10 @@ function walkStrings(value: ConfigValue, path: string, visit: (s: string, path: 
 }
 
 /**
- * Parses one component by kind and id (`type[/name]`). Typed parsers (strict keys) exist for otlp receiver,
- * tail_sampling, otlp_grpc/otlp_http, load_balancing and debug; deprecated aliases are parsed and rendered
+ * Parses one component by kind and id (`type[/name]`). Typed parsers (strict keys) exist for every type a
+ * factory builds (otlp receiver, memory_limiter, batch, k8s_attributes, attributes, resource,
+ * probabilistic_sampler, tail_sampling, otlp_grpc/otlp_http, load_balancing, debug, health_check, zpages,
+ * pprof, file_storage, forward); deprecated aliases are parsed and rendered
  * with the canonical name (`loadbalancing` -> `load_balancing`, `otlp` exporter -> `otlp_grpc`). Other types
  * become escape-hatch components with their config kept verbatim.
  */
@@ -624,6 +678,28 @@ export function parseComponent(kind: ComponentKind, id: string, config: unknown)
       return LoadBalancingExporter.fromConfig(config, options);
     case 'exporter:debug':
       return Exporter.debugFromConfig(config, options);
+    case 'processor:memory_limiter':
+      return parseMemoryLimiter(config, options);
+    case 'processor:batch':
+      return parseBatch(config, options);
+    case 'processor:k8s_attributes':
+      return parseK8sAttributes(config, options);
+    case 'processor:attributes':
+      return parseAttributes(config, options);
+    case 'processor:resource':
+      return parseResource(config, options);
+    case 'processor:probabilistic_sampler':
+      return parseProbabilisticSampler(config, options);
+    case 'extension:health_check':
+      return parseHealthCheck(config, options);
+    case 'extension:zpages':
+      return parseZpages(config, options);
+    case 'extension:pprof':
+      return parsePprof(config, options);
+    case 'extension:file_storage':
+      return parseFileStorage(config, options);
+    case 'connector:forward':
+      return parseForward(config, options);
     default:
       return new ConfiguredComponent(kind, type, asObject(config, `${SECTION[kind]}.${id}`) as ConfigObject, options);
   }

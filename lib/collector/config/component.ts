@@ -1,5 +1,5 @@
 import { ComponentKind } from './component-types';
-import { ConfigObject, cloneConfig } from './config-values';
+import { ConfigObject, ConfigValue, cloneConfig } from './config-values';
 import { SecretKeyRef } from '../../common/otlp-destination';
 
 /** Upstream component type pattern (`component.Type`). */
@@ -84,6 +84,14 @@ export abstract class CollectorComponent {
     return [];
   }
 
+  /**
+   * Ports this component binds, also on loopback (which `listeningPorts()` leaves out because no
+   * Service can reach them); two components binding the same port conflict at start.
+   */
+  public boundPorts(): ListeningPort[] {
+    return this.listeningPorts();
+  }
+
   /** Ids of extensions this component references (auth, storage); checked by `validate()`. */
   public referencedExtensions(): string[] {
     return [];
@@ -139,8 +147,23 @@ export class ConfiguredComponent extends CollectorComponent {
     return (this.options.ports ?? []).map((p) => ({ ...p, componentId: this.id }));
   }
 
+  /**
+   * The declared extensions, plus every extension the config names in the collector's own reference
+   * fields: `auth.authenticator` (client and server auth) and `sending_queue.storage` (at any depth).
+   */
   public referencedExtensions(): string[] {
-    return [...(this.options.extensions ?? [])];
+    const found = new Set(this.options.extensions ?? []);
+    const walk = (v: ConfigValue, parent: string | undefined): void => {
+      if (Array.isArray(v)) v.forEach((x) => walk(x, undefined));
+      else if (v !== null && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (typeof x === 'string' && ((parent === 'auth' && k === 'authenticator') || (parent === 'sending_queue' && k === 'storage'))) found.add(x);
+          walk(x, k);
+        }
+      }
+    };
+    walk(this.config, undefined);
+    return [...found];
   }
 
   public secretEnv(): SecretEnvVar[] {

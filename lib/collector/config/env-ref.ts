@@ -9,7 +9,7 @@ const PROVIDERS = ['env', 'file', 'http', 'https', 'yaml'];
 /**
  * A `${env:NAME}` reference, e.g. for a header whose value comes from a Secret-backed env var.
  * @param name environment variable name
- * @param defaultValue value used when the variable is unset @default - none
+ * @param defaultValue value used when the variable is unset (without `$` or `}`) @default - none
  */
 export function envRef(name: string, defaultValue?: string): string {
   if (!ENV_NAME.test(name)) {
@@ -17,7 +17,12 @@ export function envRef(name: string, defaultValue?: string): string {
       `env reference "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit (e.g. BACKEND_AUTH)`,
     );
   }
-  return defaultValue === undefined ? `\${env:${name}}` : `\${env:${name}:-${escapeLiteral(defaultValue)}}`;
+  if (defaultValue !== undefined && /[$}]/.test(defaultValue)) {
+    throw new Error(
+      `env reference "${name}": default value "${defaultValue}" contains "$" or "}"; the collector refuses "$" inside a reference and "}" would end it, so use a default without them`,
+    );
+  }
+  return defaultValue === undefined ? `\${env:${name}}` : `\${env:${name}:-${defaultValue}}`;
 }
 
 /** Escapes a literal string so the collector keeps every `$` (`$` -> `$$`). */
@@ -25,12 +30,25 @@ export function escapeLiteral(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 
-/** A problem found in a string; `undefined` when the string is fine. */
-export function checkExpansionSyntax(value: string): string | undefined {
+/** A problem of `$` syntax in a config string. */
+export interface ExpansionProblem {
+  /** `error`: the collector refuses the config; `warning`: it keeps the text literally, which is rarely meant. */
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+}
+
+/**
+ * `$` syntax problems in a config string, as collector 0.158's confmap resolves it: `${scheme:ref}` is
+ * expanded (a reference without a scheme uses `env`), `$$` becomes `$`, and any other `$` is kept as
+ * written. Errors: an unknown provider scheme, an invalid env var name, a `$` inside a reference.
+ * Warnings: `$NAME` and an unterminated `${`, which the collector keeps literally. A lone `$` (e.g. a
+ * regex anchor) is fine.
+ */
+export function checkExpansionSyntax(value: string): ExpansionProblem[] {
+  const out: ExpansionProblem[] = [];
   let i = 0;
   while (i < value.length) {
-    const c = value[i];
-    if (c !== '$') {
+    if (value[i] !== '$') {
       i++;
       continue;
     }
@@ -42,35 +60,38 @@ export function checkExpansionSyntax(value: string): string | undefined {
     if (next !== '{') {
       const bare = /^[A-Za-z_][A-Za-z0-9_]*/.exec(value.slice(i + 1));
       if (bare) {
-        return `"$${bare[0]}" is not expanded by the collector; write \${env:${bare[0]}} for an environment variable or $$${bare[0]} for a literal "$"`;
+        out.push({
+          severity: 'warning',
+          message: `"$${bare[0]}" is kept literally by the collector (it only expands \${...}); write \${env:${bare[0]}} for an environment variable, or $$${bare[0]} to make the literal explicit`,
+        });
       }
-      return `literal "$" at offset ${i} must be escaped as "$$"`;
+      i++;
+      continue;
     }
     const end = value.indexOf('}', i + 2);
     if (end < 0) {
-      return `unterminated "\${" at offset ${i}; close it with "}" or escape the "$" as "$$"`;
+      out.push({ severity: 'warning', message: `"\${" at offset ${i} is never closed, so the collector keeps it literally; close it with "}" or write "$$" for a literal "$"` });
+      break;
     }
     const body = value.slice(i + 2, end);
     const colon = body.indexOf(':');
-    if (colon < 0) {
-      return `"\${${body}}" has no provider scheme; write \${env:${body}}`;
-    }
-    const scheme = body.slice(0, colon);
-    const rest = body.slice(colon + 1);
-    if (!PROVIDERS.includes(scheme)) {
-      return `"\${${body}}" uses unknown provider "${scheme}"; use one of ${PROVIDERS.join(', ')} (usually env)`;
-    }
-    if (scheme === 'env') {
+    const scheme = colon < 0 ? 'env' : body.slice(0, colon);
+    const rest = colon < 0 ? body : body.slice(colon + 1);
+    if (colon >= 0 && !PROVIDERS.includes(scheme)) {
+      out.push({ severity: 'error', message: `"\${${body}}" uses unknown provider "${scheme}"; use one of ${PROVIDERS.join(', ')} (usually env)` });
+    } else if (rest.includes('$')) {
+      out.push({ severity: 'error', message: `"\${${body}}" contains "$", which the collector refuses inside a reference; remove it` });
+    } else if (scheme === 'env') {
       const name = rest.split(':-')[0];
       if (!ENV_NAME.test(name)) {
-        return `"\${${body}}": "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit`;
+        out.push({ severity: 'error', message: `"\${${body}}": "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit` });
       }
     } else if (rest.length === 0) {
-      return `"\${${body}}" has an empty reference`;
+      out.push({ severity: 'error', message: `"\${${body}}" has an empty reference` });
     }
     i = end + 1;
   }
-  return undefined;
+  return out;
 }
 
 /** Names of the environment variables referenced with `${env:NAME}` in a string. */

@@ -1,5 +1,5 @@
 import { ITraceBackend } from '../../backends/trace-backend';
-import { ClientTlsProps, RetryProps, SendingQueueProps } from './client-settings';
+import { ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
 import {
   CollectorComponent,
   ComponentOptions,
@@ -15,6 +15,7 @@ import {
   ConfigObject,
   hasExpansion,
   opt,
+  optStrings,
   splitHostPort,
 } from './config-values';
 import { envRef } from './env-ref';
@@ -83,6 +84,9 @@ export class OtlpExporter extends CollectorComponent {
       if (props.encoding !== undefined || props.tracesEndpoint !== undefined) {
         throw new Error(`${where}: encoding/tracesEndpoint are OTLP/HTTP settings; use Exporter.otlpHttp() or remove them`);
       }
+      if (props.balancerName !== undefined && !['round_robin', 'pick_first'].includes(props.balancerName)) {
+        throw new Error(`${where}: balancer_name "${props.balancerName}" is invalid; use round_robin or pick_first`);
+      }
     } else {
       if (!props.endpoint && !props.tracesEndpoint) {
         throw new Error(`${where}: endpoint is required; set a base URL such as "https://otlp.example.com:4318"`);
@@ -146,9 +150,9 @@ export class OtlpExporter extends CollectorComponent {
 export interface DebugExporterProps extends ComponentOptions {
   /** `basic`, `normal` or `detailed`. @default 'basic' */
   readonly verbosity?: 'basic' | 'normal' | 'detailed';
-  /** Items logged per second before sampling. @default 2 */
+  /** Items logged per second before sampling (>= 0). @default 2 */
   readonly samplingInitial?: number;
-  /** Log every Nth item after that. @default 1 */
+  /** Log every Nth item after that (0: none after the first ones). @default 1 */
   readonly samplingThereafter?: number;
 }
 
@@ -185,8 +189,9 @@ export class Exporter {
     if (props.verbosity !== undefined && !['basic', 'normal', 'detailed'].includes(props.verbosity)) {
       throw new Error(`${where}: verbosity "${props.verbosity}" is invalid; use basic, normal or detailed`);
     }
-    checkInteger(props.samplingInitial, 1, `${where}: sampling_initial`);
-    checkInteger(props.samplingThereafter, 1, `${where}: sampling_thereafter`);
+    // 0 is meaningful for the collector's log sampler (none at first / none after the first ones)
+    checkInteger(props.samplingInitial, 0, `${where}: sampling_initial`);
+    checkInteger(props.samplingThereafter, 0, `${where}: sampling_thereafter`);
     return new ConfiguredComponent(
       'exporter',
       'debug',
@@ -210,7 +215,11 @@ export class Exporter {
       samplingInitial: opt(o, 'sampling_initial', 'number', where),
       samplingThereafter: opt(o, 'sampling_thereafter', 'number', where),
     });
-    const rest = compact({ use_internal_logger: o.use_internal_logger, output_paths: o.output_paths });
+    if (o.sending_queue !== undefined && o.sending_queue !== null) parseQueue(o.sending_queue, `${where}.sending_queue`);
+    opt(o, 'use_internal_logger', 'boolean', where);
+    optStrings(o, 'output_paths', where);
+    // kept as written (validated above): dropping them would change the config on the way through
+    const rest = compact({ use_internal_logger: o.use_internal_logger, output_paths: o.output_paths, sending_queue: o.sending_queue });
     return new ConfiguredComponent('exporter', 'debug', { ...base.toConfig(), ...rest }, options);
   }
 

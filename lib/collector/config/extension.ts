@@ -33,7 +33,7 @@ export interface FileStorageProps extends ComponentOptions {
 }
 
 /** An extension listening on an endpoint (ports are exposed unless bound to loopback). */
-class EndpointExtension extends ConfiguredComponent {
+export class EndpointExtension extends ConfiguredComponent {
   constructor(
     type: string,
     config: ConfigObject,
@@ -48,6 +48,12 @@ class EndpointExtension extends ConfiguredComponent {
   public listeningPorts(): ListeningPort[] {
     const hp = splitHostPort(this.endpoint);
     if (!hp || isLoopback(hp.host)) return [];
+    return [{ name: portName(this.portBase, this.name), port: hp.port, protocol: 'TCP', appProtocol: 'http', componentId: this.id }];
+  }
+
+  public boundPorts(): ListeningPort[] {
+    const hp = splitHostPort(this.endpoint);
+    if (!hp) return [];
     return [{ name: portName(this.portBase, this.name), port: hp.port, protocol: 'TCP', appProtocol: 'http', componentId: this.id }];
   }
 }

@@ -2,6 +2,7 @@ export * from './attribute-action';
 export * from './client-settings';
 export * from './collector-config';
 export * from './component';
+export * from './component-parsers';
 export * from './component-types';
 export * from './config-values';
 export * from './connector';

@@ -3,6 +3,7 @@ import {
   asObject,
   checkInteger,
   checkKeys,
+  checkRange,
   compact,
   ConfigObject,
   formatDuration,
@@ -108,7 +109,10 @@ export class LoadBalancingResolver {
         return LoadBalancingResolver.static(optStrings(body, 'hostnames', bw) ?? []);
       case 'dns': {
         checkKeys(body, ['hostname', 'port', 'interval', 'timeout'], bw);
-        const port = body.port === undefined ? undefined : Number(body.port);
+        // the collector's field is a string (`port: "4317"`); a YAML number is refused by its decoder
+        const portText = opt(body, 'port', 'string', bw);
+        if (portText !== undefined && !/^\d+$/.test(portText)) throw new Error(`${bw}.port: "${portText}" is not a port number`);
+        const port = portText === undefined ? undefined : Number(portText);
         return LoadBalancingResolver.dns({
           hostname: opt(body, 'hostname', 'string', bw) ?? '',
           port,
@@ -187,6 +191,7 @@ export class LoadBalancingExporter extends CollectorComponent {
     if (props.routingKey === 'attributes' && !props.routingAttributes?.length) {
       throw new Error(`${where}: routing_key "attributes" needs routing_attributes; list at least one attribute`);
     }
+    checkRange(props.timeoutSec, 0, Infinity, `${where}: timeout`, 'use a value >= 0 seconds');
     this.props = props;
     this.toConfig();
   }
@@ -216,7 +221,13 @@ export class LoadBalancingExporter extends CollectorComponent {
   }
 
   public referencedExtensions(): string[] {
-    return this.props.otlp?.authenticator ? [this.props.otlp.authenticator] : [];
+    const p = this.props;
+    const out: string[] = [];
+    if (p.otlp?.authenticator) out.push(p.otlp.authenticator);
+    // queue storage, of the exporter itself and of the per-backend OTLP exporters
+    if (p.sendingQueue && p.sendingQueue.storage) out.push(p.sendingQueue.storage);
+    if (p.otlp?.sendingQueue && p.otlp.sendingQueue.storage) out.push(p.otlp.sendingQueue.storage);
+    return [...new Set(out)];
   }
 
   /** Parses a `load_balancing` (or deprecated `loadbalancing`) config (strict keys). */

@@ -59,6 +59,12 @@ export function parseOtlpClient(o: Record<string, unknown>, where: string, extra
   checkKeys(o, [...OTLP_CLIENT_KEYS, ...extraKeys], where);
   const headers = o.headers === undefined || o.headers === null ? undefined : asObject(o.headers, `${where}.headers`);
   const auth = o.auth === undefined ? undefined : asObject(o.auth, `${where}.auth`);
+  if (auth) {
+    checkKeys(auth, ['authenticator'], `${where}.auth`);
+    if (!opt(auth, 'authenticator', 'string', `${where}.auth`)) {
+      throw new Error(`${where}.auth: authenticator is missing; name the auth extension (e.g. bearertokenauth) or remove auth`);
+    }
+  }
   return {
     tls: o.tls === undefined ? undefined : parseClientTls(o.tls, `${where}.tls`),
     headers: headers as Record<string, string> | undefined,

@@ -1,4 +1,4 @@
-import { renderServerTls, ServerTlsProps } from './client-settings';
+import { parseServerTls, renderServerTls, ServerTlsProps } from './client-settings';
 import {
   CollectorComponent,
   ComponentOptions,
@@ -7,7 +7,7 @@ import {
   ListeningPort,
   portName,
 } from './component';
-import { asObject, checkInteger, checkKeys, compact, ConfigObject, opt, optStrings, serverPort } from './config-values';
+import { asObject, checkInteger, checkKeys, checkRange, compact, ConfigObject, opt, optStrings, serverPort } from './config-values';
 
 /** OTLP/gRPC server settings. */
 export interface OtlpGrpcServerProps {
@@ -41,7 +41,7 @@ export interface OtlpHttpServerProps {
   readonly tls?: ServerTlsProps;
   /** CORS. @default - no CORS */
   readonly cors?: CorsProps;
-  /** Maximum request body size in MiB. @default 20 */
+  /** Maximum request body size in MiB (fractions allowed: rendered in bytes). @default 20 */
   readonly maxRequestBodySizeMiB?: number;
   /** Propagate request headers to processors. @default false */
   readonly includeMetadata?: boolean;
@@ -70,8 +70,13 @@ export class OtlpReceiver extends CollectorComponent {
     }
     // eager validation of both protocol blocks
     this.toConfig();
-    if (this.grpc !== false) checkInteger(this.grpc.maxRecvMsgSizeMiB, 1, `${where}: grpc max_recv_msg_size_mib`);
-    if (this.http !== false) checkInteger(this.http.maxRequestBodySizeMiB, 1, `${where}: http max_request_body_size (MiB)`);
+    if (this.grpc !== false) {
+      checkInteger(this.grpc.maxRecvMsgSizeMiB, 1, `${where}: grpc max_recv_msg_size_mib`);
+      checkInteger(this.grpc.maxConcurrentStreams, 0, `${where}: grpc max_concurrent_streams`);
+    }
+    if (this.http !== false) {
+      checkRange(this.http.maxRequestBodySizeMiB, 1 / 1048576, Infinity, `${where}: http max_request_body_size (MiB)`, 'use a value > 0 MiB (20 is the default)');
+    }
     if (this.http !== false && this.http.cors && this.http.cors.allowedOrigins.length === 0) {
       throw new Error(`${where}: http cors allowedOrigins is empty; list at least one origin or omit cors`);
     }
@@ -115,7 +120,7 @@ export class OtlpReceiver extends CollectorComponent {
             })
           : undefined,
         max_request_body_size:
-          h.maxRequestBodySizeMiB === undefined ? undefined : h.maxRequestBodySizeMiB * 1024 * 1024,
+          h.maxRequestBodySizeMiB === undefined ? undefined : Math.round(h.maxRequestBodySizeMiB * 1024 * 1024),
         include_metadata: h.includeMetadata,
       });
     }
@@ -148,9 +153,10 @@ export class OtlpReceiver extends CollectorComponent {
     }
     const grpc = (): OtlpGrpcServerProps => {
       const g = asObject(p.grpc, `${where}.protocols.grpc`);
-      checkKeys(g, ['endpoint', 'max_recv_msg_size_mib', 'max_concurrent_streams', 'include_metadata'], `${where}.protocols.grpc`);
+      checkKeys(g, ['endpoint', 'tls', 'max_recv_msg_size_mib', 'max_concurrent_streams', 'include_metadata'], `${where}.protocols.grpc`);
       return {
         endpoint: opt(g, 'endpoint', 'string', `${where}.protocols.grpc`),
+        tls: g.tls === undefined || g.tls === null ? undefined : parseServerTls(g.tls, `${where}.protocols.grpc.tls`),
         maxRecvMsgSizeMiB: opt(g, 'max_recv_msg_size_mib', 'number', `${where}.protocols.grpc`),
         maxConcurrentStreams: opt(g, 'max_concurrent_streams', 'number', `${where}.protocols.grpc`),
         includeMetadata: opt(g, 'include_metadata', 'boolean', `${where}.protocols.grpc`),
@@ -158,10 +164,14 @@ export class OtlpReceiver extends CollectorComponent {
     };
     const http = (): OtlpHttpServerProps => {
       const h = asObject(p.http, `${where}.protocols.http`);
-      checkKeys(h, ['endpoint', 'cors', 'include_metadata'], `${where}.protocols.http`);
+      checkKeys(h, ['endpoint', 'tls', 'cors', 'max_request_body_size', 'include_metadata'], `${where}.protocols.http`);
       const cors = h.cors === undefined ? undefined : asObject(h.cors, `${where}.protocols.http.cors`);
+      if (cors) checkKeys(cors, ['allowed_origins', 'allowed_headers', 'max_age'], `${where}.protocols.http.cors`);
+      const bodyBytes = opt(h, 'max_request_body_size', 'number', `${where}.protocols.http`);
       return {
         endpoint: opt(h, 'endpoint', 'string', `${where}.protocols.http`),
+        tls: h.tls === undefined || h.tls === null ? undefined : parseServerTls(h.tls, `${where}.protocols.http.tls`),
+        maxRequestBodySizeMiB: bodyBytes === undefined ? undefined : bodyBytes / 1048576,
         includeMetadata: opt(h, 'include_metadata', 'boolean', `${where}.protocols.http`),
         cors: cors
           ? {

@@ -9,6 +9,7 @@ import { runSync } from './procs';
 import { SandboxSpec } from './sandbox';
 
 let pki: { ca: string; cert: string; key: string } | undefined;
+let pkiDir: string | undefined;
 
 /** A throwaway CA + leaf certificate (PEM), made once per process in `dir`. */
 export function testPki(dir: string): { ca: string; cert: string; key: string } {
@@ -25,7 +26,29 @@ export function testPki(dir: string): { ca: string; cert: string; key: string } 
     if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
   }
   pki = { ca: fs.readFileSync(f('ca.crt'), 'utf8'), cert: fs.readFileSync(f('tls.crt'), 'utf8'), key: fs.readFileSync(f('tls.key'), 'utf8') };
+  pkiDir = dir;
   return pki;
+}
+
+/**
+ * A server certificate for IP addresses (subjectAltName IP entries, as Go's verifier requires), signed
+ * by the `testPki` CA; returns the paths of its PEM files.
+ */
+export function testServerCert(dir: string, ips: readonly string[]): { certFile: string; keyFile: string } {
+  testPki(dir);
+  const f = (n: string) => path.join(pkiDir!, n);
+  const name = `server-${ips.join('_').replace(/[^\w.-]/g, '_')}`;
+  if (fs.existsSync(f(`${name}.crt`))) return { certFile: f(`${name}.crt`), keyFile: f(`${name}.key`) };
+  fs.writeFileSync(f(`${name}.ext`), `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}\n`);
+  const steps: string[][] = [
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=e2e-server', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`)],
+    ['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`)],
+  ];
+  for (const args of steps) {
+    const r = runSync('openssl', args);
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  }
+  return { certFile: f(`${name}.crt`), keyFile: f(`${name}.key`) };
 }
 
 /** Every string value under a key in a nested config, with the key. */

@@ -50,6 +50,8 @@ export interface FoundConfig {
   readonly where: string;
   /** The config as an object. */
   readonly config: any;
+  /** The file's text as emitted (configs mounted from ConfigMaps); programs read this, not a re-serialization. */
+  readonly text?: string;
   /** The container's env (manifest form). */
   readonly env: readonly any[];
   /** The container image. */
@@ -86,9 +88,32 @@ export function findConfigs(objects: readonly any[]): FoundConfig[] {
       program,
       where: `${m.workload.kind} ${m.workload.namespace ?? ''}/${m.workload.name} ${m.path}`,
       config: parse(m.content),
+      text: m.content,
       env: m.env,
       image: m.image,
     });
   }
   return out;
+}
+
+/** A found config with the object that carries it (the CR, or the ConfigMap holding the file). */
+export interface CarriedConfig extends FoundConfig {
+  /** Index in the objects of the OpenTelemetryCollector CR or the ConfigMap. */
+  readonly carrier: number;
+  /** The ConfigMap key of the file (ConfigMap carriers). */
+  readonly carrierKey?: string;
+}
+
+/** `findConfigs`, with the index of the object carrying each config. */
+export function findCarriedConfigs(objects: readonly any[]): CarriedConfig[] {
+  const mounted = mountedConfigs(objects);
+  return findConfigs(objects).map((f) => {
+    if (f.where.startsWith('OpenTelemetryCollector ')) {
+      const carrier = objects.findIndex((o) => o?.kind === 'OpenTelemetryCollector' && `OpenTelemetryCollector ${o.metadata?.namespace ?? ''}/${o.metadata?.name}` === f.where);
+      return { ...f, carrier };
+    }
+    const m = mounted.find((x) => `${x.workload.kind} ${x.workload.namespace ?? ''}/${x.workload.name} ${x.path}` === f.where)!;
+    const carrier = objects.findIndex((o) => o?.kind === 'ConfigMap' && o.metadata?.name === m.configMap.name && (o.metadata?.namespace ?? '') === (m.workload.namespace ?? ''));
+    return { ...f, carrier, carrierKey: m.configMap.key };
+  });
 }

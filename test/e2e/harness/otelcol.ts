@@ -30,18 +30,34 @@ export interface ProgramVerdict {
 export function writeConfig(dir: string, name: string, config: unknown): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.yaml`);
-  fs.writeFileSync(file, typeof config === 'string' ? config : stringify(config));
+  // quoted for YAML 1.1 readers like the library's own output (go-yaml resolves an unquoted 2006-01-02 to a time)
+  fs.writeFileSync(file, typeof config === 'string' ? config : stringify(config, { version: '1.1' }));
   return file;
 }
 
-/** Parses zap console lines (`ts\tlevel\tcaller\tmsg\t{...}`) into level + message. */
+/**
+ * Parses zap console lines (`ts\tlevel\tcaller\tmsg\t{...}`) into level + message. The final
+ * `Error: ...` of a failed command keeps its continuation lines (decode errors list one problem per
+ * line), joined with "; ".
+ */
 export function logLines(log: string): Array<{ level: string; msg: string }> {
   const out: Array<{ level: string; msg: string }> = [];
+  let open: { level: string; msg: string } | undefined;
   for (const line of log.split('\n')) {
     const parts = line.split('\t');
-    if (parts.length >= 4 && /^\d{4}-\d\d-\d\dT/.test(parts[0])) out.push({ level: parts[1], msg: parts[3] });
-    else if (/^Error: /.test(line)) out.push({ level: 'fatal', msg: line.slice('Error: '.length) });
-    else if (/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /.test(line) && !/application version/.test(line)) out.push({ level: 'fatal', msg: line.slice(20) });
+    if (parts.length >= 4 && /^\d{4}-\d\d-\d\dT/.test(parts[0])) {
+      out.push({ level: parts[1], msg: parts[3] });
+      open = undefined;
+    } else if (/^Error: /.test(line)) {
+      open = { level: 'fatal', msg: line.slice('Error: '.length) };
+      out.push(open);
+    } else if (/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /.test(line)) {
+      // the standard logger repeats the Error: text; keep it only when there was none
+      if (!/application version/.test(line) && !out.some((l) => l.level === 'fatal')) out.push({ level: 'fatal', msg: line.slice(20) });
+      open = undefined;
+    } else if (open && line.trim() !== '') {
+      open.msg += `${/[:;]$/.test(open.msg) ? ' ' : '; '}${line.trim()}`;
+    }
   }
   return out;
 }
@@ -57,9 +73,21 @@ function verdictFrom(log: string, exitOk: boolean, stage: 'validate' | 'start', 
   return { ok, failedAt: ok ? undefined : stage, errors: errors.length || ok ? errors : [log.trim().split('\n').slice(-3).join('\n')], warnings, deprecations, log };
 }
 
-/** `<binary> validate --config <file>` with the pod's env. */
-export function validate(binary: string, configFile: string, env: Record<string, string> = {}): ProgramVerdict {
-  const r = runSync(binary, ['validate', `--config=${configFile}`], { env: { ...env, HOME: process.env.HOME }, timeoutMs: 60_000 });
+/**
+ * `<binary> validate --config <file>` with the pod's env; in the sandbox when one is given (validate
+ * already checks files and directories the config names, e.g. file_storage's directory).
+ */
+export function validate(
+  binary: string,
+  configFile: string,
+  env: Record<string, string> = {},
+  inSandbox?: { readonly sandbox: SandboxSpec; readonly work: string },
+): ProgramVerdict {
+  const args = ['validate', `--config=${configFile}`];
+  const cmd = inSandbox
+    ? sandboxed(inSandbox.sandbox, binary, args, path.join(inSandbox.work, `sandbox-validate-${path.basename(configFile)}`))
+    : { cmd: binary, args };
+  const r = runSync(cmd.cmd, cmd.args, { env: { ...env, HOME: process.env.HOME }, timeoutMs: 60_000 });
   return verdictFrom(`${r.stdout}${r.stderr}`, r.status === 0, 'validate');
 }
 
@@ -98,7 +126,7 @@ export async function startCheck(binary: string, configFile: string, opts: Start
 
 /** `validate`, then (if it passed) `startCheck`: the program's full verdict. */
 export async function judge(binary: string, configFile: string, opts: StartCheckOptions): Promise<ProgramVerdict> {
-  const v = validate(binary, configFile, opts.env);
+  const v = validate(binary, configFile, opts.env, opts.sandbox ? { sandbox: opts.sandbox, work: opts.work } : undefined);
   if (!v.ok) return v;
   const s = await startCheck(binary, configFile, opts);
   return { ...s, warnings: [...v.warnings, ...s.warnings], deprecations: [...v.deprecations, ...s.deprecations], log: `${v.log}\n${s.log}` };

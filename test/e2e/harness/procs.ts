@@ -42,14 +42,17 @@ export interface StartOptions {
   readonly cwd?: string;
   /** Folder for the log file. */
   readonly logDir: string;
+  /** Start from an empty environment (only `env`), as a container does. @default false: `env` over this process's */
+  readonly clearEnv?: boolean;
 }
 
 /** Starts a process in its own process group (so stopping it stops its children). */
 export function start(name: string, cmd: string, args: readonly string[], opts: StartOptions): Proc {
+  fs.mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${name.replace(/[^\w.-]+/g, '_')}.log`);
   const child = spawn(cmd, args as string[], {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: opts.clearEnv ? { ...opts.env } : { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

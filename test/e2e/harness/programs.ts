@@ -94,6 +94,14 @@ export const PROGRAMS: readonly GoProgram[] = [
     ],
   },
   {
+    // ours: the Go service of the trace-flow e2e test (OpenTelemetry Go SDK + otlptracegrpc + otelhttp)
+    name: 'checkout',
+    version: '1.0.0',
+    module: 'apps/checkout',
+    kind: 'go',
+    binaries: [{ name: 'checkout', pkg: '.' }],
+  },
+  {
     name: 'etcd',
     version: '3.6.16',
     module: 'etcd',

@@ -16,6 +16,8 @@ export interface SandboxSpec {
   readonly dirs?: readonly string[];
   /** Run in this `ip netns` namespace; otherwise in a new one with only loopback. */
   readonly netns?: string;
+  /** Host name in a private UTS namespace (a pod's host name is its pod name). @default - the machine's */
+  readonly hostname?: string;
 }
 
 /**
@@ -54,9 +56,26 @@ export function sandboxed(spec: SandboxSpec, cmd: string, args: readonly string[
     lines.push(`mkdir -p ${q(path.dirname(p))}`, `cp ${q(src)} ${q(p)}`);
   });
   if (!spec.netns) lines.push('ip link set lo up');
+  if (spec.hostname !== undefined) {
+    if (!/^[a-z0-9]([-a-z0-9.]{0,62})$/.test(spec.hostname)) throw new Error(`sandbox: hostname "${spec.hostname}" is not a DNS name`);
+    lines.push(`hostname ${q(spec.hostname)}`);
+  }
   lines.push('exec "$@"');
   const script = lines.join('\n');
-  const inner = ['unshare', '--mount', '--propagation', 'private', ...(spec.netns ? [] : ['--net']), 'sh', '-c', script, 'sandbox', cmd, ...args];
+  const inner = [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    ...(spec.netns ? [] : ['--net']),
+    ...(spec.hostname !== undefined ? ['--uts'] : []),
+    'sh',
+    '-c',
+    script,
+    'sandbox',
+    cmd,
+    ...args,
+  ];
   return spec.netns ? { cmd: 'ip', args: ['netns', 'exec', spec.netns, ...inner] } : { cmd: inner[0], args: inner.slice(1) };
 }
 

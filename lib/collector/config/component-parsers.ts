@@ -1,0 +1,705 @@
+/**
+ * Strict parsers for the component types the factories model but that have no class of their own
+ * (memory_limiter, batch, k8s_attributes, attributes, resource, probabilistic_sampler, health_check,
+ * zpages, pprof, file_storage, forward). Each accepts exactly the keys collector 0.158 accepts for the
+ * type (modelled or not), checks their types the way its config decoder does (a string is not a number,
+ * a negative number is not an unsigned one, a duration is a Go duration or nanoseconds) and applies the
+ * component's own `Validate()` rules; the config is kept verbatim, so rendering it back changes nothing.
+ *
+ * Sources: the 0.158.0 `Config` structs and `Validate()` methods (internal/memorylimiter,
+ * processor/batchprocessor, contrib processor/k8sattributesprocessor, internal/coreinternal/attraction,
+ * processor/probabilisticsamplerprocessor, internal/healthcheck, extension/zpagesextension,
+ * extension/pprofextension, extension/storage/filestorage).
+ */
+import { CollectorComponent, ComponentOptions, ConfiguredComponent } from './component';
+import { asObject, checkKeys, ConfigObject, opt, parseDuration } from './config-values';
+import { EndpointExtension } from './extension';
+
+type Obj = Record<string, unknown>;
+
+const num = (o: Obj, k: string, w: string) => opt(o, k, 'number', w);
+const str = (o: Obj, k: string, w: string) => opt(o, k, 'string', w);
+const bool = (o: Obj, k: string, w: string) => opt(o, k, 'boolean', w);
+
+/**
+ * An unsigned 32-bit integer. The collector's decoder refuses negative numbers for Go `uint` fields;
+ * a number above 2^32-1 it silently wraps around, which is refused here (never what was meant).
+ */
+function uint(o: Obj, k: string, w: string, max = 4294967295): number | undefined {
+  const v = num(o, k, w);
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0)
+    throw new Error(`${w}.${k}: ${v} is not an unsigned integer; the collector cannot decode it`);
+  if (v > max)
+    throw new Error(
+      `${w}.${k}: ${v} does not fit the collector's 32-bit field (it would wrap around); use at most ${max}`,
+    );
+  return v;
+}
+
+/** A signed integer. */
+function int(o: Obj, k: string, w: string): number | undefined {
+  const v = num(o, k, w);
+  if (v !== undefined && !Number.isInteger(v)) throw new Error(`${w}.${k}: ${v} is not an integer`);
+  return v;
+}
+
+/** A Go duration (string) or a number of nanoseconds, in seconds. */
+function dur(o: Obj, k: string, w: string): number | undefined {
+  const v = o[k];
+  if (v === undefined || v === null) return undefined;
+  return parseDuration(v, `${w}.${k}`);
+}
+
+/** A list (not a map or a scalar). */
+function list(o: Obj, k: string, w: string): unknown[] | undefined {
+  const v = o[k];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new Error(`${w}.${k}: expected a list, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A list of strings. */
+function strings(o: Obj, k: string, w: string): string[] | undefined {
+  const l = list(o, k, w);
+  l?.forEach((x, i) => {
+    if (typeof x !== 'string')
+      throw new Error(`${w}.${k}[${i}]: expected a string, got ${JSON.stringify(x)}`);
+  });
+  return l as string[] | undefined;
+}
+
+/** A map (null is an empty map, as in YAML). */
+function map(o: Obj, k: string, w: string): Obj | undefined {
+  const v = o[k];
+  if (v === undefined) return undefined;
+  return asObject(v, `${w}.${k}`);
+}
+
+/** Each element of a list of maps. */
+function maps(o: Obj, k: string, w: string): Array<{ value: Obj; where: string }> {
+  return (list(o, k, w) ?? []).map((x, i) => ({
+    value: asObject(x, `${w}.${k}[${i}]`),
+    where: `${w}.${k}[${i}]`,
+  }));
+}
+
+function idOf(type: string, options: ComponentOptions): string {
+  return options.name ? `${type}/${options.name}` : type;
+}
+
+// ------------------------------------------------------------------ processors
+
+/** `memory_limiter` (internal/memorylimiter Config.Validate). */
+export function parseMemoryLimiter(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('memory_limiter', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      'check_interval',
+      'limit_mib',
+      'spike_limit_mib',
+      'limit_percentage',
+      'spike_limit_percentage',
+      'min_gc_interval_when_soft_limited',
+      'min_gc_interval_when_hard_limited',
+      'max_gc_interval_when_soft_limited',
+      'max_gc_interval_when_hard_limited',
+    ],
+    w,
+  );
+  const check = dur(o, 'check_interval', w) ?? 0;
+  const limitMiB = uint(o, 'limit_mib', w) ?? 0;
+  const spikeMiB = uint(o, 'spike_limit_mib', w) ?? 0;
+  const limitPct = uint(o, 'limit_percentage', w) ?? 0;
+  const spikePct = uint(o, 'spike_limit_percentage', w) ?? 0;
+  const minSoft = dur(o, 'min_gc_interval_when_soft_limited', w) ?? 10;
+  const minHard = dur(o, 'min_gc_interval_when_hard_limited', w) ?? 0;
+  const maxSoft = dur(o, 'max_gc_interval_when_soft_limited', w) ?? 0;
+  const maxHard = dur(o, 'max_gc_interval_when_hard_limited', w) ?? 0;
+  if (!(check > 0))
+    throw new Error(`${w}: check_interval must be greater than zero (it has no default); set e.g. "1s"`);
+  if (minSoft < minHard)
+    throw new Error(`${w}: min_gc_interval_when_soft_limited must be >= min_gc_interval_when_hard_limited`);
+  if (maxSoft < 0 || maxHard < 0)
+    throw new Error(`${w}: max_gc_interval_when_soft/hard_limited must not be negative`);
+  if ((maxSoft > 0 && maxSoft < minSoft) || (maxHard > 0 && maxHard < minHard)) {
+    throw new Error(`${w}: a max_gc_interval is below its min_gc_interval; raise the max or set it to 0`);
+  }
+  if (maxSoft > 0 && maxHard > 0 && maxSoft < maxHard)
+    throw new Error(`${w}: max_gc_interval_when_soft_limited must be >= max_gc_interval_when_hard_limited`);
+  if (limitMiB === 0 && limitPct === 0)
+    throw new Error(
+      `${w}: limit_mib or limit_percentage must be greater than zero; set limit_percentage: 80 (or limit_mib)`,
+    );
+  if (limitPct > 100 || spikePct > 100)
+    throw new Error(`${w}: limit_percentage and spike_limit_percentage must be at most 100`);
+  if (limitMiB > 0 && spikeMiB >= limitMiB)
+    throw new Error(
+      `${w}: spike_limit_mib ${spikeMiB} must be below limit_mib ${limitMiB}; use about 20 % of the limit`,
+    );
+  if (limitPct > 0 && spikePct >= limitPct)
+    throw new Error(
+      `${w}: spike_limit_percentage ${spikePct} must be below limit_percentage ${limitPct}; lower the spike limit`,
+    );
+  if ((limitMiB > 0 || spikeMiB > 0) && (limitPct > 0 || spikePct > 0)) {
+    // the collector takes limit_mib and ignores the percentages: refused here as in Processor.memoryLimiter()
+    throw new Error(
+      `${w}: both limit_mib and limit_percentage are set; use either the MiB form or the percentage form`,
+    );
+  }
+  return new ConfiguredComponent('processor', 'memory_limiter', o as ConfigObject, options);
+}
+
+/** `batch` (processor/batchprocessor Config.Validate; send_batch_size defaults to 8192). */
+export function parseBatch(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('batch', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    ['timeout', 'send_batch_size', 'send_batch_max_size', 'metadata_keys', 'metadata_cardinality_limit'],
+    w,
+  );
+  const timeout = dur(o, 'timeout', w);
+  const size = uint(o, 'send_batch_size', w) ?? 8192;
+  const max = uint(o, 'send_batch_max_size', w) ?? 0;
+  uint(o, 'metadata_cardinality_limit', w);
+  const keys = strings(o, 'metadata_keys', w) ?? [];
+  if (max > 0 && max < size)
+    throw new Error(
+      `${w}: send_batch_max_size ${max} is below send_batch_size ${size} (default 8192); raise send_batch_max_size or set it to 0`,
+    );
+  const seen = new Set<string>();
+  for (const k of keys) {
+    if (seen.has(k.toLowerCase()))
+      throw new Error(`${w}: metadata_keys has "${k}" twice (case-insensitive); list each key once`);
+    seen.add(k.toLowerCase());
+  }
+  if (timeout !== undefined && timeout < 0) throw new Error(`${w}: timeout must be >= 0`);
+  return new ConfiguredComponent('processor', 'batch', o as ConfigObject, options);
+}
+
+/** Metadata fields `k8s_attributes` can extract (k8sattributesprocessor Config.Validate). */
+export const K8S_METADATA_FIELDS: readonly string[] = [
+  'k8s.namespace.name',
+  'k8s.pod.name',
+  'k8s.pod.uid',
+  'k8s.pod.hostname',
+  'k8s.pod.start_time',
+  'k8s.pod.ip',
+  'k8s.deployment.name',
+  'k8s.deployment.uid',
+  'k8s.replicaset.name',
+  'k8s.replicaset.uid',
+  'k8s.daemonset.name',
+  'k8s.daemonset.uid',
+  'k8s.statefulset.name',
+  'k8s.statefulset.uid',
+  'k8s.job.name',
+  'k8s.job.uid',
+  'k8s.cronjob.name',
+  'k8s.cronjob.uid',
+  'k8s.node.name',
+  'k8s.node.uid',
+  'k8s.container.name',
+  'container.id',
+  'container.image.name',
+  'container.image.tag',
+  'container.image.tags',
+  'service.namespace',
+  'service.name',
+  'service.version',
+  'service.instance.id',
+  'container.image.repo_digests',
+  'k8s.cluster.uid',
+];
+
+/** `k8s_attributes` (k8sattributesprocessor and k8sconfig Config.Validate). */
+export function parseK8sAttributes(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('k8s_attributes', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      'auth_type',
+      'context',
+      'kube_api_qps',
+      'kube_api_burst',
+      'passthrough',
+      'extract',
+      'filter',
+      'pod_association',
+      'exclude',
+      'wait_for_metadata',
+      'wait_for_metadata_timeout',
+      'watch_sync_period',
+      'pod_delete_grace_period',
+    ],
+    w,
+  );
+  const auth = str(o, 'auth_type', w);
+  if (auth !== undefined && !['none', 'serviceAccount', 'kubeConfig', 'tls'].includes(auth)) {
+    throw new Error(
+      `${w}: auth_type "${auth}" is invalid; use serviceAccount (in a pod), kubeConfig, tls or none`,
+    );
+  }
+  str(o, 'context', w);
+  if ((num(o, 'kube_api_qps', w) ?? 0) < 0) throw new Error(`${w}: kube_api_qps must not be negative`);
+  if ((int(o, 'kube_api_burst', w) ?? 0) < 0) throw new Error(`${w}: kube_api_burst must not be negative`);
+  bool(o, 'passthrough', w);
+  bool(o, 'wait_for_metadata', w);
+  dur(o, 'wait_for_metadata_timeout', w);
+  for (const k of ['watch_sync_period', 'pod_delete_grace_period']) {
+    if ((dur(o, k, w) ?? 0) < 0) throw new Error(`${w}: ${k} must be >= 0`);
+  }
+  const extract = map(o, 'extract', w);
+  if (extract) {
+    const ew = `${w}.extract`;
+    checkKeys(
+      extract,
+      ['metadata', 'annotations', 'labels', 'otel_annotations', 'deployment_name_from_replicaset'],
+      ew,
+    );
+    for (const f of strings(extract, 'metadata', ew) ?? []) {
+      if (!K8S_METADATA_FIELDS.includes(f))
+        throw new Error(
+          `${ew}.metadata: "${f}" is not a supported metadata field; use one of ${K8S_METADATA_FIELDS.join(', ')}`,
+        );
+    }
+    bool(extract, 'otel_annotations', ew);
+    bool(extract, 'deployment_name_from_replicaset', ew);
+    for (const rules of ['annotations', 'labels']) {
+      for (const { value: r, where } of maps(extract, rules, ew)) {
+        checkKeys(r, ['tag_name', 'key', 'key_regex', 'from'], where);
+        str(r, 'tag_name', where);
+        const key = str(r, 'key', where);
+        const regex = str(r, 'key_regex', where);
+        if (key && regex) throw new Error(`${where}: set key or key_regex, not both`);
+        const from = str(r, 'from', where);
+        if (
+          from !== undefined &&
+          !['', 'pod', 'namespace', 'deployment', 'statefulset', 'daemonset', 'job', 'node'].includes(from)
+        ) {
+          throw new Error(
+            `${where}.from: "${from}" is not a valid choice; use pod, namespace, deployment, statefulset, daemonset, job or node`,
+          );
+        }
+      }
+    }
+  }
+  const filter = map(o, 'filter', w);
+  if (filter) {
+    const fw = `${w}.filter`;
+    checkKeys(filter, ['node', 'node_from_env_var', 'namespace', 'fields', 'labels'], fw);
+    str(filter, 'node', fw);
+    const env = str(filter, 'node_from_env_var', fw);
+    if (env !== undefined && env !== '' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env)) {
+      throw new Error(`${fw}.node_from_env_var: "${env}" is not an env var name; use e.g. K8S_NODE_NAME`);
+    }
+    str(filter, 'namespace', fw);
+    for (const [k, ops] of [
+      ['fields', ['', 'equals', 'not-equals']],
+      ['labels', ['', 'equals', 'not-equals', 'exists', 'does-not-exist']],
+    ] as const) {
+      for (const { value: f, where } of maps(filter, k, fw)) {
+        checkKeys(f, ['key', 'value', 'op'], where);
+        str(f, 'key', where);
+        str(f, 'value', where);
+        const op = str(f, 'op', where);
+        if (op !== undefined && !(ops as readonly string[]).includes(op))
+          throw new Error(
+            `${where}.op: "${op}" is not a valid operation; use ${ops.filter(Boolean).join(', ')}`,
+          );
+      }
+    }
+  }
+  for (const { value: a, where } of maps(o, 'pod_association', w)) {
+    checkKeys(a, ['sources'], where);
+    const sources = maps(a, 'sources', where);
+    if (sources.length > 4)
+      throw new Error(`${where}.sources: too many association sources (${sources.length}); the limit is 4`);
+    for (const { value: s, where: sw } of sources) {
+      checkKeys(s, ['from', 'name'], sw);
+      str(s, 'from', sw);
+      str(s, 'name', sw);
+    }
+  }
+  const exclude = map(o, 'exclude', w);
+  if (exclude) {
+    checkKeys(exclude, ['pods'], `${w}.exclude`);
+    for (const { value: p, where } of maps(exclude, 'pods', `${w}.exclude`)) {
+      checkKeys(p, ['name'], where);
+      str(p, 'name', where);
+    }
+  }
+  return new ConfiguredComponent('processor', 'k8s_attributes', o as ConfigObject, options);
+}
+
+/** One list of attribute actions (internal/coreinternal/attraction NewAttrProc rules). */
+function checkActions(items: Array<{ value: Obj; where: string }>): void {
+  for (const { value: a, where } of items) {
+    checkKeys(
+      a,
+      [
+        'key',
+        'value',
+        'default_value',
+        'pattern',
+        'from_attribute',
+        'from_context',
+        'converted_type',
+        'action',
+      ],
+      where,
+    );
+    const key = str(a, 'key', where) ?? '';
+    const pattern = str(a, 'pattern', where) ?? '';
+    const fromAttribute = str(a, 'from_attribute', where) ?? '';
+    const fromContext = str(a, 'from_context', where) ?? '';
+    const converted = str(a, 'converted_type', where) ?? '';
+    const action = (str(a, 'action', where) ?? '').toLowerCase();
+    const sources = [
+      a.value !== undefined && a.value !== null,
+      fromAttribute !== '',
+      fromContext !== '',
+    ].filter(Boolean).length;
+    const hasDefault = a.default_value !== undefined && a.default_value !== null;
+    if (action === 'delete' || action === 'hash') {
+      if (!key && !pattern) throw new Error(`${where}: ${action} needs key or pattern`);
+    } else if (!key) {
+      throw new Error(`${where}: key is required`);
+    }
+    switch (action) {
+      case 'insert':
+      case 'update':
+      case 'upsert':
+        if (sources === 0 && !hasDefault)
+          throw new Error(
+            `${where}: ${action} "${key}" needs value, from_attribute, from_context or default_value`,
+          );
+        if (sources > 1)
+          throw new Error(
+            `${where}: ${action} "${key}" has more than one of value, from_attribute, from_context; keep one`,
+          );
+        if (pattern || converted)
+          throw new Error(`${where}: ${action} "${key}" does not use pattern or converted_type; remove them`);
+        break;
+      case 'delete':
+      case 'hash':
+        if ((a.value !== undefined && a.value !== null) || fromAttribute || converted)
+          throw new Error(
+            `${where}: ${action} does not use value, from_attribute or converted_type; remove them`,
+          );
+        if (pattern) checkGoRegex(pattern, `${where}.pattern`);
+        break;
+      case 'extract':
+        if (sources > 0 || converted)
+          throw new Error(
+            `${where}: extract "${key}" does not use a value source or converted_type; remove them`,
+          );
+        if (!pattern) throw new Error(`${where}: extract "${key}" needs a pattern`);
+        checkGoRegex(pattern, `${where}.pattern`);
+        checkNamedGroups(pattern, `${where}.pattern`);
+        break;
+      case 'convert':
+        if (sources > 0 || pattern)
+          throw new Error(`${where}: convert "${key}" does not use value sources or pattern; remove them`);
+        if (!['string', 'int', 'double'].includes(converted))
+          throw new Error(`${where}: convert "${key}" needs converted_type string, int or double`);
+        break;
+      default:
+        throw new Error(
+          `${where}: action "${action}" is not supported; use insert, update, upsert, delete, hash, extract or convert`,
+        );
+    }
+  }
+}
+
+/** Regex constructs JavaScript has and Go's RE2 does not (lookaround, backreferences). */
+export function checkGoRegex(pattern: string, where: string): void {
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
+    throw new Error(
+      `${where}: "${pattern}" uses lookaround or a backreference, which the collector's Go (RE2) regular expressions do not support`,
+    );
+  }
+  try {
+    new RegExp(pattern.replace(/\(\?P</g, '(?<'));
+  } catch {
+    throw new Error(`${where}: "${pattern}" is not a valid regular expression`);
+  }
+}
+
+/** Every capturing group must be named (the extract action makes one attribute per group). */
+export function checkNamedGroups(pattern: string, where: string): void {
+  const unnamed = /(^|[^\\])\((?!\?)/.test(pattern);
+  const named = /\(\?P?<[A-Za-z_][A-Za-z0-9_.]*>/.test(pattern);
+  if (!named)
+    throw new Error(`${where}: "${pattern}" has no named group; use (?P<name>...) to name the new attribute`);
+  if (unnamed)
+    throw new Error(
+      `${where}: "${pattern}" has an unnamed group; name every group (?P<name>...) or make it non-capturing (?:...)`,
+    );
+}
+
+const MATCH_KEYS = [
+  'match_type',
+  'regexp',
+  'services',
+  'span_names',
+  'log_bodies',
+  'log_severity_texts',
+  'log_severity_number',
+  'metric_names',
+  'attributes',
+  'resources',
+  'libraries',
+  'span_kinds',
+];
+
+/** `attributes` (actions plus include/exclude match properties). */
+export function parseAttributes(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('attributes', options)}`;
+  const o = asObject(config, w);
+  checkKeys(o, ['actions', 'include', 'exclude'], w);
+  const actions = maps(o, 'actions', w);
+  if (actions.length === 0) throw new Error(`${w}: actions is empty; add at least one action`);
+  checkActions(actions);
+  for (const k of ['include', 'exclude']) {
+    const m = map(o, k, w);
+    if (m) checkKeys(m, MATCH_KEYS, `${w}.${k}`);
+  }
+  return new ConfiguredComponent('processor', 'attributes', o as ConfigObject, options);
+}
+
+/** `resource` (a list of actions under `attributes`). */
+export function parseResource(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('resource', options)}`;
+  const o = asObject(config, w);
+  checkKeys(o, ['attributes'], w);
+  const actions = maps(o, 'attributes', w);
+  if (actions.length === 0) throw new Error(`${w}: attributes is empty; add at least one action`);
+  checkActions(actions);
+  return new ConfiguredComponent('processor', 'resource', o as ConfigObject, options);
+}
+
+/** `probabilistic_sampler` (probabilisticsamplerprocessor Config.Validate and its mode decoder). */
+export function parseProbabilisticSampler(
+  config: unknown,
+  options: ComponentOptions = {},
+): CollectorComponent {
+  const w = `processors.${idOf('probabilistic_sampler', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      'sampling_percentage',
+      'hash_seed',
+      'mode',
+      'fail_closed',
+      'sampling_precision',
+      'attribute_source',
+      'from_attribute',
+      'sampling_priority',
+    ],
+    w,
+  );
+  const pct = num(o, 'sampling_percentage', w) ?? 0;
+  if (pct < 0) throw new Error(`${w}: sampling_percentage ${pct} is negative; use a value between 0 and 100`);
+  if (pct > 0 && pct / 100 < 2 ** -56)
+    throw new Error(`${w}: sampling_percentage ${pct} is too small to be represented`);
+  if (pct > 100) {
+    // the collector samples everything above 100: refused here as in Processor.probabilisticSampler()
+    throw new Error(`${w}: sampling_percentage ${pct} is above 100; use a value between 0 and 100`);
+  }
+  uint(o, 'hash_seed', w);
+  const mode = str(o, 'mode', w);
+  if (mode !== undefined && !['', 'hash_seed', 'proportional', 'equalizing'].includes(mode)) {
+    throw new Error(`${w}: mode "${mode}" is invalid; use hash_seed, proportional or equalizing`);
+  }
+  bool(o, 'fail_closed', w);
+  const precision = int(o, 'sampling_precision', w);
+  if (precision !== undefined && (precision < 1 || precision > 14))
+    throw new Error(`${w}: sampling_precision ${precision} is out of range; use 1-14 (default 4)`);
+  const source = str(o, 'attribute_source', w);
+  if (source !== undefined && !['', 'traceID', 'record'].includes(source))
+    throw new Error(`${w}: attribute_source "${source}" is invalid; use traceID or record`);
+  str(o, 'from_attribute', w);
+  str(o, 'sampling_priority', w);
+  return new ConfiguredComponent('processor', 'probabilistic_sampler', o as ConfigObject, options);
+}
+
+// ------------------------------------------------------------------ extensions and connectors
+
+/** Keys of confighttp.ServerConfig (squashed into health_check and zpages). */
+const HTTP_SERVER_KEYS = [
+  'endpoint',
+  'transport',
+  'dialer',
+  'tls',
+  'cors',
+  'auth',
+  'max_request_body_size',
+  'include_metadata',
+  'response_headers',
+  'compression_algorithms',
+  'read_timeout',
+  'read_header_timeout',
+  'write_timeout',
+  'idle_timeout',
+  'middlewares',
+  'keep_alives_enabled',
+];
+
+function checkHttpServer(o: Obj, w: string): void {
+  for (const k of ['tls', 'cors', 'auth', 'dialer']) map(o, k, w);
+  for (const k of ['read_timeout', 'read_header_timeout', 'write_timeout', 'idle_timeout']) dur(o, k, w);
+  int(o, 'max_request_body_size', w);
+  bool(o, 'include_metadata', w);
+  bool(o, 'keep_alives_enabled', w);
+  str(o, 'transport', w);
+  strings(o, 'compression_algorithms', w);
+  list(o, 'middlewares', w);
+}
+
+/** `health_check` (internal/healthcheck Config.Validate; legacy mode unless use_v2). */
+export function parseHealthCheck(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `extensions.${idOf('health_check', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      ...HTTP_SERVER_KEYS,
+      'path',
+      'response_body',
+      'check_collector_pipeline',
+      'use_v2',
+      'grpc',
+      'http',
+      'component_health',
+    ],
+    w,
+  );
+  checkHttpServer(o, w);
+  const endpoint = str(o, 'endpoint', w) ?? 'localhost:13133';
+  const path = str(o, 'path', w) ?? '/';
+  for (const k of ['response_body', 'check_collector_pipeline', 'grpc', 'http', 'component_health'])
+    map(o, k, w);
+  if (!bool(o, 'use_v2', w)) {
+    if (endpoint === '') throw new Error(`${w}: endpoint is empty; set e.g. "0.0.0.0:13133"`);
+    if (!path.startsWith('/')) throw new Error(`${w}: path "${path}" must start with "/"`);
+  }
+  return new EndpointExtension('health_check', o as ConfigObject, options, endpoint, 'health');
+}
+
+/** `zpages`. */
+export function parseZpages(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `extensions.${idOf('zpages', options)}`;
+  const o = asObject(config, w);
+  checkKeys(o, [...HTTP_SERVER_KEYS, 'expvar'], w);
+  checkHttpServer(o, w);
+  const expvar = map(o, 'expvar', w);
+  if (expvar) {
+    checkKeys(expvar, ['enabled'], `${w}.expvar`);
+    bool(expvar, 'enabled', `${w}.expvar`);
+  }
+  return new EndpointExtension(
+    'zpages',
+    o as ConfigObject,
+    options,
+    str(o, 'endpoint', w) ?? 'localhost:55679',
+    'zpages',
+  );
+}
+
+/** `pprof` (contrib pprofextension). */
+export function parsePprof(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `extensions.${idOf('pprof', options)}`;
+  const o = asObject(config, w);
+  checkKeys(o, ['endpoint', 'dialer', 'block_profile_fraction', 'mutex_profile_fraction', 'save_to_file'], w);
+  map(o, 'dialer', w);
+  int(o, 'block_profile_fraction', w);
+  int(o, 'mutex_profile_fraction', w);
+  str(o, 'save_to_file', w);
+  return new EndpointExtension(
+    'pprof',
+    o as ConfigObject,
+    options,
+    str(o, 'endpoint', w) ?? 'localhost:1777',
+    'pprof',
+  );
+}
+
+/** `file_storage` (extension/storage/filestorage Config.Validate, without the filesystem checks). */
+export function parseFileStorage(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `extensions.${idOf('file_storage', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      'directory',
+      'timeout',
+      'max_size',
+      'compaction',
+      'fsync',
+      'create_directory',
+      'directory_permissions',
+      'recreate',
+    ],
+    w,
+  );
+  const directory = str(o, 'directory', w);
+  if (!directory)
+    throw new Error(
+      `${w}: directory is required here (the collector's default folder is not a mounted volume); set the path of the PVC mount`,
+    );
+  if (!directory.startsWith('/')) throw new Error(`${w}: directory "${directory}" must be an absolute path`);
+  dur(o, 'timeout', w);
+  const maxSize = int(o, 'max_size', w) ?? 0;
+  if (maxSize < 0) throw new Error(`${w}: max_size cannot be negative`);
+  bool(o, 'fsync', w);
+  bool(o, 'recreate', w);
+  const create = bool(o, 'create_directory', w);
+  const perms = str(o, 'directory_permissions', w);
+  if (create && perms !== undefined && !/^0?[0-7]{1,3}$/.test(perms))
+    throw new Error(`${w}: directory_permissions "${perms}" is not octal permission bits such as "0750"`);
+  const c = map(o, 'compaction', w);
+  if (c) {
+    const cw = `${w}.compaction`;
+    checkKeys(
+      c,
+      [
+        'on_start',
+        'on_rebound',
+        'directory',
+        'rebound_needed_threshold_mib',
+        'rebound_trigger_threshold_mib',
+        'max_transaction_size',
+        'check_interval',
+        'cleanup_on_start',
+      ],
+      cw,
+    );
+    bool(c, 'on_start', cw);
+    const rebound = bool(c, 'on_rebound', cw);
+    bool(c, 'cleanup_on_start', cw);
+    str(c, 'directory', cw);
+    const needed = int(c, 'rebound_needed_threshold_mib', cw) ?? 100;
+    const trigger = int(c, 'rebound_trigger_threshold_mib', cw) ?? 10;
+    if ((int(c, 'max_transaction_size', cw) ?? 0) < 0)
+      throw new Error(`${cw}: max_transaction_size cannot be negative`);
+    const interval = dur(c, 'check_interval', cw) ?? 5;
+    if (rebound && maxSize > 0 && (needed * 1048576 > maxSize || trigger * 1048576 > maxSize))
+      throw new Error(`${cw}: a rebound threshold is above max_size`);
+    if (rebound && !(interval > 0)) throw new Error(`${cw}: check_interval must be positive with on_rebound`);
+  }
+  return new ConfiguredComponent('extension', 'file_storage', o as ConfigObject, options);
+}
+
+/** `forward` (no settings). */
+export function parseForward(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `connectors.${idOf('forward', options)}`;
+  const key = Object.keys(asObject(config, w))[0];
+  if (key !== undefined) throw new Error(`${w}: unknown key "${key}"; forward takes no settings, remove it`);
+  return new ConfiguredComponent('connector', 'forward', {}, options);
+}
