@@ -45,6 +45,7 @@ import { assertOnlyRewritten } from './harness/cluster/rewrite-check';
 import { ClusterSnapshot, settledLeftovers, snapshot } from './harness/cluster/snapshot';
 import { bin, describeE2E, versionNote } from './harness/e2e';
 import { EmittedSource, SOURCES } from './harness/emitted';
+import { buildMatrix as buildOptionMatrix } from './harness/matrix';
 import { cleanupTempDirs, runSync, sleep, tempDir } from './harness/procs';
 
 const NODES = 2;
@@ -459,6 +460,76 @@ describeE2E(
         const hooks = [...after.keys()].filter((k) => /WebhookConfiguration /.test(k));
         expect(hooks).toEqual([...snap0.keys()].filter((k) => /WebhookConfiguration /.test(k)));
       });
+    });
+
+    test('the option matrix of the collector issue (its construct entries): every object accepted without warning, CRs admitted, every Service our endpoints name exists, removed cleanly', async () => {
+      const client = session.client;
+      const entries = buildOptionMatrix()
+        .map((e) => ({ id: e.id, objects: (e.configs.find((c) => c.objects)?.objects ?? []) as KObject[] }))
+        .filter((e) => e.objects.length);
+      expect(entries.length).toBeGreaterThanOrEqual(20);
+      // ServiceMonitors need prometheus-operator's CRDs (installed by the user; not part of the output)
+      await session.ensurePrerequisite('prometheus-operator');
+      const snapBefore = await snapshot(client);
+      const t = Date.now();
+      const problems: string[] = [];
+      const namespaces = new Set<string>();
+      let applied = 0;
+      let current: KObject[] = [];
+      try {
+        for (const e of entries) {
+          current = e.objects;
+          // the namespaces an entry uses without creating them exist already (as in a user's cluster)
+          for (const ns of new Set(
+            e.objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n),
+          )) {
+            if (e.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns)) continue;
+            namespaces.add(ns);
+            await client.apply(
+              {
+                apiVersion: 'v1',
+                kind: 'Namespace',
+                metadata: { name: ns, labels: { 'e2e.otel-tracing/prepared': 'true' } },
+              },
+              { fieldManager: 'otel-e2e-setup' },
+            );
+          }
+          for (const o of e.objects) if (o.kind === 'Namespace') namespaces.add(o.metadata.name);
+          const report = await session.applyLayers(e.objects, { keepGoing: true });
+          applied += report.applied.length;
+          for (const a of report.applied) {
+            if (a.status >= 300) problems.push(`${e.id}: ${ident(a.sent)}: HTTP ${a.status} ${a.error}`);
+            for (const w of a.warnings) problems.push(`${e.id}: ${ident(a.sent)}: warning ${w}`);
+          }
+          for (const ep of namedEndpoints(e.objects)) {
+            if (!ep.service) continue;
+            const svc = await poll(
+              `Service ${ep.service.namespace}/${ep.service.name}`,
+              () => client.get('v1', 'Service', ep.service!.namespace, ep.service!.name),
+              30_000,
+              250,
+            ).catch(() => undefined);
+            if (!svc)
+              problems.push(
+                `${e.id}: ${ep.from}: Service ${ep.service.namespace}/${ep.service.name} does not exist`,
+              );
+            else if (!svc.spec.ports.some((p: any) => p.port === ep.port))
+              problems.push(`${e.id}: ${ep.from}: Service ${ep.service.name} has no port ${ep.port}`);
+          }
+          await session.deleteLayers(e.objects.filter((o) => o.kind !== 'Namespace'));
+          current = [];
+        }
+      } finally {
+        if (current.length) await session.deleteLayers(current.filter((o) => o.kind !== 'Namespace'));
+        await session.deleteLayers(
+          [...namespaces].map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
+        );
+      }
+      timings['option matrix (apply + check + delete)'] = Date.now() - t;
+      console.log(`option matrix: ${entries.length} construct entries, ${applied} objects applied`);
+      expect(problems).toEqual([]);
+      expect(await settledLeftovers(client, snapBefore)).toEqual([]);
+      await session.removePrerequisite('prometheus-operator');
     });
 
     test('a Pod created before its Instrumentation is not injected; the apply order (custom resources before workloads) prevents it', async () => {

@@ -15,7 +15,13 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../../../../lib/common/layers';
 import { sleep } from '../procs';
-import { CERT_MANAGER_INSTALL, certManagerCrds, injectCaBundles, issueCertificates } from './cert-manager';
+import {
+  CERT_MANAGER_INSTALL,
+  injectCaBundles,
+  issueCertificates,
+  PREREQUISITES,
+  prerequisiteCrds,
+} from './cert-manager';
 import { ApiClient, ApiError, ApiResponse, KObject } from './client';
 import { ClusterState, readState, writeState } from './control-plane';
 import { poll } from './daemons';
@@ -163,30 +169,38 @@ export class ClusterSession {
     writeState(this.state);
   }
 
-  /** Installs the cert-manager CRDs (the prerequisite the release manifest names), if missing. */
-  async ensureCertManagerCrds(): Promise<boolean> {
-    const served = await this.client.resource('cert-manager.io/v1', 'Certificate').then(
+  /**
+   * Installs the CRDs of a prerequisite operator (`cert-manager`, `prometheus-operator`) if its group is
+   * not served yet; true when it installed them.
+   */
+  async ensurePrerequisite(name: string): Promise<boolean> {
+    const crds = prerequisiteCrds(name);
+    const first = crds[0];
+    const version = first.spec.versions.find((v: any) => v.served)?.name;
+    const served = await this.client.resource(`${first.spec.group}/${version}`, first.spec.names.kind).then(
       () => true,
       () => false,
     );
     if (served) return false;
-    const crds = certManagerCrds();
     for (const crd of crds) {
       const r = await this.client.apply(crd, { fieldManager: CERT_MANAGER_INSTALL });
       if (r.status >= 300) throw new ApiError(r, `installing ${ident(crd)}`);
     }
     await this.waitEstablished(crds);
-    this.state.extra.certManagerCrds = crds.map((c) => c.metadata.name);
+    this.state.extra.prerequisites = {
+      ...(this.state.extra.prerequisites ?? {}),
+      [name]: crds.map((c) => c.metadata.name),
+    };
     return true;
   }
 
-  /** Removes the cert-manager CRDs installed by `ensureCertManagerCrds`. */
-  async removeCertManagerCrds(): Promise<void> {
-    const names: string[] = this.state.extra.certManagerCrds ?? [];
+  /** Removes the CRDs `ensurePrerequisite(name)` installed. */
+  async removePrerequisite(name: string): Promise<void> {
+    const names: string[] = this.state.extra.prerequisites?.[name] ?? [];
     for (const n of names)
       await this.client.delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, n);
     await poll(
-      'cert-manager CRDs deleted',
+      `${name} CRDs deleted`,
       async () => {
         for (const n of names)
           if (await this.client.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, n))
@@ -196,8 +210,18 @@ export class ClusterSession {
       60_000,
       250,
     );
-    delete this.state.extra.certManagerCrds;
+    if (this.state.extra.prerequisites) delete this.state.extra.prerequisites[name];
     this.client.forgetDiscovery();
+  }
+
+  /** Installs the cert-manager CRDs (the prerequisite the release manifest names), if missing. */
+  ensureCertManagerCrds(): Promise<boolean> {
+    return this.ensurePrerequisite('cert-manager');
+  }
+
+  /** Removes the cert-manager CRDs installed by `ensureCertManagerCrds`. */
+  removeCertManagerCrds(): Promise<void> {
+    return this.removePrerequisite('cert-manager');
   }
 
   /** Waits until every CRD in `objects` is Established (and refreshes discovery). */
@@ -353,8 +377,16 @@ export class ClusterSession {
       const list = byLayer.get(layer)!;
       perLayer[name] = list.length;
       await opts.beforeLayer?.(layer);
-      if (layer === ApplyLayer.CERT_MANAGER && !opts.dryRun && (await this.ensureCertManagerCrds()))
-        log('installed the cert-manager CRDs (prerequisite)');
+      // the operators our objects need (a user would have installed them): their CRDs
+      if (!opts.dryRun) {
+        for (const [pname, p] of Object.entries(PREREQUISITES)) {
+          if (
+            list.some((o) => o.apiVersion.startsWith(`${p.group}/`)) &&
+            (await this.ensurePrerequisite(pname))
+          )
+            log(`installed the ${pname} CRDs (prerequisite)`);
+        }
+      }
       const failures: string[] = [];
       for (const o of list) {
         let sent = o;

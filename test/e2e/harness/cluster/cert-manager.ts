@@ -26,12 +26,25 @@ export const CERT_MANAGER_CAINJECTOR = 'cert-manager-cainjector';
 /** Field manager of the prerequisite CRDs. */
 export const CERT_MANAGER_INSTALL = 'cert-manager-install';
 
-/** The cert-manager CRDs of the reference data. */
-export function certManagerCrds(): KObject[] {
-  const dir = ref('cert-manager', 'crds');
+/**
+ * Operators whose CRDs our manifests may use without installing them (the user installs the operator):
+ * cert-manager (Issuer, Certificate: v1.21.1) and prometheus-operator (ServiceMonitor), from the
+ * reference data; group -> folder.
+ */
+export const PREREQUISITES: Readonly<Record<string, { readonly group: string; readonly folder: string }>> = {
+  'cert-manager': { group: 'cert-manager.io', folder: 'cert-manager' },
+  'prometheus-operator': { group: 'monitoring.coreos.com', folder: 'prometheus-operator' },
+};
+
+/** The CRDs of a prerequisite, from the reference data. */
+export function prerequisiteCrds(name: keyof typeof PREREQUISITES | string): KObject[] {
+  const p = PREREQUISITES[name];
+  if (!p)
+    throw new Error(`cluster: no prerequisite "${name}"; known: ${Object.keys(PREREQUISITES).join(', ')}`);
+  const dir = ref(p.folder, 'crds');
   if (!fs.existsSync(dir)) {
     throw new Error(
-      `cluster: cert-manager CRDs not found in ${dir}; set OTEL_K8S_REFERENCE_DIR to the reference data (cert-manager/crds)`,
+      `cluster: ${name} CRDs not found in ${dir}; set OTEL_K8S_REFERENCE_DIR to the reference data (${p.folder}/crds)`,
     );
   }
   return fs
@@ -42,6 +55,11 @@ export function certManagerCrds(): KObject[] {
       parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as KObject),
     )
     .filter((o) => o && o.kind === 'CustomResourceDefinition');
+}
+
+/** The cert-manager CRDs of the reference data. */
+export function certManagerCrds(): KObject[] {
+  return prerequisiteCrds('cert-manager');
 }
 
 /**
