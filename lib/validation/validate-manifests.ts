@@ -7,6 +7,7 @@ import { Finding, Severity, ValidationResult } from './findings';
 import { saveCompiledValidators } from './models-loader';
 import { objectRules } from './object-rules';
 import { schemaProblems } from './schema-errors';
+import { apiRules } from './api-rules';
 
 /** Options of `validateManifests`. */
 export interface ValidateOptions {
@@ -107,6 +108,7 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
       }
     }
     for (const p of objectRules(obj, builtin)) add('error', p.rule, p.path, p.message);
+    if (builtin) for (const p of apiRules(obj)) add('error', p.rule, p.path, p.message);
 
     const key = `${group}/${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
     const first = seen.get(key);
