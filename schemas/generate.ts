@@ -217,6 +217,7 @@ export function crdSchemas(files: readonly string[]): any[] {
           served: v.served,
           storage: v.storage,
           ...(v.deprecated ? { deprecated: true } : {}),
+          ...(v.subresources?.scale?.specReplicasPath ? { specReplicasPath: v.subresources.scale.specReplicasPath } : {}),
           schema: compact(v.schema?.openAPIV3Schema ?? {}),
         })),
       });

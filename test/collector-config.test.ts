@@ -329,3 +329,11 @@ test('deprecated aliases of untyped components are renamed too, in the section a
   expect(parsed.processors.k8s_attributes).toEqual({ passthrough: true });
   expect(parsed.service.pipelines.traces.processors).toEqual(['k8s_attributes']);
 });
+
+describe('defaults the operator would add are written out', () => {
+  test('health_check always has its path (the operator webhook adds path: / otherwise)', () => {
+    expect(Extension.healthCheck().toConfig()).toEqual({ endpoint: '0.0.0.0:13133', path: '/' });
+    expect(Extension.healthCheck({ path: '/health' }).toConfig()).toEqual({ endpoint: '0.0.0.0:13133', path: '/health' });
+    expect(() => Extension.healthCheck({ path: 'health' })).toThrow(/must start with "\/"/);
+  });
+});

@@ -42,6 +42,8 @@ describe('agent + 3-replica gateway, plain manifests', () => {
     expect(sts.spec.replicas).toBe(3);
     const headless = find(objs, 'Service', 'otel-gateway-headless');
     expect(headless.spec.clusterIP).toBe('None');
+    // false is the default and the API server drops it: writing it would show as drift
+    expect(headless.spec).not.toHaveProperty('publishNotReadyAddresses');
     expect(sts.spec.serviceName).toBe(headless.metadata.name);
     expect(headless.spec.selector).toEqual(sts.spec.selector.matchLabels);
     const pdb = find(objs, 'PodDisruptionBudget', 'otel-gateway');
@@ -102,6 +104,19 @@ describe('agent + 3-replica gateway, operator runtime', () => {
     expect(ag.spec.replicas).toBeUndefined();
     // not the operator default (core), which lacks tail_sampling, load_balancing and k8s_attributes
     for (const cr of crs) expect(cr.spec.image).toMatch(/^ghcr\.io\/open-telemetry\/opentelemetry-collector-releases\/opentelemetry-collector-k8s:/);
+  });
+
+  test('the values the webhook / CRD default are written out (the stored CR equals ours), memory in canonical form', () => {
+    for (const cr of crs) {
+      expect(cr.spec.managementState).toBe('managed');
+      expect(cr.spec.upgradeStrategy).toBe('automatic');
+      expect(cr.spec.config.extensions.health_check).toEqual({ endpoint: '0.0.0.0:13133', path: '/' });
+      for (const q of Object.values(cr.spec.resources).flatMap((r: any) => Object.values(r)) as string[]) {
+        const mi = /^(\d+)Mi$/.exec(q);
+        if (mi) expect(Number(mi[1]) % 1024).not.toBe(0); // whole GiB are written as Gi
+      }
+    }
+    expect(gw.spec.resources.limits.memory).toBe('2Gi');
   });
 
   test('agents target the Service names the operator derives (<name>-collector-headless)', () => {

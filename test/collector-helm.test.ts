@@ -23,6 +23,7 @@ import { Policy } from '../lib/collector/config';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';
 import { testApp } from './helpers/temp';
+import { quantityValue } from '../lib/common/quantity';
 
 const HELM = (...p: string[]) => ref('helm-rendered', 'opentelemetry-collector', ...p);
 
@@ -148,7 +149,9 @@ describeWithReference('Helm renders vs our workloads', () => {
     const { agent, gateway } = ours();
     for (const w of [agent, gateway]) {
       const mine = container(w);
-      const mib = Number(/^(\d+)Mi$/.exec(mine.resources.limits.memory)![1]);
+      // canonical quantity (2Gi, 512Mi): the value in MiB
+      const mib = quantityValue(mine.resources.limits.memory)! / 2 ** 20;
+      expect(Number.isInteger(mib)).toBe(true);
       expect(mine.env).toContainEqual({ name: 'GOMEMLIMIT', value: goMemLimit(mib) });
     }
   });

@@ -31,6 +31,11 @@ describe('TracingStack defaults are the seed', () => {
     expect(inst.spec.exporter.endpoint).toBe(stack.agent.otlpGrpcUrl);
   });
 
+  test('the Namespace carries labels (an applied object that sets no field is written again on its next apply)', () => {
+    const ns = objects.find((o) => o.kind === 'Namespace');
+    expect(ns.metadata).toEqual({ name: 'observability', labels: { 'app.kubernetes.io/part-of': 'opentelemetry-tracing', 'app.kubernetes.io/managed-by': 'cdk8s' } });
+  });
+
   test('validates clean', () => {
     expectValid(objects);
   });

@@ -72,7 +72,7 @@ describe('built-in kinds: broken variants', () => {
     ['replicas as a string', (d) => ((d.spec.replicas = 'two'), d), /spec\.replicas/, /must be of type integer/],
     ['replicas overflow int32', (d) => ((d.spec.replicas = 2 ** 31), d), /spec\.replicas/, /not a 32-bit integer/],
     ['missing required selector', (d) => (delete d.spec.selector, d), /spec\.selector/, /missing required field "selector"/],
-    ['missing container image is fine but missing name is not', (d) => (delete d.spec.template.spec.containers[0].name, d), /containers\[0\]\.name/, /missing required field "name"/],
+    ['missing container name (an image is required too: api-rules)', (d) => (delete d.spec.template.spec.containers[0].name, d), /containers\[0\]\.name/, /missing required field "name"/],
     ['bad object name', (d) => ((d.metadata.name = 'Checkout_Service'), d), /metadata\.name/, /not a valid DNS-1123 subdomain/],
     ['bad namespace', (d) => ((d.metadata.namespace = 'Shop'), d), /metadata\.namespace/, /DNS-1123 label/],
     ['container port 0', (d) => ((d.spec.template.spec.containers[0].ports[0].containerPort = 0), d), /containerPort/, /port 0 is out of range/],

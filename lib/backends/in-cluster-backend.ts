@@ -5,6 +5,7 @@ import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar } from '../common/otlp-destination';
 import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
 import { checkDnsLabel, registerBackendService, resolveNamespace } from './workload-common';
+import { mebibytes, millicores } from '../common/quantity';
 
 /** Ports an in-cluster backend receives OTLP on and serves queries on. */
 export interface InClusterBackendPorts {
@@ -124,10 +125,10 @@ export abstract class InClusterBackend extends Construct implements ITraceBacken
   protected resources(cpuRequestMillis: number, memoryLimitMiB: number): IResourceRequirements {
     return {
       requests: {
-        cpu: `${cpuRequestMillis}m`,
-        memory: `${Math.ceil(memoryLimitMiB / 2)}Mi`,
+        cpu: millicores(cpuRequestMillis),
+        memory: mebibytes(Math.ceil(memoryLimitMiB / 2)),
       },
-      limits: { memory: `${memoryLimitMiB}Mi` },
+      limits: { memory: mebibytes(memoryLimitMiB) },
     };
   }
 

@@ -15,6 +15,7 @@ import {
   podSecurityContext,
   selectorLabels,
 } from './workload-common';
+import { gibibytes } from '../common/quantity';
 
 /** Default Jaeger v2 release (the latest v2 tag when this version of the library was released). */
 export const JAEGER_DEFAULT_VERSION = '2.20.0';
@@ -192,7 +193,7 @@ export class Jaeger extends InClusterBackend {
         spec: {
           accessModes: ['ReadWriteOnce'],
           storageClassName: storage.volume.storageClassName,
-          resources: { requests: { storage: `${storage.volume.sizeGiB}Gi` } },
+          resources: { requests: { storage: gibibytes(storage.volume.sizeGiB) } },
         },
       });
       volumes.push({ name: 'badger', persistentVolumeClaim: { claimName } });

@@ -23,6 +23,7 @@ import {
   podSecurityContext,
   selectorLabels,
 } from './workload-common';
+import { gibibytes } from '../common/quantity';
 
 /** Properties of a Grafana Tempo monolithic (single binary) instance. */
 export interface TempoProps {
@@ -272,7 +273,7 @@ export class Tempo extends InClusterBackend {
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: storage.storageClassName,
-              resources: { requests: { storage: `${storage.sizeGiB}Gi` } },
+              resources: { requests: { storage: gibibytes(storage.sizeGiB) } },
             },
           },
         ],

@@ -1,6 +1,7 @@
 /**
  * Container resources of a collector and the Go memory limit derived from them.
  */
+import { mebibytes, millicores } from '../common/quantity';
 
 /** CPU and memory of one collector container. Memory in MiB, CPU in millicores. */
 export interface CollectorResources {
@@ -78,10 +79,10 @@ export function goMemLimit(memoryLimitMiB: number): string {
 
 /** Kubernetes `resources` block. */
 export function renderResources(r: ResolvedResources): Record<string, Record<string, string>> {
-  const limits: Record<string, string> = { memory: `${r.memoryLimitMiB}Mi` };
-  if (r.cpuLimitMillis !== undefined) limits.cpu = `${r.cpuLimitMillis}m`;
+  const limits: Record<string, string> = { memory: mebibytes(r.memoryLimitMiB) };
+  if (r.cpuLimitMillis !== undefined) limits.cpu = millicores(r.cpuLimitMillis);
   return {
-    requests: { cpu: `${r.cpuRequestMillis}m`, memory: `${r.memoryRequestMiB}Mi` },
+    requests: { cpu: millicores(r.cpuRequestMillis), memory: mebibytes(r.memoryRequestMiB) },
     limits,
   };
 }

@@ -1,5 +1,6 @@
 import { CollectorConfig, ListeningPort } from './config';
 import { goMemLimit, ResolvedResources } from './collector-resources';
+import { gibibytes } from '../common/quantity';
 
 /** Kubernetes workload kind a collector runs as (the operator's `spec.mode` values). */
 export type CollectorMode = 'daemonset' | 'statefulset' | 'deployment';
@@ -183,7 +184,7 @@ export function queueClaimTemplate(q: PersistentQueueVolume): Record<string, unk
     metadata: { name: q.volumeName },
     spec: {
       accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: `${q.sizeGiB}Gi` } },
+      resources: { requests: { storage: gibibytes(q.sizeGiB) } },
       ...(q.storageClassName ? { storageClassName: q.storageClassName } : {}),
     },
   };

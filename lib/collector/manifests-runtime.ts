@@ -158,7 +158,9 @@ export function renderManifests(scope: Construct, spec: CollectorWorkloadSpec): 
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta(headlessName),
-        spec: { clusterIP: 'None', selector, ports: svcPorts, publishNotReadyAddresses: false },
+        // publishNotReadyAddresses stays unset (false): the API server drops a false value, so writing it
+        // would make the stored Service differ from ours
+        spec: { clusterIP: 'None', selector, ports: svcPorts },
       }),
     );
   }

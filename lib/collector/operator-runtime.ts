@@ -53,6 +53,9 @@ export function renderOperator(scope: Construct, spec: CollectorWorkloadSpec, op
     : undefined;
   const crSpec: Record<string, unknown> = {
     mode: spec.mode,
+    // the values the operator's webhook / the CRD would default, written out: the stored CR equals ours
+    managementState: 'managed',
+    upgradeStrategy: 'automatic',
     image: spec.image,
     ...(spec.mode !== 'daemonset' ? { replicas: spec.replicas ?? 1 } : {}),
     config: spec.config.toObject(),

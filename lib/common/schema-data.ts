@@ -24,6 +24,8 @@ export interface ShippedCrdVersion {
   readonly served: boolean;
   readonly storage: boolean;
   readonly deprecated?: boolean;
+  /** `subresources.scale.specReplicasPath`, when the version has a scale subresource. */
+  readonly specReplicasPath?: string;
   /** File of the schema (also its identity: the same file is prepared once per process). */
   readonly file: string;
 }

@@ -6,6 +6,7 @@ import { EnvVarJson, envToJson, InstrumentationEnvVar } from './instrumentation-
 import { Propagator, propagatorNames } from './propagator';
 import { Sampler } from './sampler';
 import type { InjectOptions, InjectTarget } from './inject';
+import { mebibytes, millicores } from '../common/quantity';
 
 /** Languages the operator can inject. */
 export type InstrumentationLanguage = 'java' | 'nodejs' | 'python' | 'dotnet' | 'go' | 'apacheHttpd' | 'nginx';
@@ -419,10 +420,10 @@ function resourcesSpec(where: string, lang: string, r: InitContainerResources): 
     }
     return true;
   };
-  if (check('cpuRequestMillis', r.cpuRequestMillis)) requests.cpu = `${r.cpuRequestMillis}m`;
-  if (check('memoryRequestMiB', r.memoryRequestMiB)) requests.memory = `${r.memoryRequestMiB}Mi`;
-  if (check('cpuLimitMillis', r.cpuLimitMillis)) limits.cpu = `${r.cpuLimitMillis}m`;
-  if (check('memoryLimitMiB', r.memoryLimitMiB)) limits.memory = `${r.memoryLimitMiB}Mi`;
+  if (check('cpuRequestMillis', r.cpuRequestMillis)) requests.cpu = millicores(r.cpuRequestMillis);
+  if (check('memoryRequestMiB', r.memoryRequestMiB)) requests.memory = mebibytes(r.memoryRequestMiB);
+  if (check('cpuLimitMillis', r.cpuLimitMillis)) limits.cpu = millicores(r.cpuLimitMillis);
+  if (check('memoryLimitMiB', r.memoryLimitMiB)) limits.memory = mebibytes(r.memoryLimitMiB);
   if (r.cpuRequestMillis && r.cpuLimitMillis && r.cpuLimitMillis < r.cpuRequestMillis) {
     throw new Error(`instrumentation ${where}: ${lang}.resources cpuLimitMillis ${r.cpuLimitMillis} is below cpuRequestMillis ${r.cpuRequestMillis}; raise the limit`);
   }
@@ -479,7 +480,7 @@ function languageBlock(where: string, lang: InstrumentationLanguage, opts: Langu
     if (!Number.isInteger(opts.volumeSizeLimitMiB) || opts.volumeSizeLimitMiB <= 0) {
       throw new Error(`instrumentation ${where}: ${lang}.volumeSizeLimitMiB ${opts.volumeSizeLimitMiB} is invalid; use a positive integer`);
     }
-    block.volumeLimitSize = `${opts.volumeSizeLimitMiB}Mi`;
+    block.volumeLimitSize = mebibytes(opts.volumeSizeLimitMiB);
   }
   if (lang === 'java') {
     const ext = (opts as JavaOptions).extensions;

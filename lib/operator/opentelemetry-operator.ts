@@ -20,6 +20,7 @@ import { CertManagerCertificates, WebhookCertificates } from './webhook-certific
 
 export { ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
 import { ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
+import { mebibytes, millicores, quantityValue } from '../common/quantity';
 
 /** Resource requests and limits of the operator manager container. */
 export interface OperatorResources {
@@ -329,17 +330,18 @@ export class OpenTelemetryOperator extends Construct {
         }
         return true;
       };
-      if (check('cpuRequestMillis', r.cpuRequestMillis)) requests.cpu = `${r.cpuRequestMillis}m`;
-      if (check('memoryRequestMiB', r.memoryRequestMiB)) requests.memory = `${r.memoryRequestMiB}Mi`;
-      if (check('cpuLimitMillis', r.cpuLimitMillis)) limits.cpu = `${r.cpuLimitMillis}m`;
-      if (check('memoryLimitMiB', r.memoryLimitMiB)) limits.memory = `${r.memoryLimitMiB}Mi`;
-      const cpuReq = parseInt(requests.cpu ?? '0', 10);
-      if (limits.cpu && requests.cpu?.endsWith('m') && limits.cpu.endsWith('m') && parseInt(limits.cpu, 10) < cpuReq) {
+      if (check('cpuRequestMillis', r.cpuRequestMillis)) requests.cpu = millicores(r.cpuRequestMillis);
+      if (check('memoryRequestMiB', r.memoryRequestMiB)) requests.memory = mebibytes(r.memoryRequestMiB);
+      if (check('cpuLimitMillis', r.cpuLimitMillis)) limits.cpu = millicores(r.cpuLimitMillis);
+      if (check('memoryLimitMiB', r.memoryLimitMiB)) limits.memory = mebibytes(r.memoryLimitMiB);
+      const below = (limit: string | undefined, request: string | undefined) =>
+        limit !== undefined && request !== undefined && (quantityValue(limit) ?? Infinity) < (quantityValue(request) ?? 0);
+      if (below(limits.cpu, requests.cpu)) {
         throw new Error(
           `opentelemetry operator "${id}": resources cpu limit ${limits.cpu} is below the request ${requests.cpu}; raise cpuLimitMillis`,
         );
       }
-      if (limits.memory && requests.memory?.endsWith('Mi') && limits.memory.endsWith('Mi') && parseInt(limits.memory, 10) < parseInt(requests.memory, 10)) {
+      if (below(limits.memory, requests.memory)) {
         throw new Error(
           `opentelemetry operator "${id}": resources memory limit ${limits.memory} is below the request ${requests.memory}; raise memoryLimitMiB`,
         );

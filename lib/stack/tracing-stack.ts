@@ -164,7 +164,15 @@ export class TracingStack extends Construct {
     const nsProblem = dns1123Label(this.namespace);
     if (nsProblem) throw new Error(`TracingStack: namespace ${nsProblem}`);
     if (props.createNamespace !== false) {
-      clusterScoped(new ApiObject(this, 'namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }));
+      // Labelled: an applied object that sets no field gets no managedFields entry, so the API server
+      // writes it again on the next apply (ownership "before-first-apply"); with a field it is a no-op.
+      clusterScoped(
+        new ApiObject(this, 'namespace', {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: this.namespace, labels: { 'app.kubernetes.io/part-of': 'opentelemetry-tracing', 'app.kubernetes.io/managed-by': 'cdk8s' } },
+        }),
+      );
     }
 
     this.operator = (props.operator ?? StackOperator.external())._bind(this);

@@ -13,6 +13,8 @@ interface CrdVersion {
   readonly deprecated: boolean;
   /** Key of its prepared validator: the schema's content hash, or the shipped file's name. */
   readonly hash: string;
+  /** `subresources.scale.specReplicasPath` (e.g. `.spec.replicas`): the API server requires a non-negative int32 there. */
+  readonly specReplicasPath?: string;
 }
 
 /** What the registry knows about one custom resource kind. */
@@ -264,7 +266,12 @@ export class CrdRegistry {
   private addShipped(c: ShippedCrd, seq: number): void {
     const versions = new Map<string, CrdVersion>();
     for (const v of c.versions) {
-      const version = { served: v.served !== false, deprecated: v.deprecated === true, hash: `shipped:${v.file}` } as CrdVersion;
+      const version = {
+        served: v.served !== false,
+        deprecated: v.deprecated === true,
+        hash: `shipped:${v.file}`,
+        ...(v.specReplicasPath ? { specReplicasPath: v.specReplicasPath } : {}),
+      } as CrdVersion;
       Object.defineProperty(version, 'schema', { enumerable: true, get: () => shippedCrdSchema(v) });
       versions.set(v.name, version);
     }
@@ -281,7 +288,14 @@ export class CrdRegistry {
     for (const v of spec.versions ?? []) {
       const schema = v.schema?.openAPIV3Schema;
       if (!schema) continue;
-      versions.set(v.name, { schema, served: v.served !== false, deprecated: v.deprecated === true, hash: '' });
+      const replicas = v.subresources?.scale?.specReplicasPath;
+      versions.set(v.name, {
+        schema,
+        served: v.served !== false,
+        deprecated: v.deprecated === true,
+        hash: '',
+        ...(typeof replicas === 'string' ? { specReplicasPath: replicas } : {}),
+      });
     }
     const entry: CrdEntry = {
       crdName: crd.metadata?.name ?? `${spec.names?.plural}.${spec.group}`,
@@ -318,7 +332,7 @@ export class CrdRegistry {
     if (!entry) return { status: 'unknown-kind', errors: [] };
     const v = entry.versions.get(version);
     if (!v || !v.served) return { status: 'unknown-version', errors: [], entry };
-    const errors = this.prepared(v).validate(obj);
+    const errors = [...this.prepared(v).validate(obj), ...scaleErrors(obj, v.specReplicasPath)];
     return { status: errors.length ? 'invalid' : 'ok', errors, entry, deprecated: v.deprecated };
   }
 
@@ -335,6 +349,21 @@ export class CrdRegistry {
     }
     return schema;
   }
+}
+
+/**
+ * The scale subresource's rule: the value at `specReplicasPath` (when set) is a non-negative integer
+ * that fits in int32 (apiextensions-apiserver validates it for every CR with a scale subresource).
+ */
+function scaleErrors(obj: any, specReplicasPath: string | undefined): SchemaError[] {
+  if (!specReplicasPath || !/^(\.[A-Za-z0-9_]+)+$/.test(specReplicasPath)) return [];
+  const keys = specReplicasPath.slice(1).split('.');
+  let v: any = obj;
+  for (const k of keys) v = v?.[k];
+  if (v === undefined || v === null) return [];
+  if (typeof v !== 'number') return []; // the schema reports the type
+  if (Number.isInteger(v) && v >= 0) return []; // above int32: the schema's format reports it
+  return [{ instancePath: `/${keys.join('/')}`, keyword: 'scale', params: { specReplicasPath }, message: 'must be a non-negative integer (the scale subresource reads it as the replica count)' }];
 }
 
 /** `group/kind` of every CRD in a YAML file from a scan of its lines (`undefined` when unknown). */

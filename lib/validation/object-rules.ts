@@ -72,6 +72,8 @@ function nameRule(kind: string): (name: string) => string | undefined {
     case 'ClusterRole':
     case 'RoleBinding':
     case 'ClusterRoleBinding':
+    case 'PodDisruptionBudget':
+      // path segment names (ValidateRBACName, ValidatePodDisruptionBudgetName)
       return (n) => (n === '.' || n === '..' || /[/%]/.test(n) ? `"${n}" may not be "." or ".." or contain "/" or "%"` : undefined);
     default:
       return dns1123Subdomain;
@@ -79,7 +81,11 @@ function nameRule(kind: string): (name: string) => string | undefined {
 }
 
 function checkLabels(map: unknown, path: string, out: RuleProblem[], values: boolean): void {
-  if (!map || typeof map !== 'object') return;
+  if (map === undefined || map === null) return;
+  if (typeof map !== 'object' || Array.isArray(map)) {
+    out.push({ rule: 'label', path, message: `${path} must be a map of string keys to string values, not ${Array.isArray(map) ? 'a list' : typeof map}` });
+    return;
+  }
   for (const [k, v] of Object.entries(map)) {
     const kp = qualifiedKey(k);
     if (kp) out.push({ rule: 'label', path: `${path}["${k}"]`, message: kp });

@@ -9,6 +9,7 @@ import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
 import { objectRules } from './object-rules';
 import { schemaProblems } from './schema-errors';
+import { apiRules } from './api-rules';
 
 /** Env var: extra CRD files or folders (separated by the platform's path delimiter, `:` on Linux). */
 export const CRD_PATHS_ENV = 'OTEL_K8S_CRD_PATHS';
@@ -154,6 +155,7 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
       }
     }
     for (const p of objectRules(obj, builtin)) add('error', p.rule, p.path, p.message);
+    if (builtin) for (const p of apiRules(obj)) add('error', p.rule, p.path, p.message);
 
     const key = `${group}/${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
     const first = seen.get(key);

@@ -12,7 +12,13 @@ import { judge, writeConfig } from './harness/otelcol';
 import { podEnv } from './harness/pod-env';
 import { cleanupTempDirs, stopAll, tempDir } from './harness/procs';
 
-const POD = { podName: 'pod-0', namespace: 'observability', podIp: '10.0.0.10', hostIp: '10.0.0.1', nodeName: 'node-1' };
+const POD = {
+  podName: 'pod-0',
+  namespace: 'observability',
+  podIp: '10.0.0.10',
+  hostIp: '10.0.0.1',
+  nodeName: 'node-1',
+};
 
 describeE2E('real collector: every emitted collector config', () => {
   const work = tempDir('collector-emitted');
@@ -21,7 +27,9 @@ describeE2E('real collector: every emitted collector config', () => {
   const kubeconfig = writeConfig(work, 'kubeconfig', {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'e2e', cluster: { server: 'https://127.0.0.1:6443', 'insecure-skip-tls-verify': true } }],
+    clusters: [
+      { name: 'e2e', cluster: { server: 'https://127.0.0.1:6443', 'insecure-skip-tls-verify': true } },
+    ],
     users: [{ name: 'e2e', user: { token: 'e2e' } }],
     contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: 'e2e' } }],
     'current-context': 'e2e',
@@ -48,7 +56,11 @@ describeE2E('real collector: every emitted collector config', () => {
     const pki = path.join(work, 'pki');
     const access = inClusterAccess(POD.namespace, pki);
     const env = { ...access.env, ...podEnv(found.env, POD), KUBECONFIG: kubeconfig };
-    const verdict = await judge(bin('otelcol'), file, { env, work, sandbox: collectorSandbox(found.config, pki, access.files) });
+    const verdict = await judge(bin('otelcol'), file, {
+      env,
+      work,
+      sandbox: collectorSandbox(found.config, pki, access.files),
+    });
     if (!verdict.ok || verdict.deprecations.length) console.log(`${name}\n${verdict.log}`);
     expect(verdict.errors).toEqual([]);
     expect(verdict.ok).toBe(true);

@@ -60,13 +60,18 @@ export class EndpointExtension extends ConfiguredComponent {
 
 /** Extension factories. Extensions added to a config are enabled in `service.extensions`. */
 export class Extension {
-  /** `health_check` on 0.0.0.0:13133 (liveness/readiness probes). */
+  /**
+   * `health_check` on 0.0.0.0:13133 (liveness/readiness probes). The path is always written (default
+   * `/`): the operator's webhook adds it to an OpenTelemetryCollector's config otherwise, and the stored
+   * config would differ from ours.
+   */
   public static healthCheck(props: HealthCheckProps = {}): CollectorComponent {
     const endpoint = props.endpoint ?? '0.0.0.0:13133';
-    if (props.path !== undefined && !props.path.startsWith('/')) {
-      throw new Error(`extensions.health_check: path "${props.path}" must start with "/"; e.g. "/health"`);
+    const path = props.path ?? '/';
+    if (!path.startsWith('/')) {
+      throw new Error(`extensions.health_check: path "${path}" must start with "/"; e.g. "/health"`);
     }
-    return new EndpointExtension('health_check', compact({ endpoint, path: props.path }), props, endpoint, 'health');
+    return new EndpointExtension('health_check', compact({ endpoint, path }), props, endpoint, 'health');
   }
 
   /** `pprof` (Go profiling), loopback by default. */
