@@ -1,4 +1,5 @@
 import { SecretKeyRef } from '../common/otlp-destination';
+import { isDns1123Subdomain } from '../common/k8s-names';
 import { assertSecretKeyRef, SecretEnvVar } from './secret-refs';
 
 /** Where the badger PVC is mounted in the Jaeger pod. */
@@ -214,7 +215,7 @@ export class JaegerStorage {
     if (!Number.isInteger(ttl) || ttl <= 0) {
       throw new Error(`${where}: spanTtlHours ${ttl} is invalid; use a positive whole number of hours, e.g. 72`);
     }
-    if (props.storageClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.storageClassName)) {
+    if (props.storageClassName !== undefined && !isDns1123Subdomain(props.storageClassName)) {
       throw new Error(`${where}: storageClassName "${props.storageClassName}" is not a valid Kubernetes name`);
     }
     return new JaegerStorage({

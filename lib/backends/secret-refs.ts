@@ -1,3 +1,4 @@
+import { isDns1123Subdomain } from '../common/k8s-names';
 import { SecretKeyRef } from '../common/otlp-destination';
 
 /** An environment variable of a backend container whose value comes from a Secret key. */
@@ -8,7 +9,6 @@ export interface SecretEnvVar {
   readonly secretKeyRef: SecretKeyRef;
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
 /**
@@ -32,7 +32,7 @@ export function assertSecretKeyRef(value: unknown, where: string): SecretKeyRef 
     );
   }
   const { name, key } = value as SecretKeyRef;
-  if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
     throw new Error(
       `${where}: Secret name ${JSON.stringify(name)} is not a valid Kubernetes name; use lowercase letters, digits, '-' and '.'`,
     );

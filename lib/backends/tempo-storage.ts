@@ -1,4 +1,5 @@
 import { SecretKeyRef } from '../common/otlp-destination';
+import { isDns1123Subdomain } from '../common/k8s-names';
 import { assertSecretKeyRef, SecretEnvVar } from './secret-refs';
 
 /** Where the Tempo pod keeps its data volume (WAL, generator WAL, and blocks for local storage). */
@@ -308,7 +309,7 @@ function volumeOptions(kind: string, props: TempoVolumeOptions): { sizeGiB: numb
   if (!Number.isInteger(sizeGiB) || sizeGiB <= 0) {
     throw new Error(`tempo storage ${kind}: sizeGiB ${sizeGiB} is invalid; use a positive whole number of GiB, e.g. 10`);
   }
-  if (props.storageClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.storageClassName)) {
+  if (props.storageClassName !== undefined && !isDns1123Subdomain(props.storageClassName)) {
     throw new Error(
       `tempo storage ${kind}: storageClassName "${props.storageClassName}" is not a valid Kubernetes name; use lowercase letters, digits, '-' and '.'`,
     );

@@ -1,10 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+import { isDns1035Label } from '../common/k8s-names';
 
 /** Checks a name used for a Service (a DNS-1035 label, at most 63 characters). */
 export function checkDnsLabel(kind: string, name: string): string {
-  if (typeof name !== 'string' || !DNS_LABEL.test(name) || name.length > 52) {
+  if (!isDns1035Label(name) || name.length > 52) {
     throw new Error(
       `${kind} name ${JSON.stringify(name)} is invalid; use 1-52 lowercase letters, digits and '-', starting with a letter (it names the Service and the objects derived from it)`,
     );

@@ -1,17 +1,16 @@
 import { Construct } from 'constructs';
 import { ITraceBackend } from '../backends/trace-backend';
-import { checkPinnedImage, resolveNamespace } from '../common/k8s-names';
+import { checkPinnedImage, isDns1035Label, isDns1123Subdomain, resolveNamespace } from '../common/k8s-names';
 import { CollectorDistribution } from './config';
 import { CollectorSecretFileMount } from './collector-workload-spec';
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Longest collector name: the operator appends `-collector-headless` (19 chars) within 63. */
 export const MAX_COLLECTOR_NAME = 44;
 
 /** Checks a collector name (a DNS-1035 label short enough for the operator's derived names). */
 export function checkCollectorName(what: string, name: string): string {
-  if (typeof name !== 'string' || !DNS_LABEL.test(name) || name.length > MAX_COLLECTOR_NAME) {
+  if (!isDns1035Label(name) || name.length > MAX_COLLECTOR_NAME) {
     throw new Error(
       `${what}: name ${JSON.stringify(name)} is invalid; use 1-${MAX_COLLECTOR_NAME} lowercase letters, digits and '-', starting with a letter (the operator appends "-collector-headless")`,
     );
@@ -67,7 +66,7 @@ export function checkPort(what: string, prop: string, value: number | undefined)
 
 /** `priorityClassName` must be a DNS subdomain. */
 export function checkPriorityClass(what: string, value: string | undefined): void {
-  if (value !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value)) {
+  if (value !== undefined && !isDns1123Subdomain(value)) {
     throw new Error(`${what}: priorityClassName "${value}" is not a valid PriorityClass name; use lowercase letters, digits, '-' and '.'`);
   }
 }

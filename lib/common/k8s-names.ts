@@ -1,6 +1,59 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { dns1123Label, dns1123Subdomain } from '../validation/object-rules';
+
+/*
+ * Kubernetes name rules, in one place (the API server's regular expressions and lengths).
+ */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Checks a name as a DNS-1123 subdomain (most kinds). Returns the problem or undefined. */
+export function dns1123Subdomain(name: string): string | undefined {
+  if (name.length > 253) return `"${name}" is longer than 253 characters`;
+  if (!DNS1123_SUBDOMAIN.test(name)) {
+    return `"${name}" is not a valid DNS-1123 subdomain; use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Checks a name as a DNS-1123 label (namespaces, container names). */
+export function dns1123Label(name: string): string | undefined {
+  if (name.length > 63) return `"${name}" is longer than 63 characters`;
+  if (!DNS1123_LABEL.test(name)) {
+    return `"${name}" is not a valid DNS-1123 label; use lowercase letters, digits and "-", starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Checks a name as a DNS-1035 label (Services). */
+export function dns1035Label(name: string): string | undefined {
+  if (name.length > 63) return `"${name}" is longer than 63 characters`;
+  if (!DNS1035_LABEL.test(name)) {
+    return `"${name}" is not a valid DNS-1035 label; use lowercase letters, digits and "-", starting with a letter`;
+  }
+  return undefined;
+}
+
+/** True for an IANA service name (container and Service port names): at most 15 of [a-z0-9-], a letter, no "--". */
+export function isIanaSvcName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
+}
+
+/** True for a DNS-1123 label (namespaces, container names). */
+export function isDns1123Label(name: unknown): name is string {
+  return typeof name === 'string' && dns1123Label(name) === undefined;
+}
+
+/** True for a DNS-1035 label (Services, collector names). */
+export function isDns1035Label(name: unknown): name is string {
+  return typeof name === 'string' && dns1035Label(name) === undefined;
+}
+
+/** True for a DNS-1123 subdomain (most object names). */
+export function isDns1123Subdomain(name: unknown): name is string {
+  return typeof name === 'string' && dns1123Subdomain(name) === undefined;
+}
 
 /**
  * The namespace a construct puts its objects in: explicit, else the chart's, else `default`;

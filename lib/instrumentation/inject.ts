@@ -1,4 +1,5 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { isDns1123Label, isDns1123Subdomain } from '../common/k8s-names';
 import type * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
@@ -261,7 +262,12 @@ function resolveApiObjectTarget(target: ApiObject): Resolved {
   };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** `name` or `namespace/name` of an Instrumentation (not the reserved `true`/`false`). */
+function isInstrumentationRef(v: unknown): boolean {
+  if (typeof v !== 'string' || v === 'true' || v === 'false') return false;
+  const parts = v.split('/');
+  return parts.length === 1 ? isDns1123Subdomain(parts[0]) : parts.length === 2 && isDns1123Label(parts[0]) && isDns1123Subdomain(parts[1]);
+}
 
 /**
  * Turns on auto-instrumentation for `target`: annotations on the pod template (not the workload
@@ -295,7 +301,7 @@ export function inject(target: InjectTarget, options: InjectOptions): void {
   }
   const allNames = [...(options.containerNames ?? []), ...perLanguage.flatMap((l) => l.containerNames!)];
   for (const n of allNames) {
-    if (!DNS_LABEL.test(n)) {
+    if (!isDns1123Label(n)) {
       throw new Error(`inject into ${t.description}: container name "${n}" is not a valid container name (lowercase DNS label)`);
     }
   }
@@ -331,7 +337,7 @@ export function inject(target: InjectTarget, options: InjectOptions): void {
     const instNs = inst.namespace ?? 'default';
     value = instNs === t.namespace ? inst.name : `${instNs}/${inst.name}`;
   } else {
-    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(inst) || inst === 'true' || inst === 'false') {
+    if (!isInstrumentationRef(inst)) {
       throw new Error(
         `inject into ${t.description}: instrumentation "${inst}" is not "name" or "namespace/name"; pass the Instrumentation construct or its name`,
       );

@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { isDns1123Subdomain } from '../common/k8s-names';
 import { Construct } from 'constructs';
 import { IOtlpDestination } from '../common/otlp-destination';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
@@ -343,7 +344,7 @@ export class Instrumentation extends Construct {
       metadata: { name: props.name, namespace: props.namespace },
       spec,
     });
-    if (props.name !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.name)) {
+    if (props.name !== undefined && !isDns1123Subdomain(props.name)) {
       throw new Error(`instrumentation ${where}: name "${props.name}" is not a valid object name; use a lowercase DNS subdomain`);
     }
     this.name = this.apiObject.name;

@@ -1,4 +1,5 @@
 import { clusterScoped } from '../common/cluster-scoped';
+import { isDns1123Label } from '../common/k8s-names';
 import { checkPinnedImage } from '../common/k8s-names';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
@@ -205,7 +206,7 @@ export class OpenTelemetryOperator extends Construct {
       );
     }
     this.namespace = props.namespace ?? UPSTREAM_OPERATOR_NAMESPACE;
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.namespace) || this.namespace.length > 63) {
+    if (!isDns1123Label(this.namespace)) {
       throw new Error(
         `opentelemetry operator "${id}": namespace "${this.namespace}" is not a valid DNS label; use lowercase letters, digits and "-"`,
       );

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { isDns1123Subdomain } from '../common/k8s-names';
 
 /** Kind of certificate source for the operator's admission and conversion webhooks. */
 export type WebhookCertificatesKind = 'cert-manager' | 'existing-secret';
@@ -40,7 +41,7 @@ export abstract class WebhookCertificates {
    * the cert-manager CA-injection annotations are dropped, `caBundle` is set on the webhooks.
    */
   public static existingSecret(options: ExistingSecretCertificatesOptions): WebhookCertificates {
-    if (!options.secretName || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.secretName)) {
+    if (!options.secretName || !isDns1123Subdomain(options.secretName)) {
       throw new Error(
         `webhook certificates: secretName "${options.secretName}" is not a valid Secret name; use a lowercase DNS subdomain`,
       );

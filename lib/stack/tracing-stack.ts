@@ -14,7 +14,7 @@ import { OperatorManifestSource } from '../operator/operator-manifest-source';
 import { WebhookCertificates } from '../operator/webhook-certificates';
 import { clusterScoped } from '../common/cluster-scoped';
 import { CLUSTER_DOMAIN_CONTEXT, clusterDomain } from '../common/k8s-names';
-import { dns1123Label } from '../validation/object-rules';
+import { dns1123Label } from '../common/k8s-names';
 import { pipelineDiagram, DiagramTier } from './pipeline-diagram';
 import { Sampling } from './sampling';
 

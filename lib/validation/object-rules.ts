@@ -3,44 +3,17 @@
  * object names, label and annotation syntax, port ranges and names, workload selectors.
  */
 
+import { dns1035Label, dns1123Label, dns1123Subdomain, isIanaSvcName } from '../common/k8s-names';
+
+export { dns1035Label, dns1123Label, dns1123Subdomain };
+
 export interface RuleProblem {
   readonly rule: string;
   readonly path: string;
   readonly message: string;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Checks a name as a DNS-1123 subdomain (most kinds). Returns the problem or undefined. */
-export function dns1123Subdomain(name: string): string | undefined {
-  if (name.length > 253) return `"${name}" is longer than 253 characters`;
-  if (!DNS1123_SUBDOMAIN.test(name)) {
-    return `"${name}" is not a valid DNS-1123 subdomain; use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit`;
-  }
-  return undefined;
-}
-
-/** Checks a name as a DNS-1123 label (namespaces, container names). */
-export function dns1123Label(name: string): string | undefined {
-  if (name.length > 63) return `"${name}" is longer than 63 characters`;
-  if (!DNS1123_LABEL.test(name)) {
-    return `"${name}" is not a valid DNS-1123 label; use lowercase letters, digits and "-", starting and ending with a letter or digit`;
-  }
-  return undefined;
-}
-
-/** Checks a name as a DNS-1035 label (Services). */
-export function dns1035Label(name: string): string | undefined {
-  if (name.length > 63) return `"${name}" is longer than 63 characters`;
-  if (!DNS1035_LABEL.test(name)) {
-    return `"${name}" is not a valid DNS-1035 label; use lowercase letters, digits and "-", starting with a letter`;
-  }
-  return undefined;
-}
 
 function qualifiedKey(key: string): string | undefined {
   const slash = key.indexOf('/');
@@ -112,12 +85,12 @@ function checkPorts(node: unknown, path: string, out: RuleProblem[]): void {
       if (!Number.isInteger(v) || v > 65535 || v < 0 || (v === 0 && !allowZero)) {
         out.push({ rule: 'port-range', path: p, message: `port ${v} is out of range; use an integer between 1 and 65535` });
       }
-    } else if ((k === 'targetPort' || k === 'port') && typeof v === 'string' && !/^\d+$/.test(v) && (v.length > 15 || !IANA_SVC_NAME.test(v) || !/[a-z]/.test(v))) {
+    } else if ((k === 'targetPort' || k === 'port') && typeof v === 'string' && !/^\d+$/.test(v) && !isIanaSvcName(v)) {
       out.push({ rule: 'port-name', path: p, message: `port name "${v}" is invalid; use at most 15 lowercase letters, digits and "-", with at least one letter` });
     } else if (k === 'ports' && Array.isArray(v)) {
       v.forEach((port, i) => {
         const name = (port as any)?.name;
-        if (typeof name === 'string' && (name.length > 15 || !IANA_SVC_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--'))) {
+        if (typeof name === 'string' && !isIanaSvcName(name)) {
           out.push({ rule: 'port-name', path: `${p}[${i}].name`, message: `port name "${name}" is invalid; use at most 15 lowercase letters, digits and "-", with at least one letter` });
         }
       });

@@ -1,4 +1,5 @@
 import { CollectorComponent, ComponentOptions } from './component';
+import { isDns1123Label } from '../../common/k8s-names';
 import {
   asObject,
   checkInteger,
@@ -59,7 +60,7 @@ export class LoadBalancingResolver {
     readonly timeoutSec?: number;
     readonly returnHostnames?: boolean;
   }): LoadBalancingResolver {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/.test(props.service)) {
+    if (typeof props.service !== 'string' || props.service.split('.').length > 2 || !props.service.split('.').every(isDns1123Label)) {
       throw new Error(
         `load_balancing resolver k8s: service "${props.service}" is not "name" or "name.namespace" of a Service; use e.g. "otel-gateway.observability"`,
       );
