@@ -13,7 +13,7 @@ import {
   Processor,
   Receiver,
 } from '../lib/collector/config';
-import { ITraceBackend } from '../lib/backends/trace-backend';
+import { ITraceBackend } from '../lib/common/trace-backend';
 
 /** The seed guide's pipeline: OTLP in, tail sampling (errors, latency > 1000 ms, 10 %), OTLP out to Tempo. */
 function seedConfig(): CollectorConfig {

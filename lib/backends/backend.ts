@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ExternalOtlpBackend, ExternalOtlpOptions } from './external-otlp';
 import { Jaeger, JaegerProps } from './jaeger';
 import { Tempo, TempoProps } from './tempo';
-import { ITraceBackend } from './trace-backend';
+import { ITraceBackend } from '../common/trace-backend';
 
 /** Options passed by the stack that binds a backend. */
 export interface BackendBindOptions {

@@ -1,6 +1,6 @@
 import { EndpointEnvVar, SecretKeyRef } from '../common/otlp-destination';
 import { assertSecretKeyRef } from './secret-refs';
-import { BackendHeader, BackendTls, ITraceBackend } from './trace-backend';
+import { BackendHeader, BackendTls, ITraceBackend } from '../common/trace-backend';
 
 /** TLS options of an external OTLP endpoint. */
 export interface ExternalOtlpTlsOptions {

@@ -3,7 +3,7 @@ import type { IContainer, IEnvVar, IProbe, IResourceRequirements, IVolume, IVolu
 import { containerSecurityContext } from '../common/pod-security';
 import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar } from '../common/otlp-destination';
-import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from './trace-backend';
+import { BackendHeader, BackendServiceRef, BackendTls, ITraceBackend } from '../common/trace-backend';
 import { checkDnsLabel, registerBackendService, resolveNamespace } from './workload-common';
 import { mebibytes, millicores } from '../common/quantity';
 

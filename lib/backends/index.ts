@@ -1,4 +1,4 @@
-export * from './trace-backend';
+export * from '../common/trace-backend';
 export * from './backend';
 export * from './external-otlp';
 export * from './tempo';

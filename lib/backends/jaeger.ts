@@ -6,7 +6,7 @@ import { buildJaegerConfig, JAEGER_PORTS, JaegerLogLevel } from './jaeger-config
 import { JAEGER_BADGER_DIR, JaegerStorage } from './jaeger-storage';
 import { secretEnv } from './secret-refs';
 import { addServiceMonitor, BackendServiceMonitorOptions } from './service-monitor';
-import { BackendServiceRef } from './trace-backend';
+import { BackendServiceRef } from '../common/trace-backend';
 import { InClusterBackend } from './in-cluster-backend';
 import {
   appLabels,

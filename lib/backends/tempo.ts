@@ -14,7 +14,7 @@ import {
 } from './tempo-config';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 import { TempoVersion } from './tempo-version';
-import { BackendServiceRef } from './trace-backend';
+import { BackendServiceRef } from '../common/trace-backend';
 import { InClusterBackend } from './in-cluster-backend';
 import {
   appLabels,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ITraceBackend } from '../backends/trace-backend';
+import { ITraceBackend } from '../common/trace-backend';
 import { checkPinnedImage, isDns1035Label, isDns1123Subdomain, resolveNamespace } from '../common/k8s-names';
 import { CollectorDistribution } from './config';
 import { CollectorSecretFileMount } from './collector-workload-spec';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EndpointEnvVar, IOtlpDestination } from '../common/otlp-destination';
-import { ITraceBackend } from '../backends/trace-backend';
+import { ITraceBackend } from '../common/trace-backend';
 import {
   CollectorConfig,
   CollectorDistribution,

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from '../backends/backend';
-import { ITraceBackend } from '../backends/trace-backend';
+import { ITraceBackend } from '../common/trace-backend';
 import { CollectorAgent, AgentDelivery } from '../collector/collector-agent';
 import { CollectorRuntime } from '../collector/collector-runtime';
 import { GatewayTraffic, TailSamplingGateway } from '../collector/tail-sampling-gateway';

@@ -1,4 +1,4 @@
-import { ITraceBackend } from '../../backends/trace-backend';
+import { ITraceBackend } from '../../common/trace-backend';
 import { ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
 import {
   CollectorComponent,

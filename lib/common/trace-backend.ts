@@ -1,4 +1,4 @@
-import { IOtlpDestination, SecretKeyRef } from '../common/otlp-destination';
+import { IOtlpDestination, SecretKeyRef } from './otlp-destination';
 
 /** A header sent with every export, its value read from a Secret (never inlined). */
 export interface BackendHeader {
