@@ -1,29 +1,7 @@
-/** How bad a finding is: errors fail synthesis, warnings are reported, infos are notes. */
-export type Severity = 'error' | 'warning' | 'info';
+import { Finding, objectLabel } from '../common/findings';
 
-/** One problem found in one synthesized object. */
-export interface Finding {
-  /** `error` fails synthesis; `warning` and `info` are reported only. */
-  readonly severity: Severity;
-  /** Stable rule id, e.g. `schema`, `unknown-field`, `dns-name`, `port-range`, `duplicate`, `cel`. */
-  readonly rule: string;
-  /** apiVersion of the object. */
-  readonly apiVersion: string;
-  /** kind of the object. */
-  readonly kind: string;
-  /** metadata.namespace of the object, when set. */
-  readonly namespace?: string;
-  /** metadata.name of the object. */
-  readonly name?: string;
-  /** Dotted path inside the object, e.g. `spec.template.spec.containers[0].ports[0].containerPort`. */
-  readonly path: string;
-  /** What is wrong and how to fix it. */
-  readonly message: string;
-  /** The cdk8s construct path that produced the object, when known. */
-  readonly constructPath?: string;
-  /** Position of the object in the validated list (set by `validateManifests`). */
-  readonly index?: number;
-}
+export { objectLabel };
+export type { Finding, Severity } from '../common/findings';
 
 /** Converts an ajv instancePath (`/spec/ports/0/port`) to a dotted path (`spec.ports[0].port`). */
 export function pointerToPath(pointer: string, extra?: string): string {
@@ -35,11 +13,6 @@ export function pointerToPath(pointer: string, extra?: string): string {
   }
   if (extra !== undefined) out += out ? `.${extra}` : extra;
   return out || '(root)';
-}
-
-/** Human label of an object: `Deployment observability/otel-agent`. */
-export function objectLabel(f: Pick<Finding, 'kind' | 'namespace' | 'name'>): string {
-  return `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '(unnamed)'}`;
 }
 
 /** The outcome of validating a set of manifests. */

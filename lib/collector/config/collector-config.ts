@@ -5,7 +5,7 @@ import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './
 import { CollectorDistribution } from './distribution';
 import { checkExpansionSyntax } from './env-ref';
 import { OtlpExporter } from './exporter';
-import { CollectorConfigError, ConfigFinding } from './findings';
+import { CollectorConfigError, Finding } from './findings';
 import {
   parseAttributes,
   parseBatch,
@@ -385,10 +385,10 @@ export class CollectorConfig {
   }
 
   /** Validates with the collector's rules plus best-practice warnings. */
-  public validate(options: ConfigValidateOptions = {}): ConfigFinding[] {
-    const findings: ConfigFinding[] = [];
+  public validate(options: ConfigValidateOptions = {}): Finding[] {
+    const findings: Finding[] = [];
     const silenced = new Set([...this.silenced, ...(options.silence ?? [])]);
-    const add = (severity: ConfigFinding['severity'], rule: string, path: string, message: string) => {
+    const add = (severity: 'error' | 'warning', rule: string, path: string, message: string) => {
       if (severity === 'warning' && silenced.has(rule)) return;
       findings.push({ severity, rule, path, message });
     };
@@ -569,7 +569,7 @@ export class CollectorConfig {
   }
 
   /** Throws a `CollectorConfigError` listing all findings when there is at least one error. */
-  public assertValid(options: ConfigValidateOptions = {}): ConfigFinding[] {
+  public assertValid(options: ConfigValidateOptions = {}): Finding[] {
     const findings = this.validate(options);
     if (findings.some((f) => f.severity === 'error')) throw new CollectorConfigError(findings);
     return findings;

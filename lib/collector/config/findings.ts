@@ -1,23 +1,12 @@
-/** Severity of a validation finding. Errors make the collector refuse the config; warnings are advice. */
-export type FindingSeverity = 'error' | 'warning';
+import { Finding } from '../../common/findings';
 
-/** One problem found by `CollectorConfig.validate()`. */
-export interface ConfigFinding {
-  /** `error` (the collector would reject the config / the image lacks a component) or `warning`. */
-  readonly severity: FindingSeverity;
-  /** Stable rule id, e.g. `undefined-component` or `batch-last` (warnings can be silenced by id). */
-  readonly rule: string;
-  /** Where, e.g. `service.pipelines.traces.processors[1]` or `processors.tail_sampling/x.policies[2]`. */
-  readonly path: string;
-  /** What is wrong and how to fix it. */
-  readonly message: string;
-}
+export type { Finding };
 
 /** Thrown by `CollectorConfig.assertValid()`; carries the findings. */
 export class CollectorConfigError extends Error {
   /** What made the config invalid (errors, and the warnings found with them). */
-  public readonly findings: readonly ConfigFinding[];
-  constructor(findings: readonly ConfigFinding[]) {
+  public readonly findings: readonly Finding[];
+  constructor(findings: readonly Finding[]) {
     super(formatFindings(findings));
     this.name = 'CollectorConfigError';
     this.findings = findings;
@@ -25,7 +14,7 @@ export class CollectorConfigError extends Error {
 }
 
 /** A readable multi-line report of findings. */
-export function formatFindings(findings: readonly ConfigFinding[]): string {
+export function formatFindings(findings: readonly Finding[]): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const lines = findings.map((f) => `  [${f.severity}] ${f.rule} at ${f.path}: ${f.message}`);
   return [`invalid collector config (${errors} error(s), ${findings.length - errors} warning(s)):`, ...lines].join('\n');
