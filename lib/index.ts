@@ -8,3 +8,5 @@ export * from './instrumentation';
 export * from './backends';
 export * from './collector';
 export * from './stack';
+export { TracingManifestValidation } from './cli/cdk8s-plugin';
+export type { TracingValidationProps } from './cli/cdk8s-plugin';

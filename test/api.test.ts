@@ -14,7 +14,7 @@ test('the entry points are the exports map', () => {
   expect(entryPoints()).toEqual({
     '@otel-tracing/k8s-constructs': 'lib/index.ts',
     '@otel-tracing/k8s-constructs/pulumi': 'lib/pulumi/index.ts',
-    '@otel-tracing/k8s-constructs/validation/cdk8s-plugin': 'lib/validation/cdk8s-plugin.ts',
+    '@otel-tracing/k8s-constructs/validation/cdk8s-plugin': 'lib/cli/cdk8s-plugin.ts',
   });
 });
 

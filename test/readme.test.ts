@@ -306,11 +306,11 @@ describe('README: troubleshooting', () => {
         'tail-sampling-daemonset',
       ]),
     );
-    const sources = ['validation', 'collector/config']
+    const sources = ['validation', 'collector', 'collector/config']
       .flatMap((d) =>
         fs
           .readdirSync(path.join(LIB, d))
-          .filter((f) => f.endsWith('.ts'))
+          .filter((f) => f.endsWith('.ts') && fs.statSync(path.join(LIB, d, f)).isFile())
           .map((f) => fs.readFileSync(path.join(LIB, d, f), 'utf8')),
       )
       .join('\n');

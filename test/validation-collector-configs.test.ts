@@ -4,6 +4,7 @@
  * ConfigMap (issue: hand-written CRs passed `ok: true`).
  */
 import { validateManifests } from '../lib/validation';
+import '../lib/collector/collector-rules';
 
 const config = (exporters: string[], extra: any = {}) => ({
   receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { TracingManifestValidation } from '../lib/validation/cdk8s-plugin';
+import { TracingManifestValidation } from '../lib/cli/cdk8s-plugin';
 import { collectorCr } from './helpers/fixtures';
 import { tempDir } from './helpers/temp';
 

@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { supportedKubernetesVersions } from '../common/schema-data';
 import { parseYamlDocuments } from '../common/yaml';
-import { Finding } from '../validation/findings';
+import '../collector/collector-rules';
+import { Finding } from '../common/findings';
 import { validateManifests } from '../validation/validate-manifests';
 
 const USAGE = `usage: otel-k8s validate [options] <file|dir|->...

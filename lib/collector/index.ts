@@ -2,6 +2,7 @@ export * from './collector-agent';
 export * from './collector-common';
 export * from './collector-rbac';
 export * from './collector-resources';
+export * from './collector-rules';
 export * from './collector-runtime';
 export * from './collector-workload-spec';
 export * from './manifests-runtime';

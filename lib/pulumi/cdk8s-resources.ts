@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { IConstruct } from 'constructs';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../common/layers';
+import '../collector/collector-rules';
 import { CrdRegistry, collectObjects, ValidateOptions, validateManifests, ValidationResult } from '../validation';
 
 /** Properties of `TracingResources`. */

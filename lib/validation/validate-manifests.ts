@@ -4,10 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveKubernetesVersion } from '../common/schema-data';
 import { builtinScope, checkBuiltin, isBuiltinApiVersion, servingApiVersions } from './builtin-kinds';
-import { collectorChecks, collectorConfigRules, resetParsedConfigs } from './collector-checks';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
 import { objectRules } from './object-rules';
+import { ManifestRuleSet, registeredRuleSets } from './rule-sets';
 import { schemaProblems } from './schema-errors';
 import { apiRules } from './api-rules';
 
@@ -49,6 +49,11 @@ export interface ValidateOptions {
    */
   readonly strict?: boolean;
   /**
+   * Manifest-level rule sets to run (`[]` for schema and object rules only).
+   * @default - every registered set (the collector's rules once the collector room is loaded, as the package root does)
+   */
+  readonly ruleSets?: readonly ManifestRuleSet[];
+  /**
    * Construct path of each object, for the report.
    * @default - none (use `validateConstruct` to get them automatically)
    */
@@ -84,7 +89,6 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
   if (!Array.isArray(objects)) throw new Error(`validateManifests: expected a list of manifest objects, got ${objects === null ? 'null' : typeof objects}`);
   const minor = resolveKubernetesVersion(options.kubernetesVersion ?? process.env[KUBERNETES_VERSION_ENV]);
   const crds = crdRegistryFor(options);
-  resetParsedConfigs();
   // CRDs in the synthesized set are added on top (the lazily read layers stay lazy)
   for (const o of objects) if (isCrd(o)) crds.add(o);
 
@@ -166,12 +170,12 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
     }
   });
   // cross-object checks of this library's collectors (exporter targets, config/container/Service ports)
-  // the collector's rules on every collector config in the set, and cross-object checks of ours
+  // manifest-level rule sets (the collector room registers its rules on collector configs)
   const indexOf = new Map<object, number>();
   objects.forEach((o, i) => {
     if (o && typeof o === 'object') indexOf.set(o, i);
   });
-  for (const f of [...collectorConfigRules(objects), ...collectorChecks(objects)]) {
+  for (const f of (options.ruleSets ?? registeredRuleSets()).flatMap((rs) => rs.check(objects))) {
     if (ignore.has(f.rule)) continue;
     const { object, ...rest } = f;
     const clean: Finding = { ...rest, index: object ? indexOf.get(object) : undefined };

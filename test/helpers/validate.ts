@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { CrdRegistry, expectValidManifests, ValidationResult, validateConstruct, validateManifests } from '../../lib/validation';
+import '../../lib/collector/collector-rules';
 import { HAS_REFERENCE, ref } from './reference';
 
 let registry: CrdRegistry | undefined;

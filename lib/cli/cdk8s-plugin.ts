@@ -1,7 +1,8 @@
 import * as fs from 'fs';
+import { objectLabel } from '../common/findings';
 import { parseYamlDocuments } from '../common/yaml';
-import { objectLabel } from './findings';
-import { validateManifests } from './validate-manifests';
+import '../collector/collector-rules';
+import { validateManifests } from '../validation/validate-manifests';
 
 /** Properties of the cdk8s validation plugin (the `properties:` block in `cdk8s.yaml`). */
 export interface TracingValidationProps {

@@ -1,8 +1,8 @@
 import { mountedConfigs } from '../common/mounted-config';
 import { parseYaml } from '../common/yaml';
-import { CollectorConfig } from '../collector/config/collector-config';
-import { CollectorDistribution } from '../collector/config/distribution';
-import { Finding } from './findings';
+import { ManifestRuleSet, ObjectFinding, registerRuleSet } from '../validation/rule-sets';
+import { CollectorConfig } from './config/collector-config';
+import { CollectorDistribution } from './config/distribution';
 
 /**
  * Parsed collector configs, by config object, for one `validateManifests` call (the config rules and
@@ -11,8 +11,8 @@ import { Finding } from './findings';
  */
 let PARSED = new WeakMap<object, CollectorConfig | Error>();
 
-/** Forgets the parsed configs (called at the start of every validation). */
-export function resetParsedConfigs(): void {
+/** Forgets the parsed configs (at the start of every validation). */
+function resetParsedConfigs(): void {
   PARSED = new WeakMap();
 }
 
@@ -226,9 +226,6 @@ export function collectorChecks(objects: readonly any[]): ObjectFinding[] {
   return findings;
 }
 
-/** A finding with the object it is about (validateManifests turns that into the object's index). */
-export type ObjectFinding = Finding & { readonly object?: object };
-
 function finding(o: any, rule: string, path: string, message: string): ObjectFinding {
   return {
     object: o,
@@ -377,3 +374,18 @@ function portChecks(configMap: any, config: unknown, objects: readonly any[]): O
   }
   return out;
 }
+
+/**
+ * The collector room's manifest rules: the collector's own rules on every collector config in the
+ * manifests (`collectorConfigRules`) and the cross-object checks of this library's collectors
+ * (`collectorChecks`). Registered with the validation engine when this module is loaded.
+ */
+export const COLLECTOR_RULES: ManifestRuleSet = {
+  name: 'collector',
+  check: (objects) => {
+    resetParsedConfigs();
+    return [...collectorConfigRules(objects), ...collectorChecks(objects)];
+  },
+};
+
+registerRuleSet(COLLECTOR_RULES);
