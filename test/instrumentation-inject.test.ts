@@ -184,6 +184,7 @@ describe('inject: targets and values', () => {
 
   test('nginx uses its upstream container-names annotation (inject-nginx-container-names)', () => {
     const chart = testChart();
+    new OpenTelemetryOperator(chart, 'operator', { source: OperatorManifestSource.external(), certificates: WebhookCertificates.certManager() });
     const inst = new Instrumentation(chart, 'inst', { name: 'web', endpoint: 'http://c:4317' });
     const d = service(chart, 'proxy', 'nginx:1.27', 'nginx');
     d.addContainer({ name: 'java', image: 'example.com/java:1', securityContext: { ensureNonRoot: false } });
@@ -194,6 +195,86 @@ describe('inject: targets and values', () => {
       [`${A}inject-java`]: 'web',
       [`${A}java-container-names`]: 'java',
     });
+  });
+});
+
+describe('inject: nginx switch, repeated calls, SDK-only, any cdk8s-plus major', () => {
+  const withOperator = (nginx?: boolean) => {
+    const chart = testChart();
+    new OpenTelemetryOperator(chart, 'operator', {
+      source: OperatorManifestSource.external(),
+      certificates: WebhookCertificates.certManager(),
+      ...(nginx === undefined ? {} : { nginxInstrumentation: nginx }),
+    });
+    return chart;
+  };
+
+  test("nginx injection needs the operator's nginx switch, like Go needs the Go switch", () => {
+    const off = withOperator(false);
+    const d = service(off, 'proxy', 'nginx:1.27', 'nginx');
+    inject(d, { languages: [InjectLanguage.nginx()] });
+    expect(() => Testing.synth(off)).toThrow(/inject nginx into Deployment proxy: the operator's nginx auto-instrumentation is off; set nginxInstrumentation: true/);
+    const none = testChart();
+    inject(service(none, 'proxy', 'nginx:1.27', 'nginx'), { languages: [InjectLanguage.nginx()] });
+    expect(() => Testing.synth(none)).toThrow(/no OpenTelemetryOperator in the app to check the nginx switch/);
+    const on = withOperator();
+    new Instrumentation(on, 'inst', { name: 'web', endpoint: 'http://c:4317' });
+    inject(service(on, 'proxy', 'nginx:1.27', 'nginx'), { languages: [InjectLanguage.nginx()] });
+    expect(podAnn(Testing.synth(on), 'proxy')).toEqual({ [`${A}inject-nginx`]: 'true' });
+  });
+
+  test('a second language on the same workload needs container names on both (one language per container)', () => {
+    const chart = withOperator();
+    new Instrumentation(chart, 'inst', { name: 'web', endpoint: 'http://c:4317' });
+    const d = service(chart, 'svc', 'example.com/svc:1');
+    inject(d, { languages: [InjectLanguage.java()] });
+    expect(() => inject(d, { languages: [InjectLanguage.python()] })).toThrow(
+      /java and python would both be injected \(over several calls\), and java, python has no container names/,
+    );
+    expect(() => inject(d, { languages: [InjectLanguage.java({ containerNames: ['app'] })] })).toThrow(/java is already injected into it by an earlier call/);
+    const e = service(chart, 'two', 'example.com/two:1');
+    e.addContainer({ name: 'side', image: 'example.com/side:1', securityContext: { ensureNonRoot: false } });
+    inject(e, { languages: [InjectLanguage.java({ containerNames: ['app'] })] });
+    inject(e, { languages: [InjectLanguage.python({ containerNames: ['side'] })] });
+    expect(podAnn(Testing.synth(chart), 'two')).toEqual({
+      [`${A}inject-java`]: 'true',
+      [`${A}java-container-names`]: 'app',
+      [`${A}inject-python`]: 'true',
+      [`${A}python-container-names`]: 'side',
+    });
+  });
+
+  test('InjectLanguage.sdk(): the SDK env only (inject-sdk), for apps built with an OTel SDK', () => {
+    const chart = withOperator();
+    new Instrumentation(chart, 'inst', { name: 'web', endpoint: 'http://c:4318' });
+    inject(service(chart, 'checkout', 'example.com/checkout:1'), { languages: [InjectLanguage.sdk()] });
+    expect(podAnn(Testing.synth(chart), 'checkout')).toEqual({ [`${A}inject-sdk`]: 'true' });
+  });
+
+  test('workloads of another cdk8s-plus major (33, what cdk8s init installs) and plain ApiObjects are targets', () => {
+    const plus33 = require('cdk8s-plus-33') as typeof import('cdk8s-plus-33');
+    const chart = withOperator();
+    new Instrumentation(chart, 'inst', { name: 'web', endpoint: 'http://c:4318' });
+    const d = new plus33.Deployment(chart, 'api', { metadata: { name: 'api' }, containers: [{ image: 'example.com/api:1', securityContext: { ensureNonRoot: false } }] });
+    inject(d, { languages: [InjectLanguage.java()] });
+    const ns = new plus33.Namespace(chart, 'ns', { metadata: { name: 'other' } });
+    inject(ns, { languages: [InjectLanguage.python()], instrumentation: 'test/web' });
+    const out = Testing.synth(chart);
+    expect(podAnn(out, 'api')).toEqual({ [`${A}inject-java`]: 'true' });
+    expect(out.find((o) => o.kind === 'Namespace' && o.metadata.name === 'other').metadata.annotations).toEqual({ [`${A}inject-python`]: 'test/web' });
+  });
+
+  test('what is not a target, and wrongly typed options, get our errors', () => {
+    const chart = withOperator();
+    expect(() => inject('web' as any, { languages: [InjectLanguage.java()] })).toThrow(/inject: target "web" is not a workload with a pod template, a Namespace or an ApiObject/);
+    expect(() => inject({ kind: 'Deployment' } as any, { languages: [InjectLanguage.java()] })).toThrow(/inject: target Object is not a workload/);
+    const d = service(chart, 'svc', 'example.com/svc:1');
+    expect(() => inject(d, { languages: 'java' as any })).toThrow(/languages "java" is a string, not a list; pass a list of InjectLanguage/);
+    expect(() => inject(d, { languages: [{ language: 'java' } as any] })).toThrow(/languages\[0\] .* is not a InjectLanguage; build it with InjectLanguage\.java\(\)/);
+    expect(() => inject(d, { languages: [InjectLanguage.java()], containerNames: 'app' as any })).toThrow(/containerNames "app" is a string, not a list/);
+    expect(() => inject(d, { languages: [InjectLanguage.java()], langauges: [] } as any)).toThrow(/langauges is not a known prop; did you mean languages\?/);
+    expect(() => InjectLanguage.java({ containerNames: 'app' } as any)).toThrow(/inject java: containerNames "app" is a string, not a list/);
+    expect(() => InjectLanguage.go(null as any)).toThrow(/targetExe "" is missing or not an absolute path/);
   });
 });
 
@@ -285,9 +366,9 @@ describe('inject: bad inputs', () => {
         const { d } = setup();
         inject(d, { languages: [InjectLanguage.java()], instrumentation: 'a/b/c' });
       },
-      /instrumentation "a\/b\/c" is not "name" or "namespace\/name"/,
+      /instrumentation "a\/b\/c" is not an Instrumentation construct, "name" or "namespace\/name"/,
     ],
-    ['bad python platform', () => InjectLanguage.python({ platform: 'alpine' as any }), /platform "alpine" is not supported/],
+    ['bad python platform', () => InjectLanguage.python({ platform: 'alpine' as any }), /platform "alpine" is not allowed; use one of "glibc", "musl"/],
   ])('%s', (_label, fn, message) => {
     expect(fn).toThrow(message);
   });

@@ -187,13 +187,16 @@ export function optStringMap(where: string, path: string, v: unknown, fix = 'pas
   return { ...(v as Record<string, string>) };
 }
 
+/** A class (also one whose constructor is private: enum-like classes made by static factories). */
+export type ClassOf<T> = { readonly prototype: T; readonly name: string };
+
 /**
  * An optional instance of one of our classes (made by its static factories). A plain object, a
  * string or an instance from another copy of the package gets a message naming the factory.
  */
-export function optInstance<T>(where: string, path: string, v: unknown, cls: abstract new (...args: any[]) => T, factories: string): T | undefined {
+export function optInstance<T>(where: string, path: string, v: unknown, cls: ClassOf<T>, factories: string): T | undefined {
   if (v === undefined) return undefined;
-  if (!(v instanceof cls)) {
+  if (!(v instanceof (cls as unknown as new () => T))) {
     const other = v !== null && typeof v === 'object' && (v as any).constructor?.name === cls.name;
     fail(
       where,
@@ -207,7 +210,7 @@ export function optInstance<T>(where: string, path: string, v: unknown, cls: abs
 }
 
 /** A required instance of one of our classes. */
-export function reqInstance<T>(where: string, path: string, v: unknown, cls: abstract new (...args: any[]) => T, factories: string): T {
+export function reqInstance<T>(where: string, path: string, v: unknown, cls: ClassOf<T>, factories: string): T {
   if (v === undefined || v === null) fail(where, path, v, 'is missing', `build it with ${factories}`);
   return optInstance(where, path, v, cls, factories)!;
 }

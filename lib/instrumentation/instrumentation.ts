@@ -6,29 +6,12 @@ import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
 import { EnvVarJson, envToJson, InstrumentationEnvVar } from './instrumentation-env';
 import { Propagator, propagatorNames } from './propagator';
 import { Sampler } from './sampler';
-import type { InjectOptions, InjectTarget } from './inject';
+import { inject, InjectOptions, InjectTarget } from './inject';
+import { brandInstrumentation, findInstrumentations, InstrumentationLanguage, LANGUAGES, SDK_DEFAULT_PROTOCOL } from './instrumentation-ref';
+
+export { LANGUAGES, SDK_DEFAULT_PROTOCOL };
+export type { InstrumentationLanguage };
 import { mebibytes, millicores } from '../common/quantity';
-
-/** Languages the operator can inject. */
-export type InstrumentationLanguage = 'java' | 'nodejs' | 'python' | 'dotnet' | 'go' | 'apacheHttpd' | 'nginx';
-
-/** All languages, in the order of the Instrumentation spec. */
-export const LANGUAGES: readonly InstrumentationLanguage[] = ['java', 'nodejs', 'python', 'dotnet', 'go', 'apacheHttpd', 'nginx'];
-
-/**
- * OTLP protocol each injected SDK uses by default at v0.158.0: Java agent 2.x, Python, .NET, Go and
- * Node.js (the operator's image is `@opentelemetry/auto-instrumentations-node` 0.78's `register`, whose
- * exporter defaults to `http/protobuf`) speak OTLP/HTTP (4318); the Apache/nginx modules speak OTLP/gRPC (4317).
- */
-export const SDK_DEFAULT_PROTOCOL: Readonly<Record<InstrumentationLanguage, 'grpc' | 'http'>> = {
-  java: 'http',
-  nodejs: 'http',
-  python: 'http',
-  dotnet: 'http',
-  go: 'http',
-  apacheHttpd: 'grpc',
-  nginx: 'grpc',
-};
 
 /** Env vars that turn trace-id injection into logs on, per language agent that supports it. */
 export const LOG_CORRELATION_ENV: Readonly<Partial<Record<InstrumentationLanguage, readonly { name: string; value: string }[]>>> = {
@@ -265,7 +248,7 @@ const OTLP_ENDPOINT = 'OTEL_EXPORTER_OTLP_ENDPOINT';
 export class Instrumentation extends Construct {
   /** Finds the Instrumentations in the app that `scope` belongs to. */
   public static findAll(scope: Construct): Instrumentation[] {
-    return scope.node.root.node.findAll().filter((c): c is Instrumentation => c instanceof Instrumentation);
+    return findInstrumentations(scope).filter((c): c is Instrumentation => c instanceof Instrumentation);
   }
 
   /** The Instrumentation object. */
@@ -281,6 +264,7 @@ export class Instrumentation extends Construct {
 
   constructor(scope: Construct, id: string, props: InstrumentationProps) {
     super(scope, id);
+    brandInstrumentation(this);
     const where = `"${props.name ?? id}"`;
     this.operator = props.operator;
     const spec: Record<string, any> = {};
@@ -354,8 +338,6 @@ export class Instrumentation extends Construct {
 
   /** Shortcut for `inject(target, { ...options, instrumentation: this })`. */
   public inject(target: InjectTarget, options: Omit<InjectOptions, 'instrumentation'>): void {
-    // Loaded lazily: inject.ts imports this module.
-    const { inject } = require('./inject') as typeof import('./inject');
     inject(target, { ...options, instrumentation: this });
   }
 }

@@ -24,11 +24,7 @@ export const PACKAGE_NAME = '@otel-tracing/k8s-constructs';
  * reworked (inject for every declared cdk8s-plus major); its InjectLanguage constructor parameters get
  * their doc comments there. Remove the entries when they do.
  */
-export const KNOWN_UNDOCUMENTED = [
-  '@otel-tracing/k8s-constructs: InjectLanguage.language',
-  '@otel-tracing/k8s-constructs: InjectLanguage.containerNames',
-  '@otel-tracing/k8s-constructs: InjectLanguage.extraAnnotations',
-];
+export const KNOWN_UNDOCUMENTED: string[] = [];
 
 /** Entry points: import specifier -> source file (the `exports` map of package.json, `./package.json` aside). */
 export function entryPoints(): Record<string, string> {
