@@ -702,8 +702,11 @@ export interface TailSamplingProps extends ComponentOptions {
 
 /** The `tail_sampling` processor. */
 export class TailSamplingProcessor extends CollectorComponent {
-  /** Policies in evaluation order. */
-  public readonly policies: readonly Policy[];
+  /** Policies in evaluation order (`addPolicy` appends; read at render). */
+  public get policies(): readonly Policy[] {
+    return [...this._policies];
+  }
+  private readonly _policies: Policy[];
   /** Sizing derived from `expectedTraffic` (undefined without declared traffic). */
   public readonly sizing?: TailSamplingSizing;
   private readonly props: TailSamplingProps;
@@ -736,8 +739,22 @@ export class TailSamplingProcessor extends CollectorComponent {
       }
       this.sizing = sizing;
     }
-    this.policies = [...props.policies];
+    this._policies = [...props.policies];
     this.props = props;
+  }
+
+  /**
+   * Adds a policy after the existing ones (a trace is kept when any policy samples it). Its name must
+   * differ from the others'; the config renders it wherever it is added before synthesis.
+   */
+  public addPolicy(policy: Policy): this {
+    const where = `processors.${this.id}`;
+    if (!(policy instanceof Policy)) {
+      throw new Error(`${where}: addPolicy(${policy === null ? 'null' : typeof policy}) needs a Policy; build it with Policy.* (e.g. Policy.statusCode('ERROR'))`);
+    }
+    checkUniqueNames([...this._policies, policy], where);
+    this._policies.push(policy);
+    return this;
   }
 
   /** Effective `num_traces` (undefined = collector default). */
