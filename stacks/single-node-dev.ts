@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { CollectorRuntime } from '../lib/collector/collector-runtime';
 import { Construct } from 'constructs';
 import { Backend, JaegerStorage } from '../lib/backends';
 import { AgentDelivery } from '../lib/collector';
@@ -23,7 +24,7 @@ export function singleNodeDevStack(scope: Construct, id = 'single-node-dev', opt
   new TracingStack(chart, 'tracing', {
     operator: options.operator,
     singleNode: true,
-    runtime: 'manifests',
+    runtime: CollectorRuntime.manifests(),
     agentDelivery: AgentDelivery.hostPort(),
     sampling: Sampling.tail({ decisionWaitSec: 5 }),
     backend: Backend.jaeger({ storage: JaegerStorage.memory({ maxTraces: 50_000 }) }),

@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { CollectorRuntime } from '../lib/collector/collector-runtime';
 import { Construct } from 'constructs';
 import { Backend, TempoStorage, TempoVersion } from '../lib/backends';
 import { Sampling, StackOperator, TracingStack } from '../lib/stack';
@@ -26,7 +27,7 @@ export function tempoTailSamplingStack(scope: Construct, id = 'tempo-tail-sampli
   const chart = new Chart(scope, id, { namespace: 'observability' });
   new TracingStack(chart, 'tracing', {
     operator: options.operator,
-    runtime: options.runtime,
+    runtime: options.runtime === 'manifests' ? CollectorRuntime.manifests() : CollectorRuntime.operator(),
     sampling: Sampling.tail(),
     gatewayReplicas: 3,
     backend: Backend.tempo({

@@ -8,14 +8,15 @@ import { expectValid } from './helpers/validate';
 import { testApp } from './helpers/temp';
 
 const chart = () => new Chart(testApp(), 'test', { namespace: 'observability' });
-const find = (objs: any[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+const find = (objs: any[], kind: string, name?: string) =>
+  objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 const configOf = (objs: any[]) => parse(find(objs, 'ConfigMap', 'otel-agent-config').data['collector.yaml']);
 const containerOf = (objs: any[]) => find(objs, 'DaemonSet').spec.template.spec.containers[0];
 
 describe('CollectorAgent without a gateway (plain manifests)', () => {
   const c = chart();
   const backend = Backend.tempo().bind(c, 'tempo');
-  const agent = new CollectorAgent(c, 'agent', { backend });
+  const agent = new CollectorAgent(c, 'agent', { runtime: CollectorRuntime.manifests(), backend });
   const objs = Testing.synth(c);
   const cfg = configOf(objs);
   const container = containerOf(objs);
@@ -23,7 +24,11 @@ describe('CollectorAgent without a gateway (plain manifests)', () => {
 
   test('validates clean (Kubernetes schema + cross-object checks) and matches the snapshot', () => {
     expectValid(c);
-    expect(objs.filter((o) => o.metadata.name.startsWith('otel-agent') || o.metadata.name === 'observability-otel-agent')).toMatchSnapshot();
+    expect(
+      objs.filter(
+        (o) => o.metadata.name.startsWith('otel-agent') || o.metadata.name === 'observability-otel-agent',
+      ),
+    ).toMatchSnapshot();
   });
 
   test('OTLP gRPC and HTTP receivers listen on 0.0.0.0 and the ports reach container and Service', () => {
@@ -31,7 +36,9 @@ describe('CollectorAgent without a gateway (plain manifests)', () => {
     expect(cfg.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
     const svc = find(objs, 'Service', 'otel-agent');
     expect(svc.spec.ports.map((p: any) => p.port)).toEqual(expect.arrayContaining([4317, 4318]));
-    expect(container.ports.map((p: any) => p.containerPort)).toEqual(expect.arrayContaining([4317, 4318, 13133, 8888]));
+    expect(container.ports.map((p: any) => p.containerPort)).toEqual(
+      expect.arrayContaining([4317, 4318, 13133, 8888]),
+    );
   });
 
   test('default delivery: node-local Service, endpoint is its DNS name, no env needed', () => {
@@ -52,7 +59,10 @@ describe('CollectorAgent without a gateway (plain manifests)', () => {
     expect(k8s.passthrough).toBeUndefined();
     expect(k8s.filter.node_from_env_var).toBe('OTEL_K8S_NODE_NAME');
     // the variable the filter reads is set from the downward API
-    expect(container.env).toContainEqual({ name: 'OTEL_K8S_NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } });
+    expect(container.env).toContainEqual({
+      name: 'OTEL_K8S_NODE_NAME',
+      valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } },
+    });
     const exp = cfg.exporters['otlp_grpc/tempo'];
     expect(exp.endpoint).toBe('tempo.observability.svc.cluster.local:4317');
     expect(exp.retry_on_failure.enabled).toBe(true);
@@ -70,13 +80,18 @@ describe('CollectorAgent without a gateway (plain manifests)', () => {
     expect(flat).not.toContain('*');
     const binding = find(objs, 'ClusterRoleBinding');
     expect(binding.roleRef.name).toBe(role.metadata.name);
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: pod.serviceAccountName, namespace: 'observability' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: pod.serviceAccountName, namespace: 'observability' },
+    ]);
     // k8s_attributes needs the token: cdk8s-plus would turn it off
     expect(pod.automountServiceAccountToken).toBe(true);
   });
 
   test('memory safety: GOMEMLIMIT is 80 % of the memory limit; requests/limits set', () => {
-    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } });
+    expect(container.resources).toEqual({
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { memory: '512Mi' },
+    });
     expect(container.env).toContainEqual({ name: 'GOMEMLIMIT', value: `${Math.floor(512 * 0.8)}MiB` });
   });
 
@@ -84,7 +99,10 @@ describe('CollectorAgent without a gateway (plain manifests)', () => {
     expect(cfg.extensions.health_check.endpoint).toBe('0.0.0.0:13133');
     expect(container.livenessProbe.httpGet).toEqual({ path: '/', port: 13133 });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 13133 });
-    expect(cfg.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: '0.0.0.0', port: 8888 });
+    expect(cfg.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({
+      host: '0.0.0.0',
+      port: 8888,
+    });
   });
 
   test('runs on every node and is locked down: tolerate all taints, non-root, read-only root fs, no escalation, no capabilities', () => {
@@ -103,7 +121,11 @@ describe('CollectorAgent without a gateway (plain manifests)', () => {
 describe('CollectorAgent options', () => {
   test('hostPort delivery: receiver ports bound on the node, endpoint from $(OTEL_NODE_IP), usable by Instrumentation', () => {
     const c = chart();
-    const agent = new CollectorAgent(c, 'agent', { backend: Backend.tempo().bind(c, 'tempo'), delivery: AgentDelivery.hostPort() });
+    const agent = new CollectorAgent(c, 'agent', {
+      runtime: CollectorRuntime.manifests(),
+      backend: Backend.tempo().bind(c, 'tempo'),
+      delivery: AgentDelivery.hostPort(),
+    });
     new Instrumentation(c, 'inst', { endpoint: agent, name: 'default' });
     const objs = Testing.synth(c);
     // the Instrumentation CR carries the URL and the downward-API variable it references
@@ -111,7 +133,12 @@ describe('CollectorAgent options', () => {
     expect(inst).toContain('$(OTEL_NODE_IP):4317');
     expect(inst).toContain('status.hostIP');
     const ports = containerOf(objs).ports;
-    expect(ports.filter((p: any) => p.hostPort).map((p: any) => p.hostPort).sort()).toEqual([4317, 4318]);
+    expect(
+      ports
+        .filter((p: any) => p.hostPort)
+        .map((p: any) => p.hostPort)
+        .sort(),
+    ).toEqual([4317, 4318]);
     // health and metrics stay pod-local
     expect(ports.find((p: any) => p.containerPort === 13133).hostPort).toBeUndefined();
     expect(agent.otlpGrpcUrl).toBe('http://$(OTEL_NODE_IP):4317');
@@ -122,6 +149,7 @@ describe('CollectorAgent options', () => {
   test('priorityClassName, no tolerations on opt-out, custom resources change GOMEMLIMIT', () => {
     const c = chart();
     new CollectorAgent(c, 'agent', {
+      runtime: CollectorRuntime.manifests(),
       backend: Backend.tempo().bind(c, 'tempo'),
       priorityClassName: 'system-node-critical',
       tolerateAllTaints: false,
@@ -134,7 +162,10 @@ describe('CollectorAgent options', () => {
     const container = containerOf(objs);
     expect(container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '800MiB' });
     // an explicit limit without a request gets request = limit (no memory overcommit)
-    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '1000Mi' }, limits: { memory: '1000Mi', cpu: '500m' } });
+    expect(container.resources).toEqual({
+      requests: { cpu: '100m', memory: '1000Mi' },
+      limits: { memory: '1000Mi', cpu: '500m' },
+    });
     expectValid(c);
   });
 
@@ -144,18 +175,28 @@ describe('CollectorAgent options', () => {
       headers: [{ name: 'x-api-key', valueFrom: { name: 'vendor', key: 'api-key' } }],
       tls: { caFrom: { name: 'vendor-ca', key: 'ca.crt' } },
     }).bind(c, 'b');
-    new CollectorAgent(c, 'agent', { backend });
+    new CollectorAgent(c, 'agent', { runtime: CollectorRuntime.manifests(), backend });
     const objs = Testing.synth(c);
     const container = containerOf(objs);
     const cfg = configOf(objs);
     const exp: any = Object.values(cfg.exporters)[0];
     const header = exp.headers['x-api-key'];
     const envName = /^\$\{env:([A-Z0-9_]+)\}$/.exec(header)![1];
-    expect(container.env).toContainEqual({ name: envName, valueFrom: { secretKeyRef: { name: 'vendor', key: 'api-key' } } });
+    expect(container.env).toContainEqual({
+      name: envName,
+      valueFrom: { secretKeyRef: { name: 'vendor', key: 'api-key' } },
+    });
     expect(exp.tls.ca_file).toBe('/etc/otelcol/backend-ca/ca.crt');
     const pod = find(objs, 'DaemonSet').spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'backend-ca', secret: { secretName: 'vendor-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
-    expect(container.volumeMounts).toContainEqual({ name: 'backend-ca', mountPath: '/etc/otelcol/backend-ca', readOnly: true });
+    expect(pod.volumes).toContainEqual({
+      name: 'backend-ca',
+      secret: { secretName: 'vendor-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+    });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'backend-ca',
+      mountPath: '/etc/otelcol/backend-ca',
+      readOnly: true,
+    });
     // the exporter goes outside the cluster: the cross-object check accepts external URLs
     expectValid(c);
   });
@@ -163,6 +204,7 @@ describe('CollectorAgent options', () => {
   test('extra processors run between k8s_attributes and batch', () => {
     const c = chart();
     new CollectorAgent(c, 'agent', {
+      runtime: CollectorRuntime.manifests(),
       backend: Backend.tempo().bind(c, 'tempo'),
       processors: [Processor.attributes({ actions: [AttributeAction.hash('user.id')] })],
     });
@@ -173,18 +215,27 @@ describe('CollectorAgent options', () => {
   test('single-node clusters may tail-sample in the agent when they say so', () => {
     const c = chart();
     new CollectorAgent(c, 'agent', {
+      runtime: CollectorRuntime.manifests(),
       backend: Backend.tempo().bind(c, 'tempo'),
       singleNode: true,
       processors: [Processor.tailSampling({ policies: [Policy.statusCode('ERROR')] })],
     });
     const cfg = configOf(Testing.synth(c));
-    expect(cfg.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8s_attributes', 'tail_sampling', 'batch']);
+    expect(cfg.service.pipelines.traces.processors).toEqual([
+      'memory_limiter',
+      'k8s_attributes',
+      'tail_sampling',
+      'batch',
+    ]);
     expectValid(c);
   });
 
   test('operator runtime: daemonset CR, endpoint uses the operator Service name <name>-collector', () => {
     const c = chart();
-    const agent = new CollectorAgent(c, 'agent', { backend: Backend.tempo().bind(c, 'tempo'), runtime: CollectorRuntime.operator() });
+    const agent = new CollectorAgent(c, 'agent', {
+      backend: Backend.tempo().bind(c, 'tempo'),
+      runtime: CollectorRuntime.operator(),
+    });
     const cr = find(Testing.synth(c), 'OpenTelemetryCollector');
     expect(cr.spec.mode).toBe('daemonset');
     expect(agent.otlpGrpcUrl).toBe('http://otel-agent-collector.observability.svc.cluster.local:4317');
@@ -200,7 +251,10 @@ describe('CollectorAgent options', () => {
       delivery: AgentDelivery.hostPort(),
     });
     const cr = find(Testing.synth(c), 'OpenTelemetryCollector');
-    expect(cr.spec.ports.map((p: any) => [p.port, p.hostPort])).toEqual([[4317, 4317], [4318, 4318]]);
+    expect(cr.spec.ports.map((p: any) => [p.port, p.hostPort])).toEqual([
+      [4317, 4317],
+      [4318, 4318],
+    ]);
     // the operator drops inferred ports with the same number, so these replace (not duplicate) them
     expect(cr.spec.ports.map((p: any) => p.name)).toEqual(['otlp-grpc', 'otlp-http']);
     expectValid(c);

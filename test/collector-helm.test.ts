@@ -18,7 +18,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { Backend } from '../lib/backends';
-import { AgentDelivery, CollectorAgent, goMemLimit, TailSamplingGateway } from '../lib/collector';
+import {
+  AgentDelivery,
+  CollectorAgent,
+  goMemLimit,
+  TailSamplingGateway,
+  CollectorRuntime,
+} from '../lib/collector';
 import { Policy } from '../lib/collector/config';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';
@@ -40,12 +46,13 @@ function ours(delivery?: AgentDelivery, persistent = false) {
   const chart = new Chart(testApp(), 'ours', { namespace: 'default' });
   const backend = Backend.tempo().bind(chart, 'tempo');
   const gateway = new TailSamplingGateway(chart, 'gw', {
+    runtime: CollectorRuntime.manifests(),
     backend,
     policies: [Policy.statusCode('ERROR')],
     replicas: 2,
     persistentQueue: persistent ? { sizeGiB: 1 } : undefined,
   });
-  new CollectorAgent(chart, 'agent', { gateway, delivery });
+  new CollectorAgent(chart, 'agent', { runtime: CollectorRuntime.manifests(), gateway, delivery });
   const objs = Testing.synth(chart);
   expectValid(chart);
   return {
@@ -57,7 +64,11 @@ function ours(delivery?: AgentDelivery, persistent = false) {
 
 const container = (w: any) => w.spec.template.spec.containers[0];
 const downwardEnv = (c: any) =>
-  Object.fromEntries((c.env ?? []).filter((e: any) => e.valueFrom?.fieldRef).map((e: any) => [e.name, e.valueFrom.fieldRef.fieldPath]));
+  Object.fromEntries(
+    (c.env ?? [])
+      .filter((e: any) => e.valueFrom?.fieldRef)
+      .map((e: any) => [e.name, e.valueFrom.fieldRef.fieldPath]),
+  );
 
 /** The comparison every Helm workload goes through. */
 function expectCarriesWhatHelmCarries(theirs: any, mine: any) {
@@ -67,7 +78,11 @@ function expectCarriesWhatHelmCarries(theirs: any, mine: any) {
   expect(Object.keys(downwardEnv(t)).length).toBeGreaterThan(0);
   expect(downwardEnv(m)).toMatchObject(downwardEnv(t));
   // OTLP ports by number and protocol
-  const otlp = (c: any) => c.ports.filter((p: any) => [4317, 4318].includes(p.containerPort)).map((p: any) => `${p.containerPort}/${p.protocol}`).sort();
+  const otlp = (c: any) =>
+    c.ports
+      .filter((p: any) => [4317, 4318].includes(p.containerPort))
+      .map((p: any) => `${p.containerPort}/${p.protocol}`)
+      .sort();
   expect(otlp(t)).toEqual(['4317/TCP', '4318/TCP']);
   expect(otlp(m)).toEqual(otlp(t));
   // probes on the health_check extension
@@ -86,7 +101,12 @@ function expectCarriesWhatHelmCarries(theirs: any, mine: any) {
   expect(m.image).toBe(t.image);
   // security context: Helm leaves it empty, ours is restricted
   expect(t.securityContext ?? {}).toEqual({});
-  expect(m.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+  expect(m.securityContext).toMatchObject({
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+  });
   // Helm sets resources only on request; ours always has requests and a memory limit
   expect(m.resources.requests.memory).toBeDefined();
   expect(m.resources.limits.memory).toBeDefined();
@@ -97,18 +117,27 @@ describeWithReference('Helm renders vs our workloads', () => {
     const theirs = helmObjects('daemonset-only').find((o) => o.kind === 'DaemonSet');
     const { agent } = ours(AgentDelivery.hostPort());
     expectCarriesWhatHelmCarries(theirs, agent);
-    const hostPorts = (c: any) => c.ports.filter((p: any) => [4317, 4318].includes(p.containerPort)).map((p: any) => p.hostPort);
+    const hostPorts = (c: any) =>
+      c.ports.filter((p: any) => [4317, 4318].includes(p.containerPort)).map((p: any) => p.hostPort);
     expect(hostPorts(container(agent))).toEqual(hostPorts(container(theirs)));
   });
 
   test('daemonset-and-deployment: agent and gateway both carry what the Helm pair carries; Service ports with appProtocol', () => {
     const helm = helmObjects('daemonset-and-deployment');
     const { agent, gateway, objs } = ours();
-    expectCarriesWhatHelmCarries(helm.find((o) => o.kind === 'DaemonSet'), agent);
-    expectCarriesWhatHelmCarries(helm.find((o) => o.kind === 'Deployment'), gateway);
+    expectCarriesWhatHelmCarries(
+      helm.find((o) => o.kind === 'DaemonSet'),
+      agent,
+    );
+    expectCarriesWhatHelmCarries(
+      helm.find((o) => o.kind === 'Deployment'),
+      gateway,
+    );
     // Helm mounts the token everywhere; we mount it where the API is used: the gateway (k8s_attributes),
     // not the passthrough agent (different on purpose: least privilege)
-    expect(helm.find((o) => o.kind === 'Deployment').spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(helm.find((o) => o.kind === 'Deployment').spec.template.spec.automountServiceAccountToken).toBe(
+      true,
+    );
     expect(gateway.spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(agent.spec.template.spec.automountServiceAccountToken).toBe(false);
     const svcPort = (svc: any, port: number) => svc.spec.ports.find((p: any) => p.port === port);

@@ -92,7 +92,7 @@ describe('TracingStack bad inputs', () => {
   test.each([
     ['gatewayReplicas with singleNode', () => new TracingStack(chart(), 't', { singleNode: true, gatewayReplicas: 2 }), /singleNode runs tail sampling in the agent and has no gateway/],
     ['expectedTraffic with head sampling', () => new TracingStack(chart(), 't', { sampling: Sampling.head(0.1), expectedTraffic: { tracesPerSec: 10, spansPerTrace: 5 } }), /size the tail-sampling gateway, but sampling is "head"/],
-    ['head ratio 1.5', () => Sampling.head(1.5), /ratio 1\.5 is out of range; use a value in \(0, 1\]/],
+    ['head ratio 1.5', () => Sampling.head(1.5), /Sampling\.head: ratio 1\.5 is out of range; pass a number above 0 and at most 1/],
     ['head ratio 0', () => Sampling.head(0), /ratio 0 is out of range/],
     ['empty tail policies', () => Sampling.tail({ policies: [] }), /policies is empty/],
     ['instrument without an Instrumentation', () => {

@@ -43,8 +43,20 @@ export abstract class CollectorRuntime {
   /** Name of the headless Service of a collector called `name`. */
   public abstract headlessServiceName(name: string): string;
 
-  /** Emits the objects of a collector under `scope`. */
-  public abstract render(scope: Construct, spec: CollectorWorkloadSpec): RenderedCollector;
+  /**
+   * This runtime with an operator to order the CRs after (the operator runtime without one gets it;
+   * others are returned as they are).
+   * @internal
+   */
+  public _withOperator(_operator: OpenTelemetryOperator): CollectorRuntime {
+    return this;
+  }
+
+  /**
+   * Emits the objects of a collector under `scope`. `spec` is called at construction for names,
+   * labels and RBAC, and again at synthesis for what follows from the config.
+   */
+  public abstract render(scope: Construct, spec: () => CollectorWorkloadSpec): RenderedCollector;
 }
 
 class OperatorRuntime extends CollectorRuntime {
@@ -52,13 +64,16 @@ class OperatorRuntime extends CollectorRuntime {
   constructor(private readonly operator?: OpenTelemetryOperator) {
     super();
   }
+  public _withOperator(operator: OpenTelemetryOperator): CollectorRuntime {
+    return this.operator ? this : new OperatorRuntime(operator);
+  }
   public serviceName(name: string): string {
     return operatorNames(name).service;
   }
   public headlessServiceName(name: string): string {
     return operatorNames(name).headless;
   }
-  public render(scope: Construct, spec: CollectorWorkloadSpec): RenderedCollector {
+  public render(scope: Construct, spec: () => CollectorWorkloadSpec): RenderedCollector {
     return renderOperator(scope, spec, this.operator);
   }
 }
@@ -71,7 +86,7 @@ class ManifestsRuntime extends CollectorRuntime {
   public headlessServiceName(name: string): string {
     return `${name}-headless`;
   }
-  public render(scope: Construct, spec: CollectorWorkloadSpec): RenderedCollector {
+  public render(scope: Construct, spec: () => CollectorWorkloadSpec): RenderedCollector {
     return renderManifests(scope, spec);
   }
 }

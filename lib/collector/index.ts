@@ -1,4 +1,5 @@
 export * from './collector-agent';
+export * from './collector-base';
 export * from './collector-common';
 export * from './collector-rbac';
 export * from './collector-resources';
@@ -9,3 +10,4 @@ export * from './manifests-runtime';
 export * from './operator-runtime';
 export * from './runtime-common';
 export * from './tail-sampling-gateway';
+export { TRACING_DEFAULTS } from './defaults';

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { configChecksum } from '../common/pod-security';
 import { Construct } from 'constructs';
 import {
@@ -25,14 +25,19 @@ export const CONFIG_DIR = '/conf';
  * cdk8s-plus-28 has no `internalTrafficPolicy` on Service, no `volumeClaimTemplates` on StatefulSet,
  * turns `automountServiceAccountToken` off, and the same pod pieces must also feed the operator's CR
  * (`collector-workload-spec.ts`). Everything is checked by the schema validator in the tests.
+ *
+ * `resolve` gives the workload description; what follows from the collector config (the ConfigMap,
+ * the pod template with its checksum, env, ports and volumes, the Service ports) is produced at
+ * synthesis, so components added to the config after construction are in the output.
  */
-export function renderManifests(scope: Construct, spec: CollectorWorkloadSpec): RenderedCollector {
+export function renderManifests(scope: Construct, resolve: () => CollectorWorkloadSpec): RenderedCollector {
   const objects: ApiObject[] = [];
+  // names, labels, RBAC and the kind of workload are decided at construction
+  const spec = resolve();
   const ns = spec.namespace;
   const labels = collectorLabels(spec);
   const selector = collectorSelector(spec);
   const meta = (name: string) => ({ name, namespace: ns, labels });
-  const yaml = spec.config.toYaml();
 
   const sa = new ApiObject(scope, 'service-account', {
     apiVersion: 'v1',
@@ -47,10 +52,78 @@ export function renderManifests(scope: Construct, spec: CollectorWorkloadSpec): 
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(`${spec.name}-config`),
-      data: { [CONFIG_FILE]: yaml },
+      data: Lazy.any({ produce: () => ({ [CONFIG_FILE]: resolve().config.toYaml() }) }),
     }),
   );
+  const headlessName = `${spec.name}-headless`;
+  const kind = spec.mode === 'daemonset' ? 'DaemonSet' : spec.mode === 'statefulset' ? 'StatefulSet' : 'Deployment';
+  objects.push(
+    new ApiObject(scope, 'workload', {
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: meta(spec.name),
+      spec: Lazy.any({ produce: () => workloadSpec(resolve(), headlessName) }),
+    }),
+  );
+  const svcPorts = () =>
+    servicePorts(resolve().config.listeningPorts()).map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: p.port,
+      protocol: p.protocol,
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    }));
+  objects.push(
+    new ApiObject(scope, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(spec.name),
+      spec: Lazy.any({
+        produce: () => ({
+          type: 'ClusterIP',
+          selector,
+          ports: svcPorts(),
+          // agent: each pod only receives traffic from its own node
+          internalTrafficPolicy: spec.nodeLocalService ? 'Local' : 'Cluster',
+        }),
+      }),
+    }),
+  );
+  if (spec.headlessService) {
+    objects.push(
+      new ApiObject(scope, 'headless-service', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta(headlessName),
+        // publishNotReadyAddresses stays unset (false): the API server drops a false value, so writing it
+        // would make the stored Service differ from ours
+        spec: Lazy.any({ produce: () => ({ clusterIP: 'None', selector, ports: svcPorts() }) }),
+      }),
+    );
+  }
+  if (spec.maxUnavailable !== undefined && spec.mode !== 'daemonset') {
+    objects.push(
+      new ApiObject(scope, 'pdb', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: meta(spec.name),
+        spec: { maxUnavailable: spec.maxUnavailable, selector: { matchLabels: selector } },
+      }),
+    );
+  }
+  return {
+    serviceName: spec.name,
+    headlessServiceName: spec.headlessService ? headlessName : undefined,
+    serviceAccountName: spec.name,
+    apiObjects: objects,
+  };
+}
 
+/** The DaemonSet/StatefulSet/Deployment spec of a collector (produced at synthesis). */
+function workloadSpec(spec: CollectorWorkloadSpec, headlessName: string): Record<string, unknown> {
+  const yaml = spec.config.toYaml();
+  const selector = collectorSelector(spec);
+  const labels = collectorLabels(spec);
   const hostPortIds = new Set(spec.hostPorts ? receiverPorts(spec.config).map((p) => p.port) : []);
   const ports = spec.config.listeningPorts().map((p) => ({
     name: p.name,
@@ -103,15 +176,10 @@ export function renderManifests(scope: Construct, spec: CollectorWorkloadSpec): 
     },
     spec: podSpec,
   };
-  const headlessName = `${spec.name}-headless`;
-  let workloadSpec: Record<string, unknown>;
-  let kind: string;
   if (spec.mode === 'daemonset') {
-    kind = 'DaemonSet';
-    workloadSpec = { selector: { matchLabels: selector }, updateStrategy: { type: 'RollingUpdate' }, template };
+    return { selector: { matchLabels: selector }, updateStrategy: { type: 'RollingUpdate' }, template };
   } else if (spec.mode === 'statefulset') {
-    kind = 'StatefulSet';
-    workloadSpec = {
+    return {
       serviceName: headlessName,
       replicas: spec.replicas ?? 1,
       podManagementPolicy: 'Parallel',
@@ -126,58 +194,7 @@ export function renderManifests(scope: Construct, spec: CollectorWorkloadSpec): 
         : {}),
     };
   } else {
-    kind = 'Deployment';
-    workloadSpec = { replicas: spec.replicas ?? 1, selector: { matchLabels: selector }, template };
+    return { replicas: spec.replicas ?? 1, selector: { matchLabels: selector }, template };
   }
-  objects.push(new ApiObject(scope, 'workload', { apiVersion: 'apps/v1', kind, metadata: meta(spec.name), spec: workloadSpec }));
-
-  const svcPorts = servicePorts(spec.config.listeningPorts()).map((p) => ({
-    name: p.name,
-    port: p.port,
-    targetPort: p.port,
-    protocol: p.protocol,
-    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
-  }));
-  objects.push(
-    new ApiObject(scope, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: meta(spec.name),
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: svcPorts,
-        // agent: each pod only receives traffic from its own node
-        internalTrafficPolicy: spec.nodeLocalService ? 'Local' : 'Cluster',
-      },
-    }),
-  );
-  if (spec.headlessService) {
-    objects.push(
-      new ApiObject(scope, 'headless-service', {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(headlessName),
-        // publishNotReadyAddresses stays unset (false): the API server drops a false value, so writing it
-        // would make the stored Service differ from ours
-        spec: { clusterIP: 'None', selector, ports: svcPorts },
-      }),
-    );
-  }
-  if (spec.maxUnavailable !== undefined && spec.mode !== 'daemonset') {
-    objects.push(
-      new ApiObject(scope, 'pdb', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: meta(spec.name),
-        spec: { maxUnavailable: spec.maxUnavailable, selector: { matchLabels: selector } },
-      }),
-    );
-  }
-  return {
-    serviceName: spec.name,
-    headlessServiceName: spec.headlessService ? headlessName : undefined,
-    serviceAccountName: spec.name,
-    apiObjects: objects,
-  };
 }
+

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
 import {
@@ -32,13 +32,33 @@ export function operatorNames(name: string): { service: string; headless: string
  * permissions, so we do not rely on it). `spec.image` is always set: the operator's default image is
  * the core distribution, which lacks tail_sampling, load_balancing and k8s_attributes.
  */
-export function renderOperator(scope: Construct, spec: CollectorWorkloadSpec, operator?: OpenTelemetryOperator): RenderedCollector {
+export function renderOperator(scope: Construct, resolve: () => CollectorWorkloadSpec, operator?: OpenTelemetryOperator): RenderedCollector {
+  // names, labels and RBAC are decided at construction; the CR's spec (config, env, ports, volumes) at synthesis
+  const spec = resolve();
   const names = operatorNames(spec.name);
   if (names.headless.length > 63) {
     throw new Error(
       `collector "${spec.name}": the operator would name its Service "${names.headless}" (${names.headless.length} characters, max 63); use a name of at most 44 characters`,
     );
   }
+  const cr = new ApiObject(scope, 'collector', {
+    apiVersion: 'opentelemetry.io/v1beta1',
+    kind: 'OpenTelemetryCollector',
+    metadata: { name: spec.name, namespace: spec.namespace, labels: collectorLabels(spec) },
+    spec: Lazy.any({ produce: () => collectorCrSpec(resolve()) }),
+  });
+  if (operator) operator.addCustomResource(cr);
+  const rbac = rbacObjects(scope, spec, names.serviceAccount);
+  return {
+    serviceName: names.service,
+    headlessServiceName: names.headless,
+    serviceAccountName: names.serviceAccount,
+    apiObjects: [cr, ...rbac],
+  };
+}
+
+/** The `spec` of the OpenTelemetryCollector CR (produced at synthesis). */
+function collectorCrSpec(spec: CollectorWorkloadSpec): Record<string, unknown> {
   const extra = extraVolumes(spec);
   // hostPort: override the derived receiver ports by number (the operator keeps CR ports and drops
   // inferred ports with the same number)
@@ -75,18 +95,5 @@ export function renderOperator(scope: Construct, spec: CollectorWorkloadSpec, op
       ? { podDisruptionBudget: { maxUnavailable: spec.maxUnavailable } }
       : {}),
   };
-  const cr = new ApiObject(scope, 'collector', {
-    apiVersion: 'opentelemetry.io/v1beta1',
-    kind: 'OpenTelemetryCollector',
-    metadata: { name: spec.name, namespace: spec.namespace, labels: collectorLabels(spec) },
-    spec: crSpec,
-  });
-  if (operator) operator.addCustomResource(cr);
-  const rbac = rbacObjects(scope, spec, names.serviceAccount);
-  return {
-    serviceName: names.service,
-    headlessServiceName: names.headless,
-    serviceAccountName: names.serviceAccount,
-    apiObjects: [cr, ...rbac],
-  };
+  return crSpec;
 }

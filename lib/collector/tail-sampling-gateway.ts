@@ -1,32 +1,27 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { optInstance, optList, optNumber, optOneOf, propsObject } from '../common/guards';
+import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar, IOtlpDestination } from '../common/otlp-destination';
 import { ITraceBackend } from '../common/trace-backend';
+import { CollectorConstruct } from './collector-base';
+import { checkCollectorName, checkPort, checkPositive, checkPriorityClass, collectorImage, collectorNamespace } from './collector-common';
+import { K8S_ATTRIBUTES_RULES } from './collector-rbac';
+import { CollectorResources, resolveResources } from './collector-resources';
+import { CollectorRuntime } from './collector-runtime';
+import { collectorEnv, CollectorWorkloadSpec } from './collector-workload-spec';
 import {
+  CollectorComponent,
   CollectorConfig,
   CollectorDistribution,
-  Exporter,
   Extension,
   Policy,
   Processor,
   Receiver,
   sizeTailSampling,
+  TailSamplingProcessor,
 } from './config';
-import {
-  BACKEND_CA_DIR,
-  backendCaMount,
-  checkCollectorName,
-  checkPort,
-  checkPositive,
-  checkPriorityClass,
-  collectorImage,
-  collectorNamespace,
-} from './collector-common';
-import { K8S_ATTRIBUTES_RULES } from './collector-rbac';
-import { CollectorResources, resolveResources } from './collector-resources';
-import { CollectorRuntime } from './collector-runtime';
-import { collectorEnv, CollectorWorkloadSpec } from './collector-workload-spec';
-import { serviceHost } from '../common/k8s-names';
+import { TRACING_DEFAULTS } from './defaults';
 
 /** How agents find the gateway replicas for trace-id routing (load_balancing resolver). */
 export type GatewayResolver = 'dns' | 'k8s';
@@ -137,42 +132,64 @@ export interface PersistentQueueProps {
 
 /** Props of `TailSamplingGateway`. */
 export interface TailSamplingGatewayProps {
-  /** Where sampled traces go; the exporter is derived with `Exporter.fromBackend`. */
+  /** Where sampled traces go; the exporter is derived with `Exporter.fromBackend`. More with `addBackend` (fan-out). */
   readonly backend: ITraceBackend;
-  /** Tail-sampling policies (a trace is kept when any policy samples it). */
+  /** Tail-sampling policies (a trace is kept when any policy samples it); more with `addPolicy`. */
   readonly policies: readonly Policy[];
-  /** Name of the collector. @default 'otel-gateway' */
+  /** Name of the collector. @default TRACING_DEFAULTS.gatewayName ('otel-gateway') */
   readonly name?: string;
   /** Namespace. @default - the chart's namespace, else 'default' */
   readonly namespace?: string;
-  /** Operator CR or plain manifests. @default CollectorRuntime.manifests() */
+  /** Operator CR or plain manifests. @default CollectorRuntime.operator() (the operator is expected in the cluster) */
   readonly runtime?: CollectorRuntime;
-  /** Decision wait. @default 10 */
+  /** Decision wait. @default TRACING_DEFAULTS.decisionWaitSec (10) */
   readonly decisionWaitSec?: number;
-  /** Declared traffic: sizes replicas, memory and num_traces (see `sizeGateway`). @default - 2 replicas, 2048 MiB, collector default num_traces */
+  /** Declared traffic: sizes replicas, memory and num_traces (see `sizeGateway`). @default - TRACING_DEFAULTS.gatewayReplicas replicas and gatewayResources, collector default num_traces */
   readonly expectedTraffic?: GatewayTraffic;
   /** Limits of the automatic sizing. @default - see GatewaySizingLimits */
   readonly sizingLimits?: GatewaySizingLimits;
-  /** Replicas (overrides the sizing's count; memory and num_traces are still sized for it). @default - from sizing, else 2 */
+  /** Replicas (overrides the sizing's count; memory and num_traces are still sized for it). @default - from sizing, else TRACING_DEFAULTS.gatewayReplicas (3) */
   readonly replicas?: number;
+  /**
+   * Processors after tail_sampling and before batch (they see sampled traces only: e.g. PII hashing
+   * or redaction before the backend); more with `addProcessor`.
+   * @default - none
+   */
+  readonly processors?: readonly CollectorComponent[];
   /** StatefulSet (stable identities, PVC queue) or Deployment. @default 'statefulset' */
   readonly workload?: 'statefulset' | 'deployment';
   /** How agents find the replicas: headless Service DNS, or the Kubernetes API (needs a Role). @default 'dns' */
   readonly resolver?: GatewayResolver;
   /** Persistent sending queue on a PVC (StatefulSet only). @default - in-memory queue */
   readonly persistentQueue?: PersistentQueueProps;
-  /** PodDisruptionBudget maxUnavailable. @default 1 */
+  /** PodDisruptionBudget maxUnavailable. @default TRACING_DEFAULTS.gatewayMaxUnavailable (1) */
   readonly maxUnavailable?: number;
-  /** Resources. @default - from sizing (memory), requests cpu 500m */
+  /** Resources. @default - from sizing (memory), else TRACING_DEFAULTS.gatewayResources */
   readonly resources?: CollectorResources;
   /** Image. @default CollectorDistribution.K8S.image() */
   readonly image?: string;
   /** Distribution of a custom image. @default - derived from the image */
   readonly distribution?: CollectorDistribution;
-  /** Self-metrics port. @default 8888 */
+  /** Self-metrics port. @default TRACING_DEFAULTS.metricsPort (8888) */
   readonly metricsPort?: number;
   /** PriorityClass of the pods. @default - none */
   readonly priorityClassName?: string;
+}
+
+const GATEWAY_PROPS = [
+  'backend', 'policies', 'name', 'namespace', 'runtime', 'decisionWaitSec', 'expectedTraffic', 'sizingLimits', 'replicas',
+  'processors', 'workload', 'resolver', 'persistentQueue', 'maxUnavailable', 'resources', 'image', 'distribution',
+  'metricsPort', 'priorityClassName',
+];
+
+/** Options of `TailSamplingGateway.addProcessor`. */
+export interface GatewayProcessorOptions {
+  /**
+   * Where the processor runs: `after-sampling` sees the sampled traces only (cheaper; PII hashing
+   * before the backend), `before-sampling` sees every span (enrichment the policies read).
+   * @default 'after-sampling'
+   */
+  readonly position?: 'after-sampling' | 'before-sampling';
 }
 
 /** Where the gateway's persistent queue lives in the container. */
@@ -194,15 +211,13 @@ export const QUEUE_DIR = '/var/lib/otelcol/queue';
  *   expectedTraffic: { tracesPerSec: 500, spansPerTrace: 20 },
  * });
  */
-export class TailSamplingGateway extends Construct implements IOtlpDestination {
+export class TailSamplingGateway extends CollectorConstruct implements IOtlpDestination {
   /** Collector name (the CR name, or the prefix of the plain objects). */
   public readonly name: string;
   /** Namespace of the gateway's objects. */
   public readonly namespace: string;
   /** How the gateway runs (operator CR or plain manifests). */
   public readonly runtime: CollectorRuntime;
-  /** The gateway's collector config (tail_sampling and the backend exporter). */
-  public readonly config: CollectorConfig;
   /** Number of replicas. */
   public readonly replicas: number;
   /** How agents find the replicas (`dns` on the headless Service, or `k8s` with RBAC). */
@@ -219,57 +234,52 @@ export class TailSamplingGateway extends Construct implements IOtlpDestination {
   public readonly otlpGrpcUrl: string;
   /** OTLP/HTTP URL of the gateway's ClusterIP Service. */
   public readonly otlpHttpUrl: string;
+  /** Env vars the URLs reference (none). */
   public readonly requiredEnv: readonly EndpointEnvVar[] = [];
   /** The objects emitted. */
   public readonly apiObjects: readonly ApiObject[];
+  /** The tail_sampling processor (`addPolicy` appends to it). */
+  public readonly tailSampling: TailSamplingProcessor;
+  private readonly queueStorage?: string;
 
   constructor(scope: Construct, id: string, props: TailSamplingGatewayProps) {
-    super(scope, id);
     const what = `tail-sampling gateway "${id}"`;
-    if (!props || !props.backend) {
+    props = propsObject<TailSamplingGatewayProps>(what, props, GATEWAY_PROPS, false);
+    checkPort(what, 'metricsPort', props.metricsPort);
+    super(scope, id, what, new CollectorConfig({ telemetry: { metricsPort: props.metricsPort ?? TRACING_DEFAULTS.metricsPort } }));
+    if (!props.backend) {
       throw new Error(`${what}: backend is missing; pass backend: Backend.tempo().bind(chart, 'tempo') or another ITraceBackend`);
     }
-    if (!props.policies || props.policies.length === 0) {
+    const policies = optList(what, 'policies', props.policies, (p, path) => optInstance(what, path, p, Policy, 'Policy.* (e.g. Policy.statusCode(\'ERROR\'))')!, 'pass a list of policies built with Policy.*');
+    if (!policies || policies.length === 0) {
       throw new Error(`${what}: policies is empty; add at least one, e.g. Policy.statusCode('ERROR') and Policy.probabilistic(10)`);
     }
-    this.name = checkCollectorName(what, props.name ?? 'otel-gateway');
+    this.name = checkCollectorName(what, props.name ?? TRACING_DEFAULTS.gatewayName);
     this.namespace = collectorNamespace(this, what, props.namespace);
-    this.runtime = props.runtime ?? CollectorRuntime.manifests();
-    this.resolver = props.resolver ?? 'dns';
-    if (this.resolver !== 'dns' && this.resolver !== 'k8s') {
-      throw new Error(`${what}: resolver "${String(this.resolver)}" is invalid; use 'dns' (headless Service) or 'k8s' (EndpointSlices, needs a Role)`);
-    }
-    const workload = props.workload ?? 'statefulset';
-    if (workload !== 'statefulset' && workload !== 'deployment') {
-      throw new Error(`${what}: workload "${String(workload)}" is invalid; use 'statefulset' or 'deployment'`);
-    }
+    this.runtime = optInstance(what, 'runtime', props.runtime, CollectorRuntime, 'CollectorRuntime.operator() or CollectorRuntime.manifests()') ?? CollectorRuntime.operator();
+    this.resolver = optOneOf(what, 'resolver', props.resolver, ['dns', 'k8s'] as const) ?? 'dns';
+    const workload = optOneOf(what, 'workload', props.workload, ['statefulset', 'deployment'] as const) ?? 'statefulset';
     if (props.persistentQueue && workload !== 'statefulset') {
       throw new Error(`${what}: persistentQueue needs workload 'statefulset' (a PVC per replica via volumeClaimTemplates); remove workload: 'deployment'`);
     }
     checkPositive(what, 'replicas', props.replicas, '3');
     checkPositive(what, 'persistentQueue.sizeGiB', props.persistentQueue?.sizeGiB, '1');
-    checkPort(what, 'metricsPort', props.metricsPort);
     checkPriorityClass(what, props.priorityClassName);
-    if (props.maxUnavailable !== undefined && (!Number.isInteger(props.maxUnavailable) || props.maxUnavailable < 1)) {
-      throw new Error(`${what}: maxUnavailable ${props.maxUnavailable} is invalid; use at least 1 (0 blocks node drains forever)`);
-    }
-    const decisionWaitSec = props.decisionWaitSec ?? 10;
-    if (!(decisionWaitSec > 0)) {
-      throw new Error(`${what}: decisionWaitSec ${decisionWaitSec} is invalid; use a value > 0 seconds (10-30 is typical)`);
-    }
+    optNumber(what, 'maxUnavailable', props.maxUnavailable, { integer: true, min: 1, example: '1 (0 blocks node drains forever)' });
+    const decisionWaitSec = optNumber(what, 'decisionWaitSec', props.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10 (10-30 is typical)' }) ?? TRACING_DEFAULTS.decisionWaitSec;
     this.sizing = props.expectedTraffic
       ? sizeGateway(props.expectedTraffic, decisionWaitSec, props.sizingLimits, props.replicas)
       : undefined;
-    this.replicas = props.replicas ?? this.sizing?.replicas ?? 2;
+    this.replicas = props.replicas ?? this.sizing?.replicas ?? TRACING_DEFAULTS.gatewayReplicas;
     if (props.maxUnavailable !== undefined && props.maxUnavailable >= this.replicas) {
       throw new Error(
         `${what}: maxUnavailable ${props.maxUnavailable} would let all ${this.replicas} replicas go down; use a value below replicas`,
       );
     }
     const resources = resolveResources(what, props.resources, {
-      cpuRequestMillis: this.sizing?.cpuRequestMillis ?? 500,
-      memoryRequestMiB: this.sizing?.memoryLimitMiB ?? 2048,
-      memoryLimitMiB: this.sizing?.memoryLimitMiB ?? 2048,
+      cpuRequestMillis: this.sizing?.cpuRequestMillis ?? TRACING_DEFAULTS.gatewayResources.cpuRequestMillis,
+      memoryRequestMiB: this.sizing?.memoryLimitMiB ?? TRACING_DEFAULTS.gatewayResources.memoryRequestMiB,
+      memoryLimitMiB: this.sizing?.memoryLimitMiB ?? TRACING_DEFAULTS.gatewayResources.memoryLimitMiB,
     });
     if (this.sizing && props.resources?.memoryLimitMiB !== undefined && props.resources.memoryLimitMiB < this.sizing.memoryLimitMiB) {
       throw new Error(
@@ -277,41 +287,36 @@ export class TailSamplingGateway extends Construct implements IOtlpDestination {
       );
     }
     const { image, distribution } = collectorImage(what, props.image, props.distribution);
+    this.distribution = distribution;
 
-    // --- config: memory_limiter -> k8s_attributes -> tail_sampling -> batch -> backend
-    const config = new CollectorConfig({ telemetry: { metricsPort: props.metricsPort ?? 8888 } });
+    // --- config: memory_limiter -> k8s_attributes -> tail_sampling -> [processors] -> batch -> backends
+    const config = this.config;
     const health = config.addExtension(Extension.healthCheck());
     const storage = props.persistentQueue
       ? config.addExtension(Extension.fileStorage({ name: 'queue', directory: QUEUE_DIR }))
       : undefined;
-    const exporter = Exporter.fromBackend(props.backend, {
-      retryOnFailure: {},
-      sendingQueue: storage ? { storage: storage.id } : {},
-      caMountDir: BACKEND_CA_DIR,
+    this.queueStorage = storage?.id;
+    const exporter = this.exportTo(props.backend, undefined, storage ? { storage: storage.id } : {});
+    this.tailSampling = Processor.tailSampling({
+      policies,
+      decisionWaitSec,
+      numTraces: this.sizing?.numTraces,
+      expectedNewTracesPerSec: this.sizing?.tracesPerSecPerReplica,
     });
+    const extra = optList(what, 'processors', props.processors, (p, path) => this.checkProcessor(p, path), 'pass a list of processors built with Processor.*') ?? [];
     config.addPipeline('traces', {
       receivers: [Receiver.otlp()],
       processors: [
-        Processor.memoryLimiter({ limitPercentage: 80, spikeLimitPercentage: 25 }),
+        Processor.memoryLimiter(TRACING_DEFAULTS.memoryLimiter),
         Processor.k8sAttributes({ podAssociation: [[{ from: 'resource_attribute', name: 'k8s.pod.ip' }]] }),
-        Processor.tailSampling({
-          policies: props.policies,
-          decisionWaitSec,
-          numTraces: this.sizing?.numTraces,
-          expectedNewTracesPerSec: this.sizing?.tracesPerSecPerReplica,
-        }),
+        this.tailSampling,
+        ...extra,
         Processor.batch(),
       ],
       exporters: [exporter],
     });
-    try {
-      config.assertValid({ distribution });
-    } catch (e) {
-      throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
-    }
-    this.config = config;
 
-    const spec: CollectorWorkloadSpec = {
+    const spec = (): CollectorWorkloadSpec => ({
       name: this.name,
       namespace: this.namespace,
       mode: workload,
@@ -329,26 +334,61 @@ export class TailSamplingGateway extends Construct implements IOtlpDestination {
       clusterRules: K8S_ATTRIBUTES_RULES,
       namespacedRbac: [],
       needsApiAccess: true,
-      maxUnavailable: props.maxUnavailable ?? 1,
-      secretFiles: backendCaMount(props.backend),
+      maxUnavailable: props.maxUnavailable ?? TRACING_DEFAULTS.gatewayMaxUnavailable,
+      secretFiles: this.backendSecretFiles(),
       persistentQueue: props.persistentQueue
         ? {
             volumeName: 'queue',
             mountPath: QUEUE_DIR,
-            sizeGiB: props.persistentQueue.sizeGiB ?? 1,
+            sizeGiB: props.persistentQueue.sizeGiB ?? TRACING_DEFAULTS.persistentQueueSizeGiB,
             storageClassName: props.persistentQueue.storageClassName,
           }
         : undefined,
       health: healthOf(health.toConfig()),
       labels: {},
-    };
-    const rendered = this.runtime.render(this, spec);
+    });
+    const rendered = this.renderWith(this.runtime, spec);
     this.serviceName = rendered.serviceName;
     this.headlessServiceName = rendered.headlessServiceName!;
     this.apiObjects = rendered.apiObjects;
     const host = serviceHost(this, this.serviceName, this.namespace);
     this.otlpGrpcUrl = `http://${host}:4317`;
     this.otlpHttpUrl = `http://${host}:4318`;
+  }
+
+  /** Adds a tail-sampling policy (a trace is kept when any policy samples it). */
+  public addPolicy(policy: Policy): this {
+    this.tailSampling.addPolicy(optInstance(this.what, 'addPolicy(policy)', policy, Policy, "Policy.* (e.g. Policy.statusCode('ERROR'))")!);
+    return this;
+  }
+
+  /**
+   * Adds a processor to the traces pipeline: after tail_sampling by default (it sees sampled traces
+   * only), or before it. memory_limiter, k8s_attributes, tail_sampling and batch are the gateway's own.
+   */
+  public addProcessor(processor: CollectorComponent, options: GatewayProcessorOptions = {}): this {
+    const p = this.checkProcessor(processor, 'addProcessor(processor)');
+    const position = optOneOf(this.what, 'addProcessor options.position', options?.position, ['after-sampling', 'before-sampling'] as const) ?? 'after-sampling';
+    this.insertBefore(p, position === 'before-sampling' ? ['tail_sampling'] : ['batch']);
+    return this;
+  }
+
+  /** Sends the sampled traces to one more backend (fan-out), through the persistent queue when there is one. */
+  protected exportTo(backend: ITraceBackend, name?: string, sendingQueue?: Record<string, unknown>) {
+    return super.exportTo(backend, name, sendingQueue ?? (this.queueStorage ? { storage: this.queueStorage } : {}));
+  }
+
+  private checkProcessor(p: unknown, path: string): CollectorComponent {
+    if (!(p instanceof CollectorComponent)) {
+      throw new Error(`${this.what}: ${path} is ${p === null ? 'null' : typeof p === 'object' ? 'not a collector component' : typeof p}; build processors with Processor.*`);
+    }
+    if (p.kind !== 'processor') {
+      throw new Error(`${this.what}: ${path} "${p.id}" is a ${p.kind}, not a processor; ${p.kind === 'exporter' ? 'use addExporter or addBackend' : 'remove it'}`);
+    }
+    if (['memory_limiter', 'batch', 'k8s_attributes', 'k8sattributes', 'tail_sampling'].includes(p.type)) {
+      throw new Error(`${this.what}: ${path} "${p.id}" is the gateway's own (memory_limiter, k8s_attributes, tail_sampling, batch); ${p.type === 'tail_sampling' ? 'add policies with addPolicy' : 'remove it'}`);
+    }
+    return p;
   }
 
   /** DNS name of the headless Service (one A record per ready replica). */

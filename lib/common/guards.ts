@@ -126,7 +126,9 @@ export function optNumber(where: string, path: string, v: unknown, rule: NumberR
   const eg = rule.example ? ` (e.g. ${rule.example})` : '';
   const range =
     rule.min !== undefined && rule.max !== undefined
-      ? `between ${rule.min} and ${rule.max}`
+      ? rule.exclusiveMin
+        ? `above ${rule.min} and at most ${rule.max}`
+        : `between ${rule.min} and ${rule.max}`
       : rule.min !== undefined
         ? `${rule.exclusiveMin ? 'above' : 'at least'} ${rule.min}`
         : rule.max !== undefined

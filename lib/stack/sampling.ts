@@ -1,16 +1,18 @@
+import { optInstance, optList, optNumber, propsObject, reqNumber } from '../common/guards';
 import { Policy } from '../collector/config';
+import { TRACING_DEFAULTS } from '../collector/defaults';
 import { Sampler } from '../instrumentation';
 
 /** Props of `Sampling.tail`. */
 export interface TailSamplingOptions {
   /**
    * Tail-sampling policies, evaluated on whole traces at the gateway (or the single-node agent).
-   * @default - the seed's: every error, every trace slower than 1000 ms, 10 % of the rest
+   * @default Sampling.defaultPolicies(): every error, every trace slower than 1000 ms, 10 % of the rest
    */
   readonly policies?: readonly Policy[];
   /**
    * Seconds to wait for a trace's spans before deciding.
-   * @default 10
+   * @default TRACING_DEFAULTS.decisionWaitSec (10)
    */
   readonly decisionWaitSec?: number;
 }
@@ -21,8 +23,8 @@ export interface TailSamplingOptions {
  * or a single-node cluster. Head sampling decides at trace start, in the SDKs.
  */
 export class Sampling {
-  /** The seed's tail-sampling policies: errors, latency above 1000 ms, 10 % probabilistic. */
-  public static seedPolicies(): Policy[] {
+  /** The default tail-sampling policies: every error, every trace slower than 1000 ms, 10 % of the rest. */
+  public static defaultPolicies(): Policy[] {
     return [
       Policy.statusCode('ERROR').withName('errors'),
       Policy.latency({ name: 'latency', thresholdMs: 1000 }),
@@ -32,9 +34,11 @@ export class Sampling {
 
   /** Tail sampling in the collectors; SDKs keep everything (`parentbased_always_on`). */
   public static tail(options: TailSamplingOptions = {}): Sampling {
-    const policies = options.policies ?? Sampling.seedPolicies();
-    if (policies.length === 0) throw new Error('Sampling.tail: policies is empty; pass at least one Policy or omit it for the seed defaults');
-    return new Sampling('tail', Sampler.parentBasedAlwaysOn(), policies, options.decisionWaitSec ?? 10);
+    const o = propsObject<TailSamplingOptions>('Sampling.tail', options, ['policies', 'decisionWaitSec']);
+    const policies = optList('Sampling.tail', 'policies', o.policies, (p, path) => optInstance('Sampling.tail', path, p, Policy, "Policy.* (e.g. Policy.statusCode('ERROR'))")!, 'pass a list of Policy') ?? Sampling.defaultPolicies();
+    if (policies.length === 0) throw new Error('Sampling.tail: policies is empty; pass at least one Policy or omit it for the default policies');
+    const wait = optNumber('Sampling.tail', 'decisionWaitSec', o.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10' });
+    return new Sampling('tail', Sampler.parentBasedAlwaysOn(), policies, wait ?? TRACING_DEFAULTS.decisionWaitSec);
   }
 
   /**
@@ -42,9 +46,7 @@ export class Sampling {
    * decision follows the parent. Cheap, but misses rare slow or failing requests.
    */
   public static head(ratio: number): Sampling {
-    if (!(ratio > 0 && ratio <= 1)) {
-      throw new Error(`Sampling.head: ratio ${ratio} is out of range; use a value in (0, 1], e.g. 0.1 for 10 %`);
-    }
+    reqNumber('Sampling.head', 'ratio', ratio, { min: 0, exclusiveMin: true, max: 1, example: '0.1 for 10 %' });
     return new Sampling('head', Sampler.parentBasedTraceIdRatio(ratio), [], undefined);
   }
 

@@ -1,11 +1,14 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from '../backends/backend';
+import { optBoolean, optInstance, optList, optNumber, optString, propsObject } from '../common/guards';
 import { ITraceBackend } from '../common/trace-backend';
+import { AddBackendOptions } from '../collector/collector-base';
 import { CollectorAgent, AgentDelivery } from '../collector/collector-agent';
 import { CollectorRuntime } from '../collector/collector-runtime';
-import { GatewayTraffic, TailSamplingGateway } from '../collector/tail-sampling-gateway';
-import { Processor } from '../collector/config';
+import { GatewayTraffic, PersistentQueueProps, TailSamplingGateway } from '../collector/tail-sampling-gateway';
+import { CollectorComponent, Processor } from '../collector/config';
+import { TRACING_DEFAULTS } from '../collector/defaults';
 import { Instrumentation, InstrumentationProps } from '../instrumentation/instrumentation';
 import { InjectLanguage, InjectTarget } from '../instrumentation/inject';
 import { Propagator } from '../instrumentation/propagator';
@@ -56,6 +59,11 @@ export class StackOperator {
   }
 }
 
+const STACK_PROPS = [
+  'namespace', 'clusterDomain', 'createNamespace', 'operator', 'backend', 'sampling', 'singleNode', 'runtime', 'gatewayReplicas',
+  'additionalBackends', 'agentProcessors', 'gatewayProcessors', 'persistentQueue', 'expectedTraffic', 'agentDelivery', 'instrumentation',
+];
+
 /** Props of `TracingStack`. */
 export interface TracingStackProps {
   /**
@@ -98,16 +106,42 @@ export interface TracingStackProps {
    */
   readonly singleNode?: boolean;
   /**
-   * How collectors run: as OpenTelemetryCollector CRs reconciled by the operator, or as plain
-   * manifests (ConfigMap, DaemonSet, StatefulSet, Services, RBAC).
-   * @default - CollectorRuntime.operator() with the stack's operator
+   * How collectors run: `CollectorRuntime.operator()` (OpenTelemetryCollector CRs reconciled by the
+   * operator, ordered after the stack's operator) or `CollectorRuntime.manifests()` (ConfigMap,
+   * DaemonSet, StatefulSet, Services, RBAC; no operator needed for the collectors).
+   * @default CollectorRuntime.operator() with the stack's operator
    */
-  readonly runtime?: 'operator' | 'manifests';
+  readonly runtime?: CollectorRuntime;
   /**
    * Gateway replicas (tail sampling on several nodes).
-   * @default 3, or derived from `expectedTraffic`
+   * @default TRACING_DEFAULTS.gatewayReplicas (3), or derived from `expectedTraffic`
    */
   readonly gatewayReplicas?: number;
+  /**
+   * More backends the sampled traces go to as well (fan-out: the gateway, or the agent when there is
+   * no gateway, exports to each); `addBackend` adds more later.
+   * @default - only `backend`
+   */
+  readonly additionalBackends?: readonly Backend[];
+  /**
+   * Processors of the agents, after k8s_attributes and before batch: enrichment, or PII hashing /
+   * deletion / redaction with the collector's own processors (`Processor.attributes`,
+   * `Processor.redaction`); `agent.addProcessor` adds more later.
+   * @default - none
+   */
+  readonly agentProcessors?: readonly CollectorComponent[];
+  /**
+   * Processors of the gateway, after tail_sampling and before batch (they see sampled traces only);
+   * `gateway.addProcessor` adds more later (also before sampling).
+   * @default - none
+   */
+  readonly gatewayProcessors?: readonly CollectorComponent[];
+  /**
+   * A persistent sending queue on a PVC per gateway replica (`file_storage`): a restarting replica
+   * or an unavailable backend loses no queued trace.
+   * @default - in-memory queue
+   */
+  readonly persistentQueue?: PersistentQueueProps;
   /**
    * Declared traffic: sizes the gateway (replicas, memory, num_traces).
    * @default - no sizing; `gatewayReplicas` replicas with default resources
@@ -147,9 +181,23 @@ export class TracingStack extends Construct {
   public readonly sampling: Sampling;
   /** Namespace of the stack's objects. */
   public readonly namespace: string;
+  private extraBackends = 0;
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     super(scope, id);
+    const what = 'TracingStack';
+    props = propsObject<TracingStackProps>(what, props, STACK_PROPS);
+    optString(what, 'namespace', props.namespace);
+    optString(what, 'clusterDomain', props.clusterDomain);
+    optBoolean(what, 'createNamespace', props.createNamespace);
+    optBoolean(what, 'singleNode', props.singleNode);
+    optInstance(what, 'operator', props.operator, StackOperator, 'StackOperator.external(), StackOperator.install({...}) or StackOperator.existing(operator)');
+    optInstance(what, 'backend', props.backend, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})');
+    optInstance(what, 'sampling', props.sampling, Sampling, 'Sampling.tail(), Sampling.head(ratio) or Sampling.none()');
+    optInstance(what, 'runtime', props.runtime, CollectorRuntime, 'CollectorRuntime.operator() or CollectorRuntime.manifests()');
+    optInstance(what, 'agentDelivery', props.agentDelivery, AgentDelivery, 'AgentDelivery.nodeLocalService() or AgentDelivery.hostPort()');
+    optNumber(what, 'gatewayReplicas', props.gatewayReplicas, { integer: true, min: 1, example: '3' });
+    const additional = optList(what, 'additionalBackends', props.additionalBackends, (b, p) => optInstance(what, p, b, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})')!, 'pass a list of Backend') ?? [];
     if (props.clusterDomain !== undefined) this.node.setContext(CLUSTER_DOMAIN_CONTEXT, props.clusterDomain);
     clusterDomain(this); // fails early on a malformed domain
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'observability';
@@ -176,7 +224,8 @@ export class TracingStack extends Construct {
     }
 
     this.operator = (props.operator ?? StackOperator.external())._bind(this);
-    const runtime = props.runtime === 'manifests' ? CollectorRuntime.manifests() : CollectorRuntime.operator({ operator: this.operator });
+    // the operator runtime orders the collector CRs after the stack's operator
+    const runtime = (props.runtime ?? CollectorRuntime.operator())._withOperator(this.operator);
     this.backend = (props.backend ?? Backend.tempo()).bind(this, 'backend', { namespace: this.namespace });
 
     const tail = this.sampling.kind === 'tail';
@@ -187,9 +236,18 @@ export class TracingStack extends Construct {
         runtime,
         policies: this.sampling.policies,
         decisionWaitSec: this.sampling.decisionWaitSec,
-        replicas: props.gatewayReplicas ?? (props.expectedTraffic ? undefined : 3),
+        replicas: props.gatewayReplicas ?? (props.expectedTraffic ? undefined : TRACING_DEFAULTS.gatewayReplicas),
         expectedTraffic: props.expectedTraffic,
+        processors: props.gatewayProcessors,
+        persistentQueue: props.persistentQueue,
       });
+    } else {
+      if (props.gatewayProcessors?.length) {
+        throw new Error(`TracingStack: gatewayProcessors need the tail-sampling gateway, but ${props.singleNode ? 'singleNode runs tail sampling in the agent' : `sampling is "${this.sampling.kind}"`}; use agentProcessors`);
+      }
+      if (props.persistentQueue) {
+        throw new Error(`TracingStack: persistentQueue is the gateway's queue, but there is no gateway (${props.singleNode ? 'singleNode' : `sampling "${this.sampling.kind}"`}); remove it`);
+      }
     }
     this.agent = new CollectorAgent(this, 'agent', {
       namespace: this.namespace,
@@ -199,10 +257,14 @@ export class TracingStack extends Construct {
       ...(tail && props.singleNode
         ? {
             singleNode: true,
-            processors: [Processor.tailSampling({ policies: this.sampling.policies, decisionWaitSec: this.sampling.decisionWaitSec })],
+            processors: [
+              Processor.tailSampling({ policies: this.sampling.policies, decisionWaitSec: this.sampling.decisionWaitSec }),
+              ...(props.agentProcessors ?? []),
+            ],
           }
-        : {}),
+        : { processors: props.agentProcessors }),
     });
+    additional.forEach((b, i) => this.addBackend(b, { name: `${b.kind}-${i + 2}` }));
 
     if (props.instrumentation !== false) {
       const inst = props.instrumentation ?? {};
@@ -216,6 +278,20 @@ export class TracingStack extends Construct {
         sampler: this.sampling.sdkSampler,
       });
     }
+  }
+
+  /**
+   * Sends the sampled traces to one more backend as well (fan-out): an in-cluster backend (`Backend.tempo()`,
+   * `Backend.jaeger()`) is bound into the stack's namespace, and the gateway (or the agent when there is
+   * no gateway) gets an exporter for it. Returns the bound backend.
+   */
+  public addBackend(backend: Backend, options: AddBackendOptions = {}): ITraceBackend {
+    const b = optInstance('TracingStack.addBackend', 'backend', backend, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})')!;
+    if (b === undefined) throw new Error('TracingStack.addBackend: backend is missing; pass Backend.tempo(), Backend.jaeger() or Backend.otlp({...})');
+    const name = options.name ?? `${b.kind}-${++this.extraBackends + 1}`;
+    const bound = b.bind(this, `backend-${name}`, { namespace: this.namespace });
+    (this.gateway ?? this.agent).addBackend(bound, { name });
+    return bound;
   }
 
   /**

@@ -25,6 +25,7 @@
  * partial, and Node.js spans present (the 4317/4318 fix).
  */
 import { Chart, Testing } from 'cdk8s';
+import { CollectorRuntime } from '../../lib/collector/collector-runtime';
 import { TracingStack } from '../../lib/stack';
 import { dnsQuery } from './harness/dns';
 import { versionNote } from './harness/e2e';
@@ -88,7 +89,7 @@ describeFlowE2E(
     test('with the operator runtime the collector configs are the same, up to the gateway Service name', () => {
       const app = Testing.app();
       const chart = new Chart(app, 'flow', { namespace: 'observability' });
-      new TracingStack(chart, 'tracing', { ...flowStackProps(), runtime: 'operator' });
+      new TracingStack(chart, 'tracing', { ...flowStackProps(), runtime: CollectorRuntime.operator() });
       const operator = findConfigs(Testing.synth(chart));
       const manifests = findConfigs(objects);
       const pick = (list: typeof operator, re: RegExp) => list.find((c) => re.test(c.where))!.config;

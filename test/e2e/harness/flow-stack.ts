@@ -30,7 +30,7 @@ export const APP_PORT = 8080;
 /** The props of the stack (the reference tail-sampling stack with Jaeger memory). */
 export function flowStackProps(): TracingStackProps {
   return {
-    runtime: 'manifests',
+    runtime: CollectorRuntime.manifests(),
     sampling: Sampling.tail(),
     gatewayReplicas: 3,
     backend: Backend.jaeger({ storage: JaegerStorage.memory() }),

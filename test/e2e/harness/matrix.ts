@@ -1329,7 +1329,7 @@ function tailSamplingEntries(): ModelEntry[] {
           [
             Processor.tailSampling({
               name: 'tuned',
-              policies: Sampling.seedPolicies(),
+              policies: Sampling.defaultPolicies(),
               decisionWaitSec: 10,
               decisionWaitAfterRootReceivedSec: 2,
               numTraces: 100_000,
@@ -1514,7 +1514,7 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
         const backend = Backend.tempo().bind(c, 'tempo');
         const gateway = construct(TailSamplingGateway, c, 'gateway', {
           backend,
-          policies: Sampling.seedPolicies(),
+          policies: Sampling.defaultPolicies(),
           runtime: rt,
           resolver,
         });
@@ -1636,7 +1636,7 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
       construct(TracingStack, c, 'tracing', {
         backend: Backend.jaeger({ storage: storage(), ...(shared ? { replicas: 2 } : {}) }),
         sampling: Sampling.tail({ decisionWaitSec: 5 }),
-        runtime: 'manifests',
+        runtime: CollectorRuntime.manifests(),
         gatewayReplicas: 2,
         instrumentation: false,
       });
@@ -1678,7 +1678,7 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
       const c = chart(app, `tempo-${name}`);
       construct(TracingStack, c, 'tracing', {
         backend: Backend.tempo({ storage: storage() }),
-        runtime: name === 'local' ? 'operator' : 'manifests',
+        runtime: name === 'local' ? CollectorRuntime.operator() : CollectorRuntime.manifests(),
         instrumentation: false,
       });
     },
@@ -1751,13 +1751,13 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
           headers: [{ name: 'x-api-key', valueFrom: { name: 'vendor', key: 'key' } }],
           tls: { serverName: 'otlp.vendor.example.com' },
         }),
-        runtime: 'operator',
+        runtime: CollectorRuntime.operator(),
       });
       const c2 = chart(app, 'vendor-gw', 'vendor-gw');
       construct(TracingStack, c2, 'tracing', {
         backend: Backend.otlp('http://otlp.collectors.example.internal:4317'),
         gatewayReplicas: 4,
-        runtime: 'manifests',
+        runtime: CollectorRuntime.manifests(),
         instrumentation: { name: 'apps' },
       });
     },
