@@ -6,13 +6,13 @@ import {
   CollectorDistribution,
   Connector,
   envRef,
-  escapeLiteral,
   Exporter,
   Extension,
   Policy,
   Processor,
   Receiver,
 } from '../lib/collector/config';
+import { escapeLiteral } from '../lib/collector/config/env-ref';
 import { ITraceBackend } from '../lib/common/trace-backend';
 
 /** The seed guide's pipeline: OTLP in, tail sampling (errors, latency > 1000 ms, 10 %), OTLP out to Tempo. */
@@ -76,7 +76,9 @@ describe('seed pipeline', () => {
         ),
       }),
     ]);
-    expect(() => config.assertValid({ distribution: CollectorDistribution.CORE })).toThrow(CollectorConfigError);
+    expect(() => config.assertValid({ distribution: CollectorDistribution.CORE })).toThrow(
+      CollectorConfigError,
+    );
     expect(config.recommendedDistribution()).toBe(CollectorDistribution.K8S);
   });
 
@@ -86,7 +88,9 @@ describe('seed pipeline', () => {
     expect(a).toBe(b);
     expect(parse(a)).toEqual(seedConfig().toObject());
     // section order: receivers, processors, exporters, extensions, service
-    const order = ['receivers:', 'processors:', 'exporters:', 'extensions:', 'service:'].map((k) => a.indexOf(`\n${k}`) + 1);
+    const order = ['receivers:', 'processors:', 'exporters:', 'extensions:', 'service:'].map(
+      (k) => a.indexOf(`\n${k}`) + 1,
+    );
     expect(order).toEqual([...order].sort((x, y) => x - y));
     expect(a).toMatchSnapshot();
   });
@@ -121,7 +125,8 @@ describe('seed pipeline', () => {
 });
 
 describe('validation rules', () => {
-  const rules = (c: CollectorConfig, opts = {}) => c.validate(opts).map((f) => `${f.severity}:${f.rule}@${f.path}`);
+  const rules = (c: CollectorConfig, opts = {}) =>
+    c.validate(opts).map((f) => `${f.severity}:${f.rule}@${f.path}`);
 
   test('empty config: no receiver, exporter, pipeline', () => {
     expect(rules(new CollectorConfig())).toEqual([
@@ -201,14 +206,21 @@ describe('validation rules', () => {
     c.addPipeline('traces', {
       receivers: [Receiver.otlp()],
       exporters: [
-        Exporter.otlpHttp({ endpoint: 'https://otlp.example.com', headers: { authorization: '${env:BACKEND_AUTH}' } }),
+        Exporter.otlpHttp({
+          endpoint: 'https://otlp.example.com',
+          headers: { authorization: '${env:BACKEND_AUTH}' },
+        }),
         Exporter.custom('file', { path: '/tmp/$HOME/x' }),
       ],
     });
     const f = c.validate().filter((x) => x.rule === 'env-syntax');
     // the collector keeps "$HOME" literally (it only expands ${...}): a warning, not an error
     expect(f).toEqual([
-      expect.objectContaining({ severity: 'warning', path: 'exporters.file.path', message: expect.stringMatching(/kept literally.*\$\{env:HOME\}.*\$\$HOME/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        path: 'exporters.file.path',
+        message: expect.stringMatching(/kept literally.*\$\{env:HOME\}.*\$\$HOME/),
+      }),
     ]);
   });
 
@@ -242,7 +254,10 @@ describe('env references and $ escaping', () => {
         processors: [Processor.attributes({ actions: [AttributeAction.insert('note', v)] })],
         exporters: [Exporter.debug()],
       });
-      return c.validate().filter((f) => f.rule === 'env-syntax').map((f) => f.severity);
+      return c
+        .validate()
+        .filter((f) => f.rule === 'env-syntax')
+        .map((f) => f.severity);
     };
     expect(make('^/api/(?P<id>[0-9]+)$')).toEqual([]);
     expect(make('${TENANT}')).toEqual([]); // no scheme: the collector's default scheme is env
@@ -289,7 +304,11 @@ describe('trace backend exporters', () => {
       headers: { 'X-Scope-OrgID': '${env:OTEL_TEMPO_X_SCOPE_ORGID}' },
     });
     const c = new CollectorConfig();
-    c.addPipeline('traces', { receivers: [Receiver.otlp()], processors: [Processor.memoryLimiter()], exporters: [e] });
+    c.addPipeline('traces', {
+      receivers: [Receiver.otlp()],
+      processors: [Processor.memoryLimiter()],
+      exporters: [e],
+    });
     expect(c.secretEnv()).toEqual([
       { name: 'OTEL_TEMPO_X_SCOPE_ORGID', secretKeyRef: { name: 'tempo-tenant', key: 'org' } },
     ]);
@@ -306,9 +325,21 @@ describe('trace backend exporters', () => {
 describe('composition', () => {
   test('a workload can extend a pipeline and look components up', () => {
     const c = seedConfig();
-    c.insertProcessor('traces', Processor.k8sAttributes({ passthrough: false, filterNodeFromEnvVar: 'K8S_NODE_NAME' }), 1);
-    expect(c.pipeline('traces')!.processors).toEqual(['memory_limiter', 'k8s_attributes', 'tail_sampling', 'batch']);
-    expect(c.processor('k8s_attributes')!.toConfig()).toEqual({ passthrough: false, filter: { node_from_env_var: 'K8S_NODE_NAME' } });
+    c.insertProcessor(
+      'traces',
+      Processor.k8sAttributes({ passthrough: false, filterNodeFromEnvVar: 'K8S_NODE_NAME' }),
+      1,
+    );
+    expect(c.pipeline('traces')!.processors).toEqual([
+      'memory_limiter',
+      'k8s_attributes',
+      'tail_sampling',
+      'batch',
+    ]);
+    expect(c.processor('k8s_attributes')!.toConfig()).toEqual({
+      passthrough: false,
+      filter: { node_from_env_var: 'K8S_NODE_NAME' },
+    });
     expect(c.validate({ distribution: CollectorDistribution.K8S })).toEqual([]);
   });
 
@@ -323,7 +354,9 @@ test('deprecated aliases of untyped components are renamed too, in the section a
     receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
     processors: { k8sattributes: { passthrough: true } },
     exporters: { debug: {} },
-    service: { pipelines: { traces: { receivers: ['otlp'], processors: ['k8sattributes'], exporters: ['debug'] } } },
+    service: {
+      pipelines: { traces: { receivers: ['otlp'], processors: ['k8sattributes'], exporters: ['debug'] } },
+    },
   }).toObject() as any;
   expect(Object.keys(parsed.processors)).toEqual(['k8s_attributes']);
   expect(parsed.processors.k8s_attributes).toEqual({ passthrough: true });
@@ -333,7 +366,10 @@ test('deprecated aliases of untyped components are renamed too, in the section a
 describe('defaults the operator would add are written out', () => {
   test('health_check always has its path (the operator webhook adds path: / otherwise)', () => {
     expect(Extension.healthCheck().toConfig()).toEqual({ endpoint: '0.0.0.0:13133', path: '/' });
-    expect(Extension.healthCheck({ path: '/health' }).toConfig()).toEqual({ endpoint: '0.0.0.0:13133', path: '/health' });
+    expect(Extension.healthCheck({ path: '/health' }).toConfig()).toEqual({
+      endpoint: '0.0.0.0:13133',
+      path: '/health',
+    });
     expect(() => Extension.healthCheck({ path: 'health' })).toThrow(/must start with "\/"/);
   });
 });

@@ -18,13 +18,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { Backend } from '../lib/backends';
-import {
-  AgentDelivery,
-  CollectorAgent,
-  goMemLimit,
-  TailSamplingGateway,
-  CollectorRuntime,
-} from '../lib/collector';
+import { AgentDelivery, CollectorAgent, TailSamplingGateway, CollectorRuntime } from '../lib/collector';
+import { goMemLimit } from '../lib/collector/collector-resources';
 import { Policy } from '../lib/collector/config';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';

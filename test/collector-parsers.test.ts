@@ -11,10 +11,10 @@ import {
   Exporter,
   Extension,
   LoadBalancingResolver,
-  parseComponent,
   Processor,
   Receiver,
 } from '../lib/collector/config';
+import { parseComponent } from '../lib/collector/config/collector-config';
 
 /** A config around one component, parsed; returns the error findings' rules, or the parse error. */
 function verdict(section: string, id: string, body: unknown, extra: Record<string, unknown> = {}): string {
@@ -453,10 +453,19 @@ describe('collector rules the parsers and validate() now apply', () => {
   });
 
   test('the debug exporter keeps (and checks) use_internal_logger, output_paths and sending_queue', () => {
-    const body = { verbosity: 'basic', use_internal_logger: false, output_paths: ['stdout'], sending_queue: { enabled: false } };
+    const body = {
+      verbosity: 'basic',
+      use_internal_logger: false,
+      output_paths: ['stdout'],
+      sending_queue: { enabled: false },
+    };
     expect(parseComponent('exporter', 'debug', body).toConfig()).toEqual(body);
-    expect(() => parseComponent('exporter', 'debug', { sending_queue: { queue_size: 'big' } })).toThrow(/queue_size: expected a number/);
-    expect(() => parseComponent('exporter', 'debug', { use_internal_logger: 'yes' })).toThrow(/use_internal_logger: expected a boolean/);
+    expect(() => parseComponent('exporter', 'debug', { sending_queue: { queue_size: 'big' } })).toThrow(
+      /queue_size: expected a number/,
+    );
+    expect(() => parseComponent('exporter', 'debug', { use_internal_logger: 'yes' })).toThrow(
+      /use_internal_logger: expected a boolean/,
+    );
   });
 
   test('gRPC balancer_name is round_robin or pick_first ("invalid balancer_name")', () => {

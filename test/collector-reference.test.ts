@@ -22,9 +22,9 @@ import {
   Processor,
   Receiver,
   TailSamplingProcessor,
-  parseComponent,
-  parseDuration,
 } from '../lib/collector/config';
+import { parseDuration } from '../lib/collector/config/config-values';
+import { parseComponent } from '../lib/collector/config/collector-config';
 import { describeWithReference, ref } from './helpers/reference';
 
 const col = (...p: string[]) => ref('collector', ...p);
@@ -76,10 +76,26 @@ describeWithReference('distributions vs upstream OCB manifests (v0.159.0)', () =
       ['processor', 'k8sattributes'],
     ];
     for (const [kind, type] of needs) {
-      expect([kind, type, CollectorDistribution.CORE.availability(kind, type)]).toEqual([kind, type, 'missing']);
-      expect([kind, type, CollectorDistribution.OTLP.availability(kind, type)]).toEqual([kind, type, 'missing']);
-      expect([kind, type, CollectorDistribution.K8S.availability(kind, type)]).toEqual([kind, type, 'available']);
-      expect([kind, type, CollectorDistribution.CONTRIB.availability(kind, type)]).toEqual([kind, type, 'available']);
+      expect([kind, type, CollectorDistribution.CORE.availability(kind, type)]).toEqual([
+        kind,
+        type,
+        'missing',
+      ]);
+      expect([kind, type, CollectorDistribution.OTLP.availability(kind, type)]).toEqual([
+        kind,
+        type,
+        'missing',
+      ]);
+      expect([kind, type, CollectorDistribution.K8S.availability(kind, type)]).toEqual([
+        kind,
+        type,
+        'available',
+      ]);
+      expect([kind, type, CollectorDistribution.CONTRIB.availability(kind, type)]).toEqual([
+        kind,
+        type,
+        'available',
+      ]);
     }
   });
 
@@ -87,9 +103,15 @@ describeWithReference('distributions vs upstream OCB manifests (v0.159.0)', () =
     expect(CollectorDistribution.K8S.image()).toBe(
       'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.158.0',
     );
-    expect(CollectorDistribution.fromImage('otel/opentelemetry-collector-contrib:0.158.0')).toBe(CollectorDistribution.CONTRIB);
-    expect(CollectorDistribution.fromImage(CollectorDistribution.K8S.image('0.158.0') + '@sha256:abc')).toBe(CollectorDistribution.K8S);
-    expect(CollectorDistribution.fromImage('docker.io/otel/opentelemetry-collector')).toBe(CollectorDistribution.CORE);
+    expect(CollectorDistribution.fromImage('otel/opentelemetry-collector-contrib:0.158.0')).toBe(
+      CollectorDistribution.CONTRIB,
+    );
+    expect(CollectorDistribution.fromImage(CollectorDistribution.K8S.image('0.158.0') + '@sha256:abc')).toBe(
+      CollectorDistribution.K8S,
+    );
+    expect(CollectorDistribution.fromImage('docker.io/otel/opentelemetry-collector')).toBe(
+      CollectorDistribution.CORE,
+    );
   });
 });
 
@@ -107,16 +129,37 @@ describeWithReference('tail_sampling fixtures', () => {
   );
 
   test('every policy type of the fixture is typed (not an escape hatch)', () => {
-    const ts = parseComponent('processor', 'tail_sampling', readYaml('tailsampling', 'tail_sampling_config.yaml').tail_sampling) as TailSamplingProcessor;
+    const ts = parseComponent(
+      'processor',
+      'tail_sampling',
+      readYaml('tailsampling', 'tail_sampling_config.yaml').tail_sampling,
+    ) as TailSamplingProcessor;
     expect(ts.policies.map((p) => p.type)).toEqual([
-      'always_sample', 'latency', 'numeric_attribute', 'probabilistic', 'status_code', 'string_attribute',
-      'rate_limiting', 'span_count', 'trace_state', 'boolean_attribute', 'ottl_condition', 'and', 'composite',
+      'always_sample',
+      'latency',
+      'numeric_attribute',
+      'probabilistic',
+      'status_code',
+      'string_attribute',
+      'rate_limiting',
+      'span_count',
+      'trace_state',
+      'boolean_attribute',
+      'ottl_condition',
+      'and',
+      'composite',
     ]);
   });
 
   test.each([
-    ['numeric_attribute_with_minvalue_greather_than_maxvalue.yaml', /policies\[0\].*min_value 500 is greater than max_value 100/],
-    ['numeric_attribute_without_minvalue_or_maxvalue.yaml', /policies\[0\].*neither min_value nor max_value is set/],
+    [
+      'numeric_attribute_with_minvalue_greather_than_maxvalue.yaml',
+      /policies\[0\].*min_value 500 is greater than max_value 100/,
+    ],
+    [
+      'numeric_attribute_without_minvalue_or_maxvalue.yaml',
+      /policies\[0\].*neither min_value nor max_value is set/,
+    ],
   ])('known-invalid %s is rejected', (file, message) => {
     const fixture = readYaml('tailsampling', file);
     expect(() => parseComponent('processor', 'tail_sampling', fixture.tail_sampling)).toThrow(message);
@@ -138,7 +181,9 @@ describeWithReference('load_balancing fixtures', () => {
       if (typeof (cfg as any)?.resolver?.dns?.port === 'number') {
         // the fixture writes `port: 55690`, but the built collector 0.158 refuses a YAML number there
         // ("'port' expected type 'string', got unconvertible type 'int'", test/e2e/collector-differential.e2e.ts)
-        expect(() => parseComponent('exporter', id, cfg)).toThrow(/resolver\.dns\.port: expected a string, got 55690/);
+        expect(() => parseComponent('exporter', id, cfg)).toThrow(
+          /resolver\.dns\.port: expected a string, got 55690/,
+        );
         continue;
       }
       const e = parseComponent('exporter', id, cfg);
@@ -147,8 +192,13 @@ describeWithReference('load_balancing fixtures', () => {
     }
     // loadbalancing/5 has no resolver: it parses, but validate() reports what the collector would
     const c = new CollectorConfig({ silencedRules: ['memory-limiter-first'] });
-    c.addPipeline('traces', { receivers: [Receiver.otlp()], exporters: [parseComponent('exporter', 'loadbalancing/5', fixture['loadbalancing/5'])] });
-    expect(c.validate().map((f) => `${f.rule}@${f.path}`)).toEqual(['load-balancing-resolver@exporters.load_balancing/5']);
+    c.addPipeline('traces', {
+      receivers: [Receiver.otlp()],
+      exporters: [parseComponent('exporter', 'loadbalancing/5', fixture['loadbalancing/5'])],
+    });
+    expect(c.validate().map((f) => `${f.rule}@${f.path}`)).toEqual([
+      'load-balancing-resolver@exporters.load_balancing/5',
+    ]);
   });
 
   test.each(['example-otel-agent-config.yaml', 'example-otel-collector-config.yaml'])(
@@ -176,9 +226,9 @@ describeWithReference('load_balancing fixtures', () => {
 
 describeWithReference('known-invalid upstream fixtures are rejected', () => {
   test('debug exporter: typo verBosity', () => {
-    expect(() => parseComponent('exporter', 'debug', readYaml('debugexporter', 'config_verbosity_typo.yaml'))).toThrow(
-      /exporters.debug: unknown key "verBosity"; did you mean "verbosity"\?/,
-    );
+    expect(() =>
+      parseComponent('exporter', 'debug', readYaml('debugexporter', 'config_verbosity_typo.yaml')),
+    ).toThrow(/exporters.debug: unknown key "verBosity"; did you mean "verbosity"\?/);
     // the correctly spelled fixture is accepted
     const ok = readYaml('debugexporter', 'config_verbosity.yaml');
     expect(parseComponent('exporter', 'debug', ok).toConfig()).toEqual(ok);
@@ -186,15 +236,30 @@ describeWithReference('known-invalid upstream fixtures are rejected', () => {
 
   test.each([
     ['bad_proto_config.yaml', /receivers.otlp.protocols: unknown key "thrift"/],
-    ['typo_default_proto_config.yaml', /receivers.otlp.protocols: unknown key "htttp"; did you mean "http"\?/],
+    [
+      'typo_default_proto_config.yaml',
+      /receivers.otlp.protocols: unknown key "htttp"; did you mean "http"\?/,
+    ],
   ])('otlp receiver %s', (file, message) => {
     expect(() => OtlpReceiver.fromConfig(readYaml('otlpreceiver', file))).toThrow(message);
   });
 
   test('otlp receiver valid fixtures parse (default, only_grpc, only_http)', () => {
-    expect(OtlpReceiver.fromConfig(readYaml('otlpreceiver', 'default.yaml')).listeningPorts().map((p) => p.port)).toEqual([4317, 4318]);
-    expect(OtlpReceiver.fromConfig(readYaml('otlpreceiver', 'only_grpc.yaml')).listeningPorts().map((p) => p.port)).toEqual([4317]);
-    expect(OtlpReceiver.fromConfig(readYaml('otlpreceiver', 'only_http.yaml')).listeningPorts().map((p) => p.port)).toEqual([4318]);
+    expect(
+      OtlpReceiver.fromConfig(readYaml('otlpreceiver', 'default.yaml'))
+        .listeningPorts()
+        .map((p) => p.port),
+    ).toEqual([4317, 4318]);
+    expect(
+      OtlpReceiver.fromConfig(readYaml('otlpreceiver', 'only_grpc.yaml'))
+        .listeningPorts()
+        .map((p) => p.port),
+    ).toEqual([4317]);
+    expect(
+      OtlpReceiver.fromConfig(readYaml('otlpreceiver', 'only_http.yaml'))
+        .listeningPorts()
+        .map((p) => p.port),
+    ).toEqual([4318]);
   });
 
   const invalidOtlp = readYamlIfPresent('otlpexporter', 'invalid_configs.yaml');
@@ -213,22 +278,31 @@ describeWithReference('known-invalid upstream fixtures are rejected', () => {
     expect(Object.keys(invalidOtlp).sort()).toEqual(Object.keys(expectedOtlp).sort());
   });
   test.each(Object.keys(expectedOtlp))('otlp exporter invalid config %s', (key) => {
-    expect(() => OtlpExporter.fromConfig('otlp_grpc', invalidOtlp[key], { name: key })).toThrow(expectedOtlp[key]);
+    expect(() => OtlpExporter.fromConfig('otlp_grpc', invalidOtlp[key], { name: key })).toThrow(
+      expectedOtlp[key],
+    );
   });
 
   test('otlp_http: empty config and invalid encoding', () => {
     expect(() => CollectorConfig.fromObject(readYaml('otlphttpexporter', 'bad_empty_config.yaml'))).toThrow(
       /exporters.otlp_http: endpoint is required/,
     );
-    expect(() => parseComponent('exporter', 'otlp_http', { endpoint: 'http://a:4318', ...readYaml('otlphttpexporter', 'bad_invalid_encoding.yaml') })).toThrow(
-      /encoding "invalid" is invalid; use proto or json/,
-    );
+    expect(() =>
+      parseComponent('exporter', 'otlp_http', {
+        endpoint: 'http://a:4318',
+        ...readYaml('otlphttpexporter', 'bad_invalid_encoding.yaml'),
+      }),
+    ).toThrow(/encoding "invalid" is invalid; use proto or json/);
   });
 
   test('memory_limiter negative_unsigned_limits_config.yaml', () => {
     const f = readYaml('memorylimiterprocessor', 'negative_unsigned_limits_config.yaml');
     expect(() =>
-      Processor.memoryLimiter({ checkIntervalSec: parseDuration(f.check_interval, 'check_interval'), limitMiB: f.limit_mib, spikeLimitMiB: f.spike_limit_mib }),
+      Processor.memoryLimiter({
+        checkIntervalSec: parseDuration(f.check_interval, 'check_interval'),
+        limitMiB: f.limit_mib,
+        spikeLimitMiB: f.spike_limit_mib,
+      }),
     ).toThrow(/limit_mib -2000 is invalid; use an integer >= 1/);
   });
 });
@@ -293,8 +367,14 @@ function loadSchema(file: string): any {
     if (node === null || typeof node !== 'object') return node;
     let out: any = {};
     for (const [k, v] of Object.entries(node)) {
-      if (k.startsWith('x-') || k === 'description' || k === 'format' || k === '$defs' || k === '$ref') continue;
-      out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, inline(pv, ctxFile, ctxModule, depth)])) : inline(v, ctxFile, ctxModule, depth);
+      if (k.startsWith('x-') || k === 'description' || k === 'format' || k === '$defs' || k === '$ref')
+        continue;
+      out[k] =
+        k === 'properties'
+          ? Object.fromEntries(
+              Object.entries(v as object).map(([pk, pv]) => [pk, inline(pv, ctxFile, ctxModule, depth)]),
+            )
+          : inline(v, ctxFile, ctxModule, depth);
     }
     if (node.$ref) out = { ...resolveRef(node.$ref, ctxFile, ctxModule, depth), ...out };
     if (out.allOf) {
@@ -304,7 +384,8 @@ function loadSchema(file: string): any {
       }
       delete out.allOf;
     }
-    if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+    if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
+      out.additionalProperties = false;
     return out;
   };
   const module = '/' + file.split('/')[0];
@@ -316,7 +397,10 @@ describeWithReference('rendered component configs validate against upstream conf
   const check = (schemaFile: string, component: CollectorComponent) => {
     const validate = ajv.compile(loadSchema(schemaFile));
     const ok = validate(component.toConfig());
-    expect({ component: component.id, errors: ok ? [] : validate.errors }).toEqual({ component: component.id, errors: [] });
+    expect({ component: component.id, errors: ok ? [] : validate.errors }).toEqual({
+      component: component.id,
+      errors: [],
+    });
   };
 
   test('the loader is strict: an unknown key fails', () => {
@@ -333,7 +417,9 @@ describeWithReference('rendered component configs validate against upstream conf
     expect(lb({ resolver: { k8s: { service: 'a.b', ports: ['4317'] } } })).toBe(false);
     const otlp = ajv.compile(loadSchema('otlpexporter/config.schema.yaml'));
     expect(otlp({ endpoint: 'a:1', headers: { a: 1 } })).toBe(false);
-    expect(otlp({ endpoint: 'a:1', headers: { a: '${env:A}' }, sending_queue: { queue_size: 'big' } })).toBe(false);
+    expect(otlp({ endpoint: 'a:1', headers: { a: '${env:A}' }, sending_queue: { queue_size: 'big' } })).toBe(
+      false,
+    );
   });
 
   const fullClient = {
@@ -342,24 +428,52 @@ describeWithReference('rendered component configs validate against upstream conf
     compression: 'gzip' as const,
     timeoutSec: 10,
     // sizer items: a batch takes the queue's sizer, and the real collector refuses to size a batch in requests
-    sendingQueue: { numConsumers: 4, queueSize: 5000, sizer: 'items' as const, batch: { flushTimeoutSec: 0.2, minSize: 100, maxSize: 1000 } },
-    retryOnFailure: { initialIntervalSec: 5, maxIntervalSec: 30, maxElapsedTimeSec: 300, multiplier: 1.5, randomizationFactor: 0.5 },
+    sendingQueue: {
+      numConsumers: 4,
+      queueSize: 5000,
+      sizer: 'items' as const,
+      batch: { flushTimeoutSec: 0.2, minSize: 100, maxSize: 1000 },
+    },
+    retryOnFailure: {
+      initialIntervalSec: 5,
+      maxIntervalSec: 30,
+      maxElapsedTimeSec: 300,
+      multiplier: 1.5,
+      randomizationFactor: 0.5,
+    },
   };
 
   test('otlp receiver (grpc + http with TLS, CORS)', () => {
-    check('otlpreceiver/config.schema.yaml', Receiver.otlp({
-      grpc: { maxRecvMsgSizeMiB: 16, tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' } },
-      http: { cors: { allowedOrigins: ['https://*.example.com'], maxAgeSec: 7200 }, includeMetadata: true },
-    }));
+    check(
+      'otlpreceiver/config.schema.yaml',
+      Receiver.otlp({
+        grpc: { maxRecvMsgSizeMiB: 16, tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' } },
+        http: { cors: { allowedOrigins: ['https://*.example.com'], maxAgeSec: 7200 }, includeMetadata: true },
+      }),
+    );
   });
   test('otlp_grpc exporter with every typed setting', () => {
-    check('otlpexporter/config.schema.yaml', Exporter.otlpGrpc({ endpoint: 'tempo:4317', balancerName: 'round_robin', ...fullClient }));
+    check(
+      'otlpexporter/config.schema.yaml',
+      Exporter.otlpGrpc({ endpoint: 'tempo:4317', balancerName: 'round_robin', ...fullClient }),
+    );
   });
   test('otlp_http exporter with every typed setting', () => {
-    check('otlphttpexporter/config.schema.yaml', Exporter.otlpHttp({ endpoint: 'https://otlp.example.com', encoding: 'json', tracesEndpoint: 'https://otlp.example.com/v1/traces', ...fullClient }));
+    check(
+      'otlphttpexporter/config.schema.yaml',
+      Exporter.otlpHttp({
+        endpoint: 'https://otlp.example.com',
+        encoding: 'json',
+        tracesEndpoint: 'https://otlp.example.com/v1/traces',
+        ...fullClient,
+      }),
+    );
   });
   test('debug exporter', () => {
-    check('debugexporter/config.schema.yaml', Exporter.debug({ verbosity: 'detailed', samplingInitial: 5, samplingThereafter: 200 }));
+    check(
+      'debugexporter/config.schema.yaml',
+      Exporter.debug({ verbosity: 'detailed', samplingInitial: 5, samplingThereafter: 200 }),
+    );
   });
   test('load_balancing exporter (static, dns, k8s resolvers)', () => {
     for (const resolver of [
@@ -367,7 +481,14 @@ describeWithReference('rendered component configs validate against upstream conf
       LoadBalancingResolver.dns({ hostname: 'gw-headless.obs', port: 4317, intervalSec: 5 }),
       LoadBalancingResolver.k8s({ service: 'gw.obs', ports: [4317], returnHostnames: true }),
     ]) {
-      check('loadbalancing/config.schema.yaml', Exporter.loadBalancing({ routingKey: 'traceID', resolver, otlp: { tls: { insecure: true }, timeoutSec: 1 } }));
+      check(
+        'loadbalancing/config.schema.yaml',
+        Exporter.loadBalancing({
+          routingKey: 'traceID',
+          resolver,
+          otlp: { tls: { insecure: true }, timeoutSec: 1 },
+        }),
+      );
     }
   });
   test('tail_sampling with every policy type', () => {
@@ -377,37 +498,94 @@ describeWithReference('rendered component configs validate against upstream conf
       Policy.numericAttribute({ key: 'http.status_code', minValue: 500, maxValue: 599 }),
       Policy.probabilistic({ samplingPercentage: 10, hashSalt: 'gw' }),
       Policy.statusCode('ERROR'),
-      Policy.stringAttribute({ key: 'service.name', values: ['checkout.*'], enabledRegexMatching: true, cacheMaxSize: 100 }),
+      Policy.stringAttribute({
+        key: 'service.name',
+        values: ['checkout.*'],
+        enabledRegexMatching: true,
+        cacheMaxSize: 100,
+      }),
       Policy.rateLimiting({ spansPerSecond: 100 }),
       Policy.bytesLimiting({ bytesPerSecond: 1_000_000, burstCapacity: 2_000_000 }),
       Policy.spanCount({ minSpans: 2, maxSpans: 200 }),
       Policy.traceState({ key: 'tenant', values: ['a'] }),
       Policy.booleanAttribute({ key: 'debug', value: true }),
-      Policy.ottlCondition({ span: ['attributes["x"] == "y"'], spanEvent: ['name == "e"'], errorMode: 'ignore' }),
+      Policy.ottlCondition({
+        span: ['attributes["x"] == "y"'],
+        spanEvent: ['name == "e"'],
+        errorMode: 'ignore',
+      }),
     ];
-    const and = Policy.and('and', Policy.statusCode('ERROR', { name: 'err' }), Policy.latency({ name: 'slow', thresholdMs: 500 }));
-    check('tailsampling/config.schema.yaml', Processor.tailSampling({
-      decisionWaitSec: 10, numTraces: 50000, expectedNewTracesPerSec: 1000, sampleOnFirstMatch: true, blockOnOverflow: false,
-      decisionCache: { sampledCacheSize: 500000, nonSampledCacheSize: 500000 },
-      policies: [
-        ...leafs,
-        and,
-        Policy.drop('drop-health', Policy.stringAttribute({ name: 'health', key: 'url.path', values: ['/healthz'] })),
-        Policy.not('not-debug', Policy.booleanAttribute({ name: 'dbg', key: 'debug', value: true })),
-        Policy.composite({
-          name: 'budget', maxTotalSpansPerSecond: 1000,
-          subPolicies: [Policy.statusCode('ERROR', { name: 'c-err' }), Policy.and('c-and', Policy.alwaysSample({ name: 'c-all' }))],
-          rateAllocation: [{ policy: 'c-err', percent: 60 }, { policy: 'c-and', percent: 40 }],
-        }),
-      ],
-    }));
+    const and = Policy.and(
+      'and',
+      Policy.statusCode('ERROR', { name: 'err' }),
+      Policy.latency({ name: 'slow', thresholdMs: 500 }),
+    );
+    check(
+      'tailsampling/config.schema.yaml',
+      Processor.tailSampling({
+        decisionWaitSec: 10,
+        numTraces: 50000,
+        expectedNewTracesPerSec: 1000,
+        sampleOnFirstMatch: true,
+        blockOnOverflow: false,
+        decisionCache: { sampledCacheSize: 500000, nonSampledCacheSize: 500000 },
+        policies: [
+          ...leafs,
+          and,
+          Policy.drop(
+            'drop-health',
+            Policy.stringAttribute({ name: 'health', key: 'url.path', values: ['/healthz'] }),
+          ),
+          Policy.not('not-debug', Policy.booleanAttribute({ name: 'dbg', key: 'debug', value: true })),
+          Policy.composite({
+            name: 'budget',
+            maxTotalSpansPerSecond: 1000,
+            subPolicies: [
+              Policy.statusCode('ERROR', { name: 'c-err' }),
+              Policy.and('c-and', Policy.alwaysSample({ name: 'c-all' })),
+            ],
+            rateAllocation: [
+              { policy: 'c-err', percent: 60 },
+              { policy: 'c-and', percent: 40 },
+            ],
+          }),
+        ],
+      }),
+    );
   });
   test('memory_limiter (both forms), batch, probabilistic_sampler, resource', () => {
-    check('memorylimiterprocessor/config.schema.yaml', Processor.memoryLimiter({ limitMiB: 1500, spikeLimitMiB: 300, checkIntervalSec: 1 }));
-    check('memorylimiterprocessor/config.schema.yaml', Processor.memoryLimiter({ limitPercentage: 75, spikeLimitPercentage: 20 }));
-    check('batchprocessor/config.schema.yaml', Processor.batch({ sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutSec: 0.2, metadataKeys: ['tenant'] }));
-    check('probabilisticsamplerprocessor/config.schema.yaml', Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 22, mode: 'proportional', failClosed: true }));
-    check('resourceprocessor/config.schema.yaml', Processor.resource({ actions: [AttributeAction.upsert('deployment.environment', 'prod'), AttributeAction.hash('user.id')] }));
+    check(
+      'memorylimiterprocessor/config.schema.yaml',
+      Processor.memoryLimiter({ limitMiB: 1500, spikeLimitMiB: 300, checkIntervalSec: 1 }),
+    );
+    check(
+      'memorylimiterprocessor/config.schema.yaml',
+      Processor.memoryLimiter({ limitPercentage: 75, spikeLimitPercentage: 20 }),
+    );
+    check(
+      'batchprocessor/config.schema.yaml',
+      Processor.batch({
+        sendBatchSize: 1024,
+        sendBatchMaxSize: 2048,
+        timeoutSec: 0.2,
+        metadataKeys: ['tenant'],
+      }),
+    );
+    check(
+      'probabilisticsamplerprocessor/config.schema.yaml',
+      Processor.probabilisticSampler({
+        samplingPercentage: 10,
+        hashSeed: 22,
+        mode: 'proportional',
+        failClosed: true,
+      }),
+    );
+    check(
+      'resourceprocessor/config.schema.yaml',
+      Processor.resource({
+        actions: [AttributeAction.upsert('deployment.environment', 'prod'), AttributeAction.hash('user.id')],
+      }),
+    );
   });
   test('zpages extension', () => {
     check('zpagesextension/config.schema.yaml', Extension.zpages({ endpoint: '0.0.0.0:55679' }));

@@ -1,4 +1,12 @@
-import { CollectorConfig, Policy, Processor, Receiver, Exporter, sizeTailSampling, TailSamplingProcessor } from '../lib/collector/config';
+import {
+  CollectorConfig,
+  Policy,
+  Processor,
+  Receiver,
+  Exporter,
+  sizeTailSampling,
+  TailSamplingProcessor,
+} from '../lib/collector/config';
 
 describe('sizeTailSampling', () => {
   test('num_traces = ceil(rate x decision_wait x 1.5) and a memory estimate', () => {
@@ -15,7 +23,13 @@ describe('sizeTailSampling', () => {
 
   test('span size and safety factor are inputs', () => {
     // 100 x 30 x 2 = 6000 traces; x 10 spans x 2048 B = 122880000 B = 117.19 MiB -> 118
-    const s = sizeTailSampling({ tracesPerSec: 100, spansPerTrace: 10, decisionWaitSec: 30, safetyFactor: 2, avgSpanSizeBytes: 2048 });
+    const s = sizeTailSampling({
+      tracesPerSec: 100,
+      spansPerTrace: 10,
+      decisionWaitSec: 30,
+      safetyFactor: 2,
+      avgSpanSizeBytes: 2048,
+    });
     expect([s.numTraces, s.bufferMiB]).toEqual([6000, 118]);
   });
 
@@ -29,7 +43,12 @@ describe('sizeTailSampling', () => {
     expect(ts.toConfig()).toMatchObject({ num_traces: 3000, expected_new_traces_per_sec: 200 });
     expect(ts.numTraces).toBe(3000);
     // an explicit value that is large enough wins
-    const big = Processor.tailSampling({ decisionWaitSec: 10, numTraces: 5000, expectedTraffic: { tracesPerSec: 200, spansPerTrace: 8 }, policies: [Policy.alwaysSample()] });
+    const big = Processor.tailSampling({
+      decisionWaitSec: 10,
+      numTraces: 5000,
+      expectedTraffic: { tracesPerSec: 200, spansPerTrace: 8 },
+      policies: [Policy.alwaysSample()],
+    });
     expect(big.toConfig().num_traces).toBe(5000);
   });
 });
@@ -48,7 +67,10 @@ describe('policies', () => {
     const c = Policy.composite({
       name: 'budget',
       maxTotalSpansPerSecond: 1000,
-      subPolicies: [Policy.statusCode('ERROR', { name: 'err' }), Policy.and('both', Policy.alwaysSample({ name: 'all' }))],
+      subPolicies: [
+        Policy.statusCode('ERROR', { name: 'err' }),
+        Policy.and('both', Policy.alwaysSample({ name: 'all' })),
+      ],
       rateAllocation: [{ policy: 'err', percent: 100 }],
     });
     expect(c.toObject()).toEqual({
@@ -68,8 +90,16 @@ describe('policies', () => {
 
   test('drop and not render their sub-policy keys', () => {
     const leaf = Policy.stringAttribute({ name: 'health', key: 'url.path', values: ['/healthz'] });
-    expect(Policy.drop('d', leaf).toObject()).toEqual({ name: 'd', type: 'drop', drop: { drop_sub_policy: [leaf.toObject()] } });
-    expect(Policy.not('n', leaf).toObject()).toEqual({ name: 'n', type: 'not', not: { not_sub_policy: leaf.toObject() } });
+    expect(Policy.drop('d', leaf).toObject()).toEqual({
+      name: 'd',
+      type: 'drop',
+      drop: { drop_sub_policy: [leaf.toObject()] },
+    });
+    expect(Policy.not('n', leaf).toObject()).toEqual({
+      name: 'n',
+      type: 'not',
+      not: { not_sub_policy: leaf.toObject() },
+    });
   });
 
   test('every factory-built policy parses back to itself', () => {
@@ -96,32 +126,55 @@ describe('policies', () => {
   });
 
   test('parse errors carry the component path of the policy', () => {
-    expect(() =>
-      Processor.tailSampling({ name: 'x', policies: [Policy.alwaysSample()] }) &&
-      CollectorConfig.fromObject({
-        receivers: { otlp: { protocols: { grpc: {} } } },
-        processors: {
-          'tail_sampling/x': {
-            policies: [
-              { name: 'a', type: 'always_sample' },
-              { name: 'b', type: 'always_sample' },
-              { name: 'c', type: 'probabilistic', probabilistic: { sampling_percentage: 150 } },
-            ],
+    expect(
+      () =>
+        Processor.tailSampling({ name: 'x', policies: [Policy.alwaysSample()] }) &&
+        CollectorConfig.fromObject({
+          receivers: { otlp: { protocols: { grpc: {} } } },
+          processors: {
+            'tail_sampling/x': {
+              policies: [
+                { name: 'a', type: 'always_sample' },
+                { name: 'b', type: 'always_sample' },
+                { name: 'c', type: 'probabilistic', probabilistic: { sampling_percentage: 150 } },
+              ],
+            },
           },
-        },
-        exporters: { debug: {} },
-        service: { pipelines: { traces: { receivers: ['otlp'], processors: ['tail_sampling/x'], exporters: ['debug'] } } },
-      }),
-    ).toThrow(/processors.tail_sampling\/x.policies\[2\]: tail_sampling policy "c": sampling_percentage 150 is out of range; use a value between 0 and 100/);
+          exporters: { debug: {} },
+          service: {
+            pipelines: {
+              traces: { receivers: ['otlp'], processors: ['tail_sampling/x'], exporters: ['debug'] },
+            },
+          },
+        }),
+    ).toThrow(
+      /processors.tail_sampling\/x.policies\[2\]: tail_sampling policy "c": sampling_percentage 150 is out of range; use a value between 0 and 100/,
+    );
   });
 
   test.each([
-    [{ name: 'a', type: 'latency', latency: { threshold_ms: 1, threshold: 2 } }, /latency: unknown key "threshold"; did you mean "threshold_ms"\?/],
+    [
+      { name: 'a', type: 'latency', latency: { threshold_ms: 1, threshold: 2 } },
+      /latency: unknown key "threshold"; did you mean "threshold_ms"\?/,
+    ],
     [{ name: 'a', type: 'sometimes' }, /unknown policy type "sometimes"/],
     [{ type: 'always_sample' }, /policy of type always_sample has no name/],
-    [{ name: 'a', type: 'and', and: { and_sub_policy: [{ name: 'b', type: 'drop', drop: { drop_sub_policy: [{ name: 'c', type: 'always_sample' }] } }] } },
-      /policies\[0\]: tail_sampling policy "a": sub-policy \[0\] "b" is a drop policy; and accepts leaf policies only/],
-    [{ name: 'a', type: 'drop', drop: { drop_sub_policy: [] } }, /policies\[0\]: tail_sampling policy "a": no sub-policies/],
+    [
+      {
+        name: 'a',
+        type: 'and',
+        and: {
+          and_sub_policy: [
+            { name: 'b', type: 'drop', drop: { drop_sub_policy: [{ name: 'c', type: 'always_sample' }] } },
+          ],
+        },
+      },
+      /policies\[0\]: tail_sampling policy "a": sub-policy \[0\] "b" is a drop policy; and accepts leaf policies only/,
+    ],
+    [
+      { name: 'a', type: 'drop', drop: { drop_sub_policy: [] } },
+      /policies\[0\]: tail_sampling policy "a": no sub-policies/,
+    ],
   ])('malformed policy %# is rejected', (obj, message) => {
     expect(() => Policy.fromObject(obj, 'processors.tail_sampling.policies[0]')).toThrow(message);
   });
@@ -133,7 +186,11 @@ describe('tail_sampling in a gateway pipeline', () => {
     const ts = Processor.tailSampling({
       decisionWaitSec: 10,
       expectedTraffic: { tracesPerSec: 1000, spansPerTrace: 10 },
-      policies: [Policy.statusCode('ERROR').withName('errors'), Policy.latency({ name: 'slow', thresholdMs: 1000 }), Policy.probabilistic({ name: 'rest', samplingPercentage: 10 })],
+      policies: [
+        Policy.statusCode('ERROR').withName('errors'),
+        Policy.latency({ name: 'slow', thresholdMs: 1000 }),
+        Policy.probabilistic({ name: 'rest', samplingPercentage: 10 }),
+      ],
     });
     c.addPipeline('traces', {
       receivers: [Receiver.otlp({ http: false })],
@@ -160,7 +217,13 @@ describe('upstream keys and service blocks survive a parse/render round trip', (
   });
 
   test('decision_wait_after_root_received longer than decision_wait is refused', () => {
-    expect(() => Processor.tailSampling({ policies: [Policy.alwaysSample({ name: 'all' })], decisionWaitSec: 5, decisionWaitAfterRootReceivedSec: 10 })).toThrow(
+    expect(() =>
+      Processor.tailSampling({
+        policies: [Policy.alwaysSample({ name: 'all' })],
+        decisionWaitSec: 5,
+        decisionWaitAfterRootReceivedSec: 10,
+      }),
+    ).toThrow(
       /decision_wait_after_root_received 10s is longer than decision_wait 5s; it can only shorten the wait/,
     );
   });
@@ -171,14 +234,25 @@ describe('upstream keys and service blocks survive a parse/render round trip', (
       exporters: { debug: {} },
       service: {
         pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } },
-        telemetry: { logs: { level: 'debug' }, metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888 } } } }] } },
+        telemetry: {
+          logs: { level: 'debug' },
+          metrics: {
+            level: 'detailed',
+            readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888 } } } }],
+          },
+        },
       },
     };
     const out = CollectorConfig.fromObject(base).toObject() as any;
     expect(out.service.telemetry).toEqual(base.service.telemetry);
-    expect(() => CollectorConfig.fromObject({ ...base, service: { ...base.service, pipelinez: {} } })).toThrow(/service: unknown key "?pipelinez"?/);
     expect(() =>
-      CollectorConfig.fromObject({ ...base, service: { ...base.service, telemetry: { metrics: { readers: [{ periodic: {} }] } } } }),
+      CollectorConfig.fromObject({ ...base, service: { ...base.service, pipelinez: {} } }),
+    ).toThrow(/service: unknown key "?pipelinez"?/);
+    expect(() =>
+      CollectorConfig.fromObject({
+        ...base,
+        service: { ...base.service, telemetry: { metrics: { readers: [{ periodic: {} }] } } },
+      }),
     ).toThrow(/service\.telemetry\.metrics\.readers: only one pull reader with a prometheus exporter/);
   });
 });

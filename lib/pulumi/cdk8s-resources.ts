@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { IConstruct } from 'constructs';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../common/layers';
 import '../collector/collector-rules';
-import { CrdRegistry, collectObjects, ValidateOptions, validateManifests, ValidationResult } from '../validation';
+import { CrdRegistry, ValidateOptions, validateManifests, ValidationResult } from '../validation';
+import { collectObjects } from '../validation/validate-manifests';
 
 /** Properties of `TracingResources`. */
 export interface TracingResourcesProps {
@@ -71,14 +72,18 @@ const TYPED: Record<string, Ctor> = {
   'autoscaling/v2/HorizontalPodAutoscaler': k8s.autoscaling.v2.HorizontalPodAutoscaler,
   'batch/v1/Job': k8s.batch.v1.Job,
   'apiextensions.k8s.io/v1/CustomResourceDefinition': k8s.apiextensions.v1.CustomResourceDefinition,
-  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': k8s.admissionregistration.v1.MutatingWebhookConfiguration,
-  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': k8s.admissionregistration.v1.ValidatingWebhookConfiguration,
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration':
+    k8s.admissionregistration.v1.MutatingWebhookConfiguration,
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration':
+    k8s.admissionregistration.v1.ValidatingWebhookConfiguration,
 };
 
 /** The @pulumi/kubernetes class a manifest is registered with (`CustomResource` for anything untyped). */
 export function pulumiClassFor(obj: { apiVersion: string; kind: string }): { ctor: Ctor; typed: boolean } {
   const typed = TYPED[`${obj.apiVersion}/${obj.kind}`];
-  return typed ? { ctor: typed, typed: true } : { ctor: k8s.apiextensions.CustomResource as unknown as Ctor, typed: false };
+  return typed
+    ? { ctor: typed, typed: true }
+    : { ctor: k8s.apiextensions.CustomResource as unknown as Ctor, typed: false };
 }
 
 /** Deterministic Pulumi resource name of a manifest. */
@@ -106,12 +111,19 @@ export class TracingResources extends pulumi.ComponentResource {
       : collectObjects(source as IConstruct);
 
     if (props.validate !== false) {
-      this.validation = validateManifests(objects, { ...props.validation, crds: props.crds ?? props.validation?.crds, constructPaths });
+      this.validation = validateManifests(objects, {
+        ...props.validation,
+        crds: props.crds ?? props.validation?.crds,
+        constructPaths,
+      });
       if (!this.validation.ok) {
         throw new Error(`refusing to register invalid manifests with Pulumi:\n${this.validation.toString()}`);
       }
       for (const w of this.validation.warnings) {
-        void pulumi.log.warn(`${w.rule} in ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name ?? ''} at ${w.path}: ${w.message}`, this);
+        void pulumi.log.warn(
+          `${w.rule} in ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name ?? ''} at ${w.path}: ${w.message}`,
+          this,
+        );
       }
     }
 
@@ -129,7 +141,9 @@ export class TracingResources extends pulumi.ComponentResource {
       for (const object of byLayer.get(layer)!) {
         const resName = pulumiNameFor(prefix, object);
         if (seenNames.has(resName)) {
-          throw new Error(`two objects map to the Pulumi name "${resName}" (layer ${APPLY_LAYER_NAMES[layer]}); give them distinct names or namespaces`);
+          throw new Error(
+            `two objects map to the Pulumi name "${resName}" (layer ${APPLY_LAYER_NAMES[layer]}); give them distinct names or namespaces`,
+          );
         }
         seenNames.add(resName);
         const { ctor, typed } = pulumiClassFor(object);

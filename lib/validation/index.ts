@@ -1,7 +1,16 @@
-export * from './findings';
-export * from './crd-registry';
-export * from './validate-manifests';
-export { compileCel } from './cel';
-export { dns1123Label, dns1123Subdomain, dns1035Label } from './object-rules';
+// The public API of this room: a deliberate list (internal helpers are imported from their modules).
 export type { SchemaError, SchemaIssue } from './structural-schema';
-export * from './rule-sets';
+export type { Finding, Severity } from '../common/findings';
+export { ValidationResult } from './findings';
+export { CrdRegistry } from './crd-registry';
+export type { CrdCheck, CrdEntry, UnsupportedRule } from './crd-registry';
+export {
+  CRD_PATHS_ENV,
+  KUBERNETES_VERSION_ENV,
+  expectValidManifests,
+  validateConstruct,
+  validateManifests,
+} from './validate-manifests';
+export type { ValidateOptions } from './validate-manifests';
+export { registerRuleSet, registeredRuleSets } from './rule-sets';
+export type { ManifestRuleSet, ObjectFinding } from './rule-sets';

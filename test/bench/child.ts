@@ -70,7 +70,7 @@ function raw(objectsFile: string): Record<string, number> {
 
 function phases(scenario: string, warmRuns: number): Record<string, number> {
   const s = require('./scenarios') as typeof import('./scenarios');
-  const { runConstructValidations, synthObjects } = require('../../lib/stack') as typeof import('../../lib/stack');
+  const { runConstructValidations, synthObjects } = require('../../lib/stack/layered-output') as typeof import('../../lib/stack/layered-output');
   const { validateManifests } = require('../../lib/validation') as typeof import('../../lib/validation');
   const synth = () => {
     const app = build(scenario, s);

@@ -1,19 +1,71 @@
-export * from './attribute-action';
-export * from './client-settings';
-export * from './collector-config';
-export * from './component';
-export * from './component-parsers';
-export * from './component-types';
-export * from './config-values';
-export * from './connector';
-export * from './distribution';
-export * from './env-ref';
-export * from './exporter';
-export * from './extension';
-export * from './findings';
-export * from './load-balancing';
-export * from './otlp-client';
-export * from './pipeline';
-export * from './processor';
-export * from './receiver';
-export * from './tail-sampling';
+// The public API of this room: a deliberate list (internal helpers are imported from their modules).
+export { AttributeAction } from './attribute-action';
+export { COMPRESSIONS } from './client-settings';
+export type {
+  ClientTlsProps,
+  OtlpCompression,
+  QueueBatchProps,
+  RetryProps,
+  SendingQueueProps,
+  ServerTlsProps,
+} from './client-settings';
+export { CollectorConfig, WARNING_RULES } from './collector-config';
+export type {
+  CollectorConfigProps,
+  ComponentTypeRef,
+  ConfigValidateOptions,
+  TelemetryProps,
+} from './collector-config';
+export { CollectorComponent, ConfiguredComponent, NAME_PATTERN, TYPE_PATTERN } from './component';
+export type { ComponentOptions, CustomComponentOptions, ListeningPort, SecretEnvVar } from './component';
+export { K8S_METADATA_FIELDS } from './component-parsers';
+export { COMPONENT_KINDS, COMPONENT_TYPES } from './component-types';
+export type { ComponentKind, ComponentTypeInfo } from './component-types';
+export type { ConfigObject, ConfigValue } from './config-values';
+export { Connector } from './connector';
+export { COLLECTOR_VERSION, CollectorDistribution } from './distribution';
+export type { ComponentAvailability } from './distribution';
+export { envRef } from './env-ref';
+export type { ExpansionProblem } from './env-ref';
+export { Exporter, OtlpExporter } from './exporter';
+export type { BackendExporterOptions, DebugExporterProps, OtlpExporterProps } from './exporter';
+export { EndpointExtension, Extension } from './extension';
+export type { DebugEndpointProps, FileStorageProps, HealthCheckProps } from './extension';
+export { CollectorConfigError, formatFindings } from './findings';
+export type { Finding } from '../../common/findings';
+export { LoadBalancingExporter, LoadBalancingResolver } from './load-balancing';
+export type { LoadBalancingProps, RoutingKey } from './load-balancing';
+export { OTLP_CLIENT_KEYS } from './otlp-client';
+export type { OtlpClientProps } from './otlp-client';
+export { PIPELINE_SIGNALS, Pipeline } from './pipeline';
+export type { ComponentRef, PipelineProps, PipelineSignal } from './pipeline';
+export { Processor } from './processor';
+export type {
+  AttributesProps,
+  BatchProps,
+  K8sAttributesProps,
+  K8sTagRule,
+  MemoryLimiterProps,
+  PodAssociationSource,
+  ProbabilisticSamplerProps,
+} from './processor';
+export { OtlpReceiver, Receiver } from './receiver';
+export type { CorsProps, OtlpGrpcServerProps, OtlpHttpServerProps, OtlpReceiverProps } from './receiver';
+export { COMPOSING_POLICY_TYPES, Policy, TailSamplingProcessor, sizeTailSampling } from './tail-sampling';
+export type {
+  CompositePolicyProps,
+  LatencyPolicyProps,
+  NumericAttributePolicyProps,
+  OttlConditionPolicyProps,
+  PolicyOptions,
+  PolicyType,
+  ProbabilisticPolicyProps,
+  RateAllocation,
+  SpanCountPolicyProps,
+  SpanStatusCode,
+  StringAttributePolicyProps,
+  TailSamplingProps,
+  TailSamplingSizing,
+  TailSamplingSizingProps,
+  TailSamplingTraffic,
+} from './tail-sampling';
