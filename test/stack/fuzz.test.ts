@@ -6,7 +6,7 @@ import { runConstructValidations } from '../../lib/stack/layered-output';
 import { testChart } from '../helpers/temp';
 import { FuzzCase, formatProblems, runFuzzCase, staleExemptions, uncovered } from '../helpers/fuzz';
 
-const { Sampling, StackOperator, TracingStack, pipelineDiagram, synthObjects, synthLayered } = stackRoom;
+const { Sampling, StackOperator, TracingStack, synthObjects } = stackRoom;
 
 const operatorManifest = () => OperatorManifestSource.external();
 
@@ -23,7 +23,7 @@ const cases: FuzzCase[] = [
   {
     name: 'Sampling.tail',
     args: [{ decisionWaitSec: 10, policies: [stackRoom.Sampling.defaultPolicies()[0]] }],
-    call: (o) => Sampling.tail(o as never).policies.map((p) => p.toJson()),
+    call: (o) => Sampling.tail(o as never).policies.map((p) => p.toObject()),
   },
   { name: 'Sampling.head', args: [0.1], call: (r) => Sampling.head(r as never).kind },
   {
