@@ -94,7 +94,7 @@ describe('CollectorAgent bad inputs', () => {
       'fractional cpu',
       { resources: { cpuRequestMillis: 0.5 } },
       true,
-      /resources.cpuRequestMillis 0.5 is invalid; use a positive whole number/,
+      /resources\.cpuRequestMillis 0\.5 is not a whole number; pass a whole number at least 1/,
     ],
     [
       'unpinned image',
@@ -130,7 +130,7 @@ describe('CollectorAgent bad inputs', () => {
       'metrics port out of range',
       { metricsPort: 70000 },
       true,
-      /metricsPort 70000 is out of range; use a port between 1 and 65535/,
+      /metricsPort 70000 is out of range; pass a whole number between 1 and 65535/,
     ],
     ['metrics port clashing with OTLP', { metricsPort: 4317 }, true, /port 4317 is also used by/],
     [
@@ -187,7 +187,7 @@ describe('TailSamplingGateway bad inputs', () => {
       { maxUnavailable: 0 },
       /maxUnavailable 0 is out of range; pass a whole number at least 1/,
     ],
-    ['zero replicas', { replicas: 0 }, /replicas 0 is invalid; use a positive whole number/],
+    ['zero replicas', { replicas: 0 }, /replicas 0 is out of range; pass a whole number at least 1/],
     [
       'zero decision wait',
       { decisionWaitSec: 0 },
@@ -203,7 +203,7 @@ describe('TailSamplingGateway bad inputs', () => {
       { workload: 'daemonset' as any },
       /workload "daemonset" is not allowed; use one of "statefulset", "deployment"/,
     ],
-    ['PVC of 0 GiB', { persistentQueue: { sizeGiB: 0 } }, /persistentQueue.sizeGiB 0 is invalid/],
+    ['PVC of 0 GiB', { persistentQueue: { sizeGiB: 0 } }, /persistentQueue\.sizeGiB 0 is out of range/],
     [
       'memory limit below what declared traffic needs',
       // 3 replicas survive one loss: 50 traces/s each x 30 s x 1.5 = 2250 traces x 200 spans x 1 KiB = 440 MiB buffer -> 704 MiB
@@ -226,10 +226,10 @@ describe('TailSamplingGateway bad inputs', () => {
 
   test('sizing with impossible or missing traffic', () => {
     expect(() => sizeGateway({ tracesPerSec: 0, spansPerTrace: 10 }, 10)).toThrow(
-      /tracesPerSec 0 must be > 0/,
+      /expectedTraffic\.tracesPerSec 0 is out of range; pass a number above 0/,
     );
     expect(() => sizeGateway({ tracesPerSec: 10, spansPerTrace: 0 }, 10)).toThrow(
-      /spansPerTrace 0 must be >= 1/,
+      /expectedTraffic\.spansPerTrace 0 is out of range; pass a number at least 1/,
     );
     expect(() =>
       sizeGateway({ tracesPerSec: 1e6, spansPerTrace: 100 }, 30, {

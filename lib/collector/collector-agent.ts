@@ -4,7 +4,7 @@ import { optBoolean, optInstance, optList, propsObject } from '../common/guards'
 import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar, IOtlpDestination } from '../common/otlp-destination';
 import { ITraceBackend } from '../common/trace-backend';
-import { AddBackendOptions, CollectorConstruct } from './collector-base';
+import { AddBackendOptions, CollectorConstruct, checkTraceBackend } from './collector-base';
 import { checkCollectorName, checkPort, checkPriorityClass, collectorImage, collectorNamespace } from './collector-common';
 import { K8S_ATTRIBUTES_RULES, K8S_RESOLVER_RULES } from './collector-rbac';
 import { CollectorResources, resolveResources } from './collector-resources';
@@ -143,12 +143,13 @@ export class CollectorAgent extends CollectorConstruct implements IOtlpDestinati
     if (gateway && props.backend) {
       throw new Error(`${what}: both gateway and backend are set; the gateway exports to the backend, so pass only gateway`);
     }
+    if (props.backend !== undefined) checkTraceBackend(what, 'backend', props.backend);
     if (!gateway && !props.backend) {
       throw new Error(`${what}: neither gateway nor backend is set; pass gateway: a TailSamplingGateway, or backend: an ITraceBackend`);
     }
     this.singleNode = optBoolean(what, 'singleNode', props.singleNode) ?? false;
     optBoolean(what, 'tolerateAllTaints', props.tolerateAllTaints);
-    this.name = checkCollectorName(what, props.name ?? TRACING_DEFAULTS.agentName);
+    this.name = checkCollectorName(what, props.name, TRACING_DEFAULTS.agentName);
     this.namespace = collectorNamespace(this, what, props.namespace);
     this.runtime = optInstance(what, 'runtime', props.runtime, CollectorRuntime, 'CollectorRuntime.operator() or CollectorRuntime.manifests()') ?? CollectorRuntime.operator();
     this.delivery = optInstance(what, 'delivery', props.delivery, AgentDelivery, 'AgentDelivery.nodeLocalService() or AgentDelivery.hostPort()') ?? AgentDelivery.nodeLocalService();

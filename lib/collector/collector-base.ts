@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { optInstance, reqString } from '../common/guards';
+import { fail, optInstance, optList, propsObject, reqString } from '../common/guards';
 import { ITraceBackend } from '../common/trace-backend';
 import { BACKEND_CA_DIR } from './collector-common';
 import { CollectorRuntime } from './collector-runtime';
@@ -15,6 +15,15 @@ export interface AddBackendOptions {
    * @default - the backend kind (`tempo`, `jaeger`, `otlp`); a second backend of a kind needs a name
    */
   readonly name?: string;
+}
+
+/** Checks that `v` is a bound trace backend (an `ITraceBackend`: an interface, so checked by shape). */
+export function checkTraceBackend(what: string, path: string, v: unknown): ITraceBackend {
+  const b = v as ITraceBackend | null | undefined;
+  if (!b || typeof b !== 'object' || typeof b.otlpGrpcUrl !== 'string' || typeof b.backendKind !== 'string' || typeof b.tls !== 'object') {
+    fail(what, path, v, 'is not a bound trace backend', "pass Backend.tempo().bind(chart, 'tempo'), a Tempo/Jaeger construct or an ExternalOtlpBackend");
+  }
+  return b;
 }
 
 /**
@@ -86,10 +95,9 @@ export abstract class CollectorConstruct extends Construct {
    * sending queue. The backend's in-cluster objects must be in the same app (bind it first).
    */
   public addBackend(backend: ITraceBackend, options: AddBackendOptions = {}): this {
-    if (!backend || typeof backend !== 'object' || typeof backend.otlpGrpcUrl !== 'string' || typeof backend.backendKind !== 'string') {
-      throw new Error(`${this.what}: addBackend() needs a bound trace backend; pass Backend.tempo().bind(chart, 'tempo'), a Tempo/Jaeger construct or ExternalOtlpBackend`);
-    }
-    const name = options.name === undefined ? undefined : reqString(this.what, 'addBackend options.name', options.name, 'pass a short exporter name');
+    checkTraceBackend(this.what, 'addBackend(backend)', backend);
+    const o = propsObject<AddBackendOptions>(this.what, options, ['name']);
+    const name = o.name === undefined ? undefined : reqString(this.what, 'addBackend options.name', o.name, 'pass a short exporter name');
     this.exportTo(backend, name);
     return this;
   }
@@ -123,7 +131,22 @@ export abstract class CollectorConstruct extends Construct {
 
   /** Adds a pipeline of its own (e.g. `traces/audit` with another exporter); components are registered. */
   public addPipeline(id: string, props: PipelineProps): Pipeline {
-    return this.config.addPipeline(reqString(this.what, 'addPipeline(id)', id, 'pass a pipeline id such as "traces/audit"'), props);
+    reqString(this.what, 'addPipeline(id)', id, 'pass a pipeline id such as "traces/audit"');
+    const p = propsObject<PipelineProps>(`${this.what}: addPipeline("${id}")`, props, ['receivers', 'processors', 'exporters'], false);
+    const ref = (x: unknown, path: string) => {
+      if (typeof x !== 'string' && !(x instanceof CollectorComponent)) {
+        fail(this.what, `addPipeline("${id}") ${path}`, x, 'is neither a component id nor a component', 'pass ids such as "otlp" or components built with Receiver.*/Processor.*/Exporter.*');
+      }
+      return x;
+    };
+    const list = (key: 'receivers' | 'processors' | 'exporters', required: boolean) => {
+      const l = optList(this.what, `addPipeline("${id}") ${key}`, p[key], ref, 'pass a list of component ids or components');
+      if (required && (l === undefined || l.length === 0)) {
+        fail(this.what, `addPipeline("${id}") ${key}`, p[key], 'is missing or empty', `pass at least one of the ${key}`);
+      }
+      return l;
+    };
+    return this.config.addPipeline(id, { receivers: list('receivers', true)!, processors: list('processors', false), exporters: list('exporters', true)! });
   }
 
   /** The Secret files to mount (CA bundles of the backends). */

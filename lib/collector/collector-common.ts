@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ITraceBackend } from '../common/trace-backend';
 import { checkPinnedImage, isDns1035Label, isDns1123Subdomain, resolveNamespace } from '../common/k8s-names';
+import { optInstance, optNumber, optString } from '../common/guards';
 import { CollectorDistribution } from './config';
 import { CollectorSecretFileMount } from './collector-workload-spec';
 
@@ -9,8 +10,10 @@ import { CollectorSecretFileMount } from './collector-workload-spec';
 export const MAX_COLLECTOR_NAME = 44;
 
 /** Checks a collector name (a DNS-1035 label short enough for the operator's derived names). */
-export function checkCollectorName(what: string, name: string): string {
-  if (!isDns1035Label(name) || name.length > MAX_COLLECTOR_NAME) {
+export function checkCollectorName(what: string, name: unknown, fallback?: string): string {
+  if (name === undefined && fallback !== undefined) name = fallback;
+  optString(what, 'name', name, 'pass a collector name such as "otel-agent"');
+  if (typeof name !== 'string' || !isDns1035Label(name) || name.length > MAX_COLLECTOR_NAME) {
     throw new Error(
       `${what}: name ${JSON.stringify(name)} is invalid; use 1-${MAX_COLLECTOR_NAME} lowercase letters, digits and '-', starting with a letter (the operator appends "-collector-headless")`,
     );
@@ -20,6 +23,7 @@ export function checkCollectorName(what: string, name: string): string {
 
 /** Namespace: explicit, else the chart's, else `default` (a DNS-1123 label). */
 export function collectorNamespace(scope: Construct, what: string, explicit?: string): string {
+  optString(what, 'namespace', explicit, 'pass a namespace name');
   return resolveNamespace(scope, what, explicit);
 }
 
@@ -29,6 +33,8 @@ export function collectorImage(
   image: string | undefined,
   distribution: CollectorDistribution | undefined,
 ): { image: string; distribution: CollectorDistribution } {
+  optString(what, 'image', image, 'pass an image reference with a tag, e.g. "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.158.0"');
+  optInstance(what, 'distribution', distribution, CollectorDistribution, 'CollectorDistribution.K8S, .CONTRIB or CollectorDistribution.custom(...)');
   if (image === undefined) {
     const d = distribution ?? CollectorDistribution.K8S;
     return { image: d.image(), distribution: d };
@@ -52,20 +58,17 @@ export function backendCaMount(backend: ITraceBackend): CollectorSecretFileMount
 
 /** Checks an optional positive integer prop. */
 export function checkPositive(what: string, prop: string, value: number | undefined, example: string): void {
-  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-    throw new Error(`${what}: ${prop} ${value} is invalid; use a positive whole number, e.g. ${example}`);
-  }
+  optNumber(what, prop, value, { integer: true, min: 1, example });
 }
 
 /** Checks a port prop. */
 export function checkPort(what: string, prop: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 65535)) {
-    throw new Error(`${what}: ${prop} ${value} is out of range; use a port between 1 and 65535 (8888 is usual for self-metrics)`);
-  }
+  optNumber(what, prop, value, { integer: true, min: 1, max: 65535, example: '8888, usual for self-metrics' });
 }
 
 /** `priorityClassName` must be a DNS subdomain. */
 export function checkPriorityClass(what: string, value: string | undefined): void {
+  optString(what, 'priorityClassName', value, 'pass a PriorityClass name');
   if (value !== undefined && !isDns1123Subdomain(value)) {
     throw new Error(`${what}: priorityClassName "${value}" is not a valid PriorityClass name; use lowercase letters, digits, '-' and '.'`);
   }

@@ -1,3 +1,4 @@
+import { checkKnownKeys, fail, isPlainObject, optNumber } from '../common/guards';
 /**
  * Container resources of a collector and the Go memory limit derived from them.
  */
@@ -36,11 +37,13 @@ export const MIN_COLLECTOR_MEMORY_MIB = 128;
 
 /** Fills defaults and checks the values (`where` names the construct for messages). */
 export function resolveResources(where: string, props: CollectorResources | undefined, defaults: ResolvedResources): ResolvedResources {
-  const p = props ?? {};
+  if (props !== undefined && !isPlainObject(props)) {
+    fail(where, 'resources', props, 'is not an object', 'pass { cpuRequestMillis, cpuLimitMillis, memoryRequestMiB, memoryLimitMiB }');
+  }
+  const p: CollectorResources = props ?? {};
+  checkKnownKeys(where, 'resources', p as Record<string, unknown>, ['cpuRequestMillis', 'cpuLimitMillis', 'memoryRequestMiB', 'memoryLimitMiB']);
   const positive = (name: keyof CollectorResources, v: number | undefined, example: string) => {
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
-      throw new Error(`${where}: resources.${name} ${v} is invalid; use a positive whole number, e.g. ${example}`);
-    }
+    optNumber(where, `resources.${name}`, v, { integer: true, min: 1, example });
   };
   positive('cpuRequestMillis', p.cpuRequestMillis, '200');
   positive('cpuLimitMillis', p.cpuLimitMillis, '1000');

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { optInstance, propsObject } from '../common/guards';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
 import { CollectorWorkloadSpec } from './collector-workload-spec';
 import { renderManifests } from './manifests-runtime';
@@ -26,7 +27,8 @@ export interface OperatorRuntimeOptions {
 export abstract class CollectorRuntime {
   /** An `opentelemetry.io/v1beta1` OpenTelemetryCollector CR (+ RBAC); the operator creates the rest. */
   public static operator(options: OperatorRuntimeOptions = {}): CollectorRuntime {
-    return new OperatorRuntime(options.operator);
+    const o = propsObject<OperatorRuntimeOptions>('CollectorRuntime.operator', options, ['operator']);
+    return new OperatorRuntime(optInstance('CollectorRuntime.operator', 'operator', o.operator, OpenTelemetryOperator, 'an OpenTelemetryOperator construct of this app'));
   }
 
   /** ConfigMap + DaemonSet/StatefulSet/Deployment + Service(s) + ServiceAccount + RBAC; no operator needed. */

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { optInstance, optList, optNumber, optOneOf, propsObject } from '../common/guards';
+import { optInstance, optList, optNumber, optOneOf, optString, propsObject, reqNumber } from '../common/guards';
 import { serviceHost } from '../common/k8s-names';
 import { EndpointEnvVar, IOtlpDestination } from '../common/otlp-destination';
 import { ITraceBackend } from '../common/trace-backend';
-import { CollectorConstruct } from './collector-base';
+import { CollectorConstruct, checkTraceBackend } from './collector-base';
 import { checkCollectorName, checkPort, checkPositive, checkPriorityClass, collectorImage, collectorNamespace } from './collector-common';
 import { K8S_ATTRIBUTES_RULES } from './collector-rbac';
 import { CollectorResources, resolveResources } from './collector-resources';
@@ -80,8 +80,13 @@ export function sizeGateway(
   replicas?: number,
 ): GatewaySizing {
   const where = 'tail-sampling gateway sizing';
-  if (!(traffic.tracesPerSec > 0)) throw new Error(`${where}: tracesPerSec ${traffic.tracesPerSec} must be > 0; declare the expected new traces per second`);
-  if (!(traffic.spansPerTrace >= 1)) throw new Error(`${where}: spansPerTrace ${traffic.spansPerTrace} must be >= 1; declare the average spans per trace`);
+  propsObject(`${where}: traffic (expectedTraffic)`, traffic, ['tracesPerSec', 'spansPerTrace', 'avgSpanSizeBytes'], false);
+  reqNumber(where, 'expectedTraffic.tracesPerSec', traffic.tracesPerSec, { min: 0, exclusiveMin: true, example: '200, the expected new traces per second' });
+  reqNumber(where, 'expectedTraffic.spansPerTrace', traffic.spansPerTrace, { min: 1, example: '20, the average spans per trace' });
+  optNumber(where, 'expectedTraffic.avgSpanSizeBytes', traffic.avgSpanSizeBytes, { min: 1, example: '1500' });
+  reqNumber(where, 'decisionWaitSec', decisionWaitSec, { min: 0, exclusiveMin: true, example: '10' });
+  limits = propsObject<GatewaySizingLimits>(`${where}: sizingLimits`, limits, ['maxMemoryPerReplicaMiB', 'maxSpansPerSecPerReplica', 'minReplicas']);
+  checkPositive(where, 'replicas', replicas, '3');
   checkPositive(where, 'maxMemoryPerReplicaMiB', limits.maxMemoryPerReplicaMiB, '4096');
   checkPositive(where, 'maxSpansPerSecPerReplica', limits.maxSpansPerSecPerReplica, '10000');
   checkPositive(where, 'minReplicas', limits.minReplicas, '2');
@@ -247,14 +252,15 @@ export class TailSamplingGateway extends CollectorConstruct implements IOtlpDest
     props = propsObject<TailSamplingGatewayProps>(what, props, GATEWAY_PROPS, false);
     checkPort(what, 'metricsPort', props.metricsPort);
     super(scope, id, what, new CollectorConfig({ telemetry: { metricsPort: props.metricsPort ?? TRACING_DEFAULTS.metricsPort } }));
-    if (!props.backend) {
+    if (props.backend === undefined) {
       throw new Error(`${what}: backend is missing; pass backend: Backend.tempo().bind(chart, 'tempo') or another ITraceBackend`);
     }
+    checkTraceBackend(what, 'backend', props.backend);
     const policies = optList(what, 'policies', props.policies, (p, path) => optInstance(what, path, p, Policy, 'Policy.* (e.g. Policy.statusCode(\'ERROR\'))')!, 'pass a list of policies built with Policy.*');
     if (!policies || policies.length === 0) {
       throw new Error(`${what}: policies is empty; add at least one, e.g. Policy.statusCode('ERROR') and Policy.probabilistic(10)`);
     }
-    this.name = checkCollectorName(what, props.name ?? TRACING_DEFAULTS.gatewayName);
+    this.name = checkCollectorName(what, props.name, TRACING_DEFAULTS.gatewayName);
     this.namespace = collectorNamespace(this, what, props.namespace);
     this.runtime = optInstance(what, 'runtime', props.runtime, CollectorRuntime, 'CollectorRuntime.operator() or CollectorRuntime.manifests()') ?? CollectorRuntime.operator();
     this.resolver = optOneOf(what, 'resolver', props.resolver, ['dns', 'k8s'] as const) ?? 'dns';
@@ -263,7 +269,17 @@ export class TailSamplingGateway extends CollectorConstruct implements IOtlpDest
       throw new Error(`${what}: persistentQueue needs workload 'statefulset' (a PVC per replica via volumeClaimTemplates); remove workload: 'deployment'`);
     }
     checkPositive(what, 'replicas', props.replicas, '3');
-    checkPositive(what, 'persistentQueue.sizeGiB', props.persistentQueue?.sizeGiB, '1');
+    if (props.persistentQueue !== undefined) {
+      const q = propsObject<PersistentQueueProps>(`${what}: persistentQueue`, props.persistentQueue, ['sizeGiB', 'storageClassName'], false);
+      checkPositive(what, 'persistentQueue.sizeGiB', q.sizeGiB, '1');
+      optString(what, 'persistentQueue.storageClassName', q.storageClassName, 'pass a StorageClass name');
+    }
+    if (props.expectedTraffic !== undefined) {
+      propsObject(`${what}: expectedTraffic`, props.expectedTraffic, ['tracesPerSec', 'spansPerTrace', 'avgSpanSizeBytes'], false);
+    }
+    if (props.sizingLimits !== undefined) {
+      propsObject(`${what}: sizingLimits`, props.sizingLimits, ['maxMemoryPerReplicaMiB', 'maxSpansPerSecPerReplica', 'minReplicas'], false);
+    }
     checkPriorityClass(what, props.priorityClassName);
     optNumber(what, 'maxUnavailable', props.maxUnavailable, { integer: true, min: 1, example: '1 (0 blocks node drains forever)' });
     const decisionWaitSec = optNumber(what, 'decisionWaitSec', props.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10 (10-30 is typical)' }) ?? TRACING_DEFAULTS.decisionWaitSec;
@@ -368,7 +384,8 @@ export class TailSamplingGateway extends CollectorConstruct implements IOtlpDest
    */
   public addProcessor(processor: CollectorComponent, options: GatewayProcessorOptions = {}): this {
     const p = this.checkProcessor(processor, 'addProcessor(processor)');
-    const position = optOneOf(this.what, 'addProcessor options.position', options?.position, ['after-sampling', 'before-sampling'] as const) ?? 'after-sampling';
+    const o = propsObject<GatewayProcessorOptions>(`${this.what}: addProcessor options`, options, ['position']);
+    const position = optOneOf(this.what, 'addProcessor options.position', o.position, ['after-sampling', 'before-sampling'] as const) ?? 'after-sampling';
     this.insertBefore(p, position === 'before-sampling' ? ['tail_sampling'] : ['batch']);
     return this;
   }

@@ -60,7 +60,7 @@ export function isDns1123Subdomain(name: unknown): name is string {
  * checked as a DNS-1123 label (what the API server requires of namespaces).
  */
 export function resolveNamespace(scope: Construct, what: string, explicit?: string): string {
-  const ns = explicit ?? Chart.of(scope).namespace ?? 'default';
+  const ns = explicit === undefined ? (Chart.of(scope).namespace ?? 'default') : explicit;
   const problem = typeof ns === 'string' ? dns1123Label(ns) : `${JSON.stringify(ns)} is not a string`;
   if (problem) throw new Error(`${what}: namespace ${problem}`);
   return ns;

@@ -1,3 +1,4 @@
+import { fail, isPlainObject, optBoolean, optString, propsObject, reqString } from '../common/guards';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
@@ -53,13 +54,21 @@ export function runConstructValidations(root: IConstruct): void {
   for (const c of root.node.findAll()) {
     for (const msg of c.node.validate()) errors.push(`[${c.node.path}] ${msg}`);
   }
-  if (errors.length) throw new Error(`validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  if (errors.length)
+    throw new Error(`validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }
 
 /** Every object of an app or chart, in chart order and dependency order within each chart. */
 export function synthObjects(root: App | Chart): any[] {
+  checkRoot('synthObjects', root);
   const charts = root instanceof App ? root.charts : [root];
   return charts.flatMap((c) => c.toJson());
+}
+
+function checkRoot(where: string, root: unknown): void {
+  if (!(root instanceof App) && !(root instanceof Chart)) {
+    fail(where, 'root', root, 'is neither a cdk8s App nor a Chart', 'pass the app (new App()) or a chart');
+  }
 }
 
 /**
@@ -69,6 +78,36 @@ export function synthObjects(root: App | Chart): any[] {
  * validations and the manifest validation first and writes nothing when either fails.
  */
 export function synthLayered(root: App | Chart, props: LayeredOutputProps): LayeredOutput {
+  const where = 'synthLayered';
+  checkRoot(where, root);
+  props = propsObject<LayeredOutputProps>(
+    where,
+    props,
+    ['outdir', 'argoCdSyncWaves', 'diagram', 'validation', 'onWarning'],
+    false,
+  );
+  const outdir = reqString(where, 'outdir', props.outdir, 'pass the output folder, e.g. "dist"');
+  if (outdir.trim() === '') fail(where, 'outdir', outdir, 'is empty', 'pass the output folder, e.g. "dist"');
+  optBoolean(where, 'argoCdSyncWaves', props.argoCdSyncWaves);
+  optString(where, 'diagram', props.diagram, 'pass the Mermaid text, e.g. stack.pipelineDiagram()');
+  if (props.validation !== undefined && props.validation !== false && !isPlainObject(props.validation)) {
+    fail(
+      where,
+      'validation',
+      props.validation,
+      'is neither false nor an object',
+      'pass validation options ({ kubernetesVersion, crdPaths, strict }), false to skip, or omit it',
+    );
+  }
+  if (props.onWarning !== undefined && typeof props.onWarning !== 'function') {
+    fail(
+      where,
+      'onWarning',
+      props.onWarning,
+      'is not a function',
+      'pass (message) => void, or omit it to print warnings to stderr',
+    );
+  }
   runConstructValidations(root);
   const objects = synthObjects(root);
   let validation: ValidationResult | undefined;
@@ -76,13 +115,19 @@ export function synthLayered(root: App | Chart, props: LayeredOutputProps): Laye
     validation = validateManifests(objects, props.validation ?? {});
     if (!validation.ok) throw new Error(`synthesized manifests are not valid:\n${validation.toString()}`);
     const warn = props.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
-    for (const w of validation.warnings) warn(`warning: ${w.rule} in ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name ?? ''} at ${w.path}: ${w.message}`);
+    for (const w of validation.warnings)
+      warn(
+        `warning: ${w.rule} in ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name ?? ''} at ${w.path}: ${w.message}`,
+      );
   }
   const layers = new Map<ApplyLayer, any[]>();
   for (const o of objects) {
     const layer = applyLayerOf(o);
     if (props.argoCdSyncWaves && !o.metadata?.annotations?.[ARGOCD_SYNC_WAVE]) {
-      o.metadata = { ...o.metadata, annotations: { ...o.metadata?.annotations, [ARGOCD_SYNC_WAVE]: String(layer) } };
+      o.metadata = {
+        ...o.metadata,
+        annotations: { ...o.metadata?.annotations, [ARGOCD_SYNC_WAVE]: String(layer) },
+      };
     }
     const list = layers.get(layer);
     if (list) list.push(o);

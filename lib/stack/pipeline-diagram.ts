@@ -1,3 +1,4 @@
+import { fail, optList, optOneOf, optString, propsObject, reqInstance, reqString } from '../common/guards';
 import { CollectorConfig } from '../collector/config';
 
 /** One collector tier of a tracing pipeline (agent, gateway, …). */
@@ -46,15 +47,47 @@ function label(text: string): string {
  * backend. Deterministic: the same configs give the same text.
  */
 export function pipelineDiagram(props: PipelineDiagramProps): string {
-  if (props.tiers.length === 0) throw new Error('pipelineDiagram needs at least one collector tier; pass the agent (and gateway) configs');
+  const where = 'pipelineDiagram';
+  props = propsObject<PipelineDiagramProps>(
+    where,
+    props,
+    ['tiers', 'signal', 'sourceLabel', 'backendLabel'],
+    false,
+  );
+  optList(where, 'tiers', props.tiers, (t, path) => {
+    const tier = propsObject<DiagramTier>(`${where}: ${path}`, t, ['id', 'label', 'config'], false);
+    reqString(where, `${path}.id`, tier.id, 'pass a short id such as "agent"');
+    reqString(where, `${path}.label`, tier.label, 'pass a label such as "agent (DaemonSet)"');
+    reqInstance(
+      where,
+      `${path}.config`,
+      tier.config,
+      CollectorConfig,
+      "the collector's config (agent.config)",
+    );
+    return tier;
+  });
+  if (props.tiers === undefined)
+    fail(where, 'tiers', props.tiers, 'is missing', 'pass the agent (and gateway) tiers');
+  optOneOf(where, 'signal', props.signal, ['traces', 'metrics', 'logs'] as const);
+  optString(where, 'sourceLabel', props.sourceLabel);
+  optString(where, 'backendLabel', props.backendLabel);
+  if (props.tiers.length === 0)
+    throw new Error(
+      'pipelineDiagram needs at least one collector tier; pass the agent (and gateway) configs',
+    );
   const signal = props.signal ?? 'traces';
-  const lines: string[] = ['flowchart LR', `  apps([${label(props.sourceLabel ?? 'instrumented workloads')}])`];
+  const lines: string[] = [
+    'flowchart LR',
+    `  apps([${label(props.sourceLabel ?? 'instrumented workloads')}])`,
+  ];
   const entries: string[][] = [];
   const exits: string[][] = [];
   for (const tier of props.tiers) {
     const tid = tier.id.replace(SAFE, '_');
     const pipelines = tier.config.allPipelines().filter((p) => p.signal === signal);
-    if (pipelines.length === 0) throw new Error(`tier "${tier.id}" has no ${signal} pipeline to draw; add one or pick another signal`);
+    if (pipelines.length === 0)
+      throw new Error(`tier "${tier.id}" has no ${signal} pipeline to draw; add one or pick another signal`);
     lines.push(`  subgraph ${tid}[${label(tier.label)}]`, '    direction LR');
     const declared = new Set<string>();
     const declare = (kind: string, id: string, shape: (l: string) => string) => {

@@ -35,10 +35,30 @@ export class Sampling {
   /** Tail sampling in the collectors; SDKs keep everything (`parentbased_always_on`). */
   public static tail(options: TailSamplingOptions = {}): Sampling {
     const o = propsObject<TailSamplingOptions>('Sampling.tail', options, ['policies', 'decisionWaitSec']);
-    const policies = optList('Sampling.tail', 'policies', o.policies, (p, path) => optInstance('Sampling.tail', path, p, Policy, "Policy.* (e.g. Policy.statusCode('ERROR'))")!, 'pass a list of Policy') ?? Sampling.defaultPolicies();
-    if (policies.length === 0) throw new Error('Sampling.tail: policies is empty; pass at least one Policy or omit it for the default policies');
-    const wait = optNumber('Sampling.tail', 'decisionWaitSec', o.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10' });
-    return new Sampling('tail', Sampler.parentBasedAlwaysOn(), policies, wait ?? TRACING_DEFAULTS.decisionWaitSec);
+    const policies =
+      optList(
+        'Sampling.tail',
+        'policies',
+        o.policies,
+        (p, path) =>
+          optInstance('Sampling.tail', path, p, Policy, "Policy.* (e.g. Policy.statusCode('ERROR'))")!,
+        'pass a list of Policy',
+      ) ?? Sampling.defaultPolicies();
+    if (policies.length === 0)
+      throw new Error(
+        'Sampling.tail: policies is empty; pass at least one Policy or omit it for the default policies',
+      );
+    const wait = optNumber('Sampling.tail', 'decisionWaitSec', o.decisionWaitSec, {
+      min: 0,
+      exclusiveMin: true,
+      example: '10',
+    });
+    return new Sampling(
+      'tail',
+      Sampler.parentBasedAlwaysOn(),
+      policies,
+      wait ?? TRACING_DEFAULTS.decisionWaitSec,
+    );
   }
 
   /**
@@ -46,7 +66,12 @@ export class Sampling {
    * decision follows the parent. Cheap, but misses rare slow or failing requests.
    */
   public static head(ratio: number): Sampling {
-    reqNumber('Sampling.head', 'ratio', ratio, { min: 0, exclusiveMin: true, max: 1, example: '0.1 for 10 %' });
+    reqNumber('Sampling.head', 'ratio', ratio, {
+      min: 0,
+      exclusiveMin: true,
+      max: 1,
+      example: '0.1 for 10 %',
+    });
     return new Sampling('head', Sampler.parentBasedTraceIdRatio(ratio), [], undefined);
   }
 

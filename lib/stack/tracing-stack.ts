@@ -1,12 +1,26 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from '../backends/backend';
-import { optBoolean, optInstance, optList, optNumber, optString, propsObject } from '../common/guards';
+import {
+  fail,
+  isPlainObject,
+  optBoolean,
+  optInstance,
+  optList,
+  optNumber,
+  optString,
+  propsObject,
+  reqInstance,
+} from '../common/guards';
 import { ITraceBackend } from '../common/trace-backend';
 import { AddBackendOptions } from '../collector/collector-base';
 import { CollectorAgent, AgentDelivery } from '../collector/collector-agent';
 import { CollectorRuntime } from '../collector/collector-runtime';
-import { GatewayTraffic, PersistentQueueProps, TailSamplingGateway } from '../collector/tail-sampling-gateway';
+import {
+  GatewayTraffic,
+  PersistentQueueProps,
+  TailSamplingGateway,
+} from '../collector/tail-sampling-gateway';
 import { CollectorComponent, Processor } from '../collector/config';
 import { TRACING_DEFAULTS } from '../collector/defaults';
 import { Instrumentation, InstrumentationProps } from '../instrumentation/instrumentation';
@@ -28,7 +42,15 @@ export class StackOperator {
    * cache) with its cert-manager prerequisite stated explicitly.
    */
   public static install(props: OpenTelemetryOperatorProps): StackOperator {
-    return new StackOperator(props, undefined);
+    const p = propsObject<OpenTelemetryOperatorProps>('StackOperator.install', props, undefined, false);
+    reqInstance(
+      'StackOperator.install',
+      'source',
+      p.source,
+      OperatorManifestSource,
+      'OperatorManifestSource.fromFile(path), .fromEnv() or .fromRelease()',
+    );
+    return new StackOperator(p, undefined);
   }
 
   /**
@@ -37,15 +59,38 @@ export class StackOperator {
    * `goInstrumentation: true`, which Go injection requires).
    */
   public static external(options: Omit<OpenTelemetryOperatorProps, 'source'> = {}): StackOperator {
+    options = propsObject<Omit<OpenTelemetryOperatorProps, 'source'>>(
+      'StackOperator.external',
+      options,
+      undefined,
+    );
+    if ('source' in options) {
+      throw new Error(
+        'StackOperator.external: source is set, but an external operator is not installed by the stack; use StackOperator.install({ source }) or drop source',
+      );
+    }
     return new StackOperator(
-      { certificates: WebhookCertificates.certManager(), ...options, source: OperatorManifestSource.external() },
+      {
+        certificates: WebhookCertificates.certManager(),
+        ...options,
+        source: OperatorManifestSource.external(),
+      },
       undefined,
     );
   }
 
   /** An operator construct built elsewhere in the app. */
   public static existing(operator: OpenTelemetryOperator): StackOperator {
-    return new StackOperator(undefined, operator);
+    return new StackOperator(
+      undefined,
+      reqInstance(
+        'StackOperator.existing',
+        'operator',
+        operator,
+        OpenTelemetryOperator,
+        'an OpenTelemetryOperator construct of this app',
+      ),
+    );
   }
 
   private constructor(
@@ -60,8 +105,22 @@ export class StackOperator {
 }
 
 const STACK_PROPS = [
-  'namespace', 'clusterDomain', 'createNamespace', 'operator', 'backend', 'sampling', 'singleNode', 'runtime', 'gatewayReplicas',
-  'additionalBackends', 'agentProcessors', 'gatewayProcessors', 'persistentQueue', 'expectedTraffic', 'agentDelivery', 'instrumentation',
+  'namespace',
+  'clusterDomain',
+  'createNamespace',
+  'operator',
+  'backend',
+  'sampling',
+  'singleNode',
+  'runtime',
+  'gatewayReplicas',
+  'additionalBackends',
+  'agentProcessors',
+  'gatewayProcessors',
+  'persistentQueue',
+  'expectedTraffic',
+  'agentDelivery',
+  'instrumentation',
 ];
 
 /** Props of `TracingStack`. */
@@ -157,7 +216,8 @@ export interface TracingStackProps {
    * `sampling`); `false` for no Instrumentation.
    * @default - propagators tracecontext + baggage, log correlation off
    */
-  readonly instrumentation?: Omit<InstrumentationProps, 'endpoint' | 'operator' | 'namespace' | 'sampler'> | false;
+  readonly instrumentation?:
+    Omit<InstrumentationProps, 'endpoint' | 'operator' | 'namespace' | 'sampler'> | false;
 }
 
 /**
@@ -191,22 +251,110 @@ export class TracingStack extends Construct {
     optString(what, 'clusterDomain', props.clusterDomain);
     optBoolean(what, 'createNamespace', props.createNamespace);
     optBoolean(what, 'singleNode', props.singleNode);
-    optInstance(what, 'operator', props.operator, StackOperator, 'StackOperator.external(), StackOperator.install({...}) or StackOperator.existing(operator)');
-    optInstance(what, 'backend', props.backend, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})');
-    optInstance(what, 'sampling', props.sampling, Sampling, 'Sampling.tail(), Sampling.head(ratio) or Sampling.none()');
-    optInstance(what, 'runtime', props.runtime, CollectorRuntime, 'CollectorRuntime.operator() or CollectorRuntime.manifests()');
-    optInstance(what, 'agentDelivery', props.agentDelivery, AgentDelivery, 'AgentDelivery.nodeLocalService() or AgentDelivery.hostPort()');
+    optInstance(
+      what,
+      'operator',
+      props.operator,
+      StackOperator,
+      'StackOperator.external(), StackOperator.install({...}) or StackOperator.existing(operator)',
+    );
+    optInstance(
+      what,
+      'backend',
+      props.backend,
+      Backend,
+      'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})',
+    );
+    optInstance(
+      what,
+      'sampling',
+      props.sampling,
+      Sampling,
+      'Sampling.tail(), Sampling.head(ratio) or Sampling.none()',
+    );
+    optInstance(
+      what,
+      'runtime',
+      props.runtime,
+      CollectorRuntime,
+      'CollectorRuntime.operator() or CollectorRuntime.manifests()',
+    );
+    optInstance(
+      what,
+      'agentDelivery',
+      props.agentDelivery,
+      AgentDelivery,
+      'AgentDelivery.nodeLocalService() or AgentDelivery.hostPort()',
+    );
     optNumber(what, 'gatewayReplicas', props.gatewayReplicas, { integer: true, min: 1, example: '3' });
-    const additional = optList(what, 'additionalBackends', props.additionalBackends, (b, p) => optInstance(what, p, b, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})')!, 'pass a list of Backend') ?? [];
+    const processorList = (key: 'agentProcessors' | 'gatewayProcessors') =>
+      optList(
+        what,
+        key,
+        props[key],
+        (p, path) =>
+          optInstance(what, path, p, CollectorComponent, 'Processor.* (e.g. Processor.attributes({...}))')!,
+        'pass a list of processors built with Processor.*',
+      );
+    processorList('agentProcessors');
+    processorList('gatewayProcessors');
+    if (props.persistentQueue !== undefined && !isPlainObject(props.persistentQueue)) {
+      fail(
+        what,
+        'persistentQueue',
+        props.persistentQueue,
+        'is not an object',
+        'pass { sizeGiB, storageClassName } or omit it',
+      );
+    }
+    if (props.expectedTraffic !== undefined && !isPlainObject(props.expectedTraffic)) {
+      fail(
+        what,
+        'expectedTraffic',
+        props.expectedTraffic,
+        'is not an object',
+        'pass { tracesPerSec, spansPerTrace } or omit it',
+      );
+    }
+    if (
+      props.instrumentation !== undefined &&
+      props.instrumentation !== false &&
+      !isPlainObject(props.instrumentation)
+    ) {
+      fail(
+        what,
+        'instrumentation',
+        props.instrumentation,
+        'is neither false nor an object',
+        'pass Instrumentation props, false for none, or omit it',
+      );
+    }
+    const additional =
+      optList(
+        what,
+        'additionalBackends',
+        props.additionalBackends,
+        (b, p) =>
+          optInstance(what, p, b, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})')!,
+        'pass a list of Backend',
+      ) ?? [];
     if (props.clusterDomain !== undefined) this.node.setContext(CLUSTER_DOMAIN_CONTEXT, props.clusterDomain);
     clusterDomain(this); // fails early on a malformed domain
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'observability';
     this.sampling = props.sampling ?? Sampling.tail();
-    if (props.singleNode && this.sampling.kind === 'tail' && (props.gatewayReplicas !== undefined || props.expectedTraffic)) {
-      throw new Error('TracingStack: singleNode runs tail sampling in the agent and has no gateway; remove gatewayReplicas/expectedTraffic or set singleNode: false');
+    if (
+      props.singleNode &&
+      this.sampling.kind === 'tail' &&
+      (props.gatewayReplicas !== undefined || props.expectedTraffic)
+    ) {
+      throw new Error(
+        'TracingStack: singleNode runs tail sampling in the agent and has no gateway; remove gatewayReplicas/expectedTraffic or set singleNode: false',
+      );
     }
     if (this.sampling.kind !== 'tail' && (props.gatewayReplicas !== undefined || props.expectedTraffic)) {
-      throw new Error(`TracingStack: gatewayReplicas/expectedTraffic size the tail-sampling gateway, but sampling is "${this.sampling.kind}"; use Sampling.tail() or remove them`);
+      throw new Error(
+        `TracingStack: gatewayReplicas/expectedTraffic size the tail-sampling gateway, but sampling is "${this.sampling.kind}"; use Sampling.tail() or remove them`,
+      );
     }
 
     const nsProblem = dns1123Label(this.namespace);
@@ -218,7 +366,13 @@ export class TracingStack extends Construct {
         new ApiObject(this, 'namespace', {
           apiVersion: 'v1',
           kind: 'Namespace',
-          metadata: { name: this.namespace, labels: { 'app.kubernetes.io/part-of': 'opentelemetry-tracing', 'app.kubernetes.io/managed-by': 'cdk8s' } },
+          metadata: {
+            name: this.namespace,
+            labels: {
+              'app.kubernetes.io/part-of': 'opentelemetry-tracing',
+              'app.kubernetes.io/managed-by': 'cdk8s',
+            },
+          },
         }),
       );
     }
@@ -236,17 +390,22 @@ export class TracingStack extends Construct {
         runtime,
         policies: this.sampling.policies,
         decisionWaitSec: this.sampling.decisionWaitSec,
-        replicas: props.gatewayReplicas ?? (props.expectedTraffic ? undefined : TRACING_DEFAULTS.gatewayReplicas),
+        replicas:
+          props.gatewayReplicas ?? (props.expectedTraffic ? undefined : TRACING_DEFAULTS.gatewayReplicas),
         expectedTraffic: props.expectedTraffic,
         processors: props.gatewayProcessors,
         persistentQueue: props.persistentQueue,
       });
     } else {
       if (props.gatewayProcessors?.length) {
-        throw new Error(`TracingStack: gatewayProcessors need the tail-sampling gateway, but ${props.singleNode ? 'singleNode runs tail sampling in the agent' : `sampling is "${this.sampling.kind}"`}; use agentProcessors`);
+        throw new Error(
+          `TracingStack: gatewayProcessors need the tail-sampling gateway, but ${props.singleNode ? 'singleNode runs tail sampling in the agent' : `sampling is "${this.sampling.kind}"`}; use agentProcessors`,
+        );
       }
       if (props.persistentQueue) {
-        throw new Error(`TracingStack: persistentQueue is the gateway's queue, but there is no gateway (${props.singleNode ? 'singleNode' : `sampling "${this.sampling.kind}"`}); remove it`);
+        throw new Error(
+          `TracingStack: persistentQueue is the gateway's queue, but there is no gateway (${props.singleNode ? 'singleNode' : `sampling "${this.sampling.kind}"`}); remove it`,
+        );
       }
     }
     this.agent = new CollectorAgent(this, 'agent', {
@@ -258,7 +417,10 @@ export class TracingStack extends Construct {
         ? {
             singleNode: true,
             processors: [
-              Processor.tailSampling({ policies: this.sampling.policies, decisionWaitSec: this.sampling.decisionWaitSec }),
+              Processor.tailSampling({
+                policies: this.sampling.policies,
+                decisionWaitSec: this.sampling.decisionWaitSec,
+              }),
               ...(props.agentProcessors ?? []),
             ],
           }
@@ -286,9 +448,25 @@ export class TracingStack extends Construct {
    * no gateway) gets an exporter for it. Returns the bound backend.
    */
   public addBackend(backend: Backend, options: AddBackendOptions = {}): ITraceBackend {
-    const b = optInstance('TracingStack.addBackend', 'backend', backend, Backend, 'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})')!;
-    if (b === undefined) throw new Error('TracingStack.addBackend: backend is missing; pass Backend.tempo(), Backend.jaeger() or Backend.otlp({...})');
-    const name = options.name ?? `${b.kind}-${++this.extraBackends + 1}`;
+    const b = optInstance(
+      'TracingStack.addBackend',
+      'backend',
+      backend,
+      Backend,
+      'Backend.tempo(), Backend.jaeger() or Backend.otlp({...})',
+    )!;
+    if (b === undefined)
+      throw new Error(
+        'TracingStack.addBackend: backend is missing; pass Backend.tempo(), Backend.jaeger() or Backend.otlp({...})',
+      );
+    const o = propsObject<AddBackendOptions>('TracingStack.addBackend', options, ['name']);
+    const name =
+      optString(
+        'TracingStack.addBackend',
+        'options.name',
+        o.name,
+        'pass a short exporter name such as "vendor"',
+      ) ?? `${b.kind}-${++this.extraBackends + 1}`;
     const bound = b.bind(this, `backend-${name}`, { namespace: this.namespace });
     (this.gateway ?? this.agent).addBackend(bound, { name });
     return bound;
@@ -300,16 +478,24 @@ export class TracingStack extends Construct {
    */
   public instrument(target: InjectTarget, ...languages: InjectLanguage[]): void {
     if (!this.instrumentation) {
-      throw new Error('TracingStack.instrument: this stack has no Instrumentation (instrumentation: false); create one or drop the call');
+      throw new Error(
+        'TracingStack.instrument: this stack has no Instrumentation (instrumentation: false); create one or drop the call',
+      );
     }
     this.instrumentation.inject(target, { languages });
   }
 
   /** The Mermaid picture of the pipeline: agent → gateway → backend. */
   public pipelineDiagram(): string {
-    const tiers: DiagramTier[] = [{ id: 'agent', label: 'agent (DaemonSet, one per node)', config: this.agent.config }];
+    const tiers: DiagramTier[] = [
+      { id: 'agent', label: 'agent (DaemonSet, one per node)', config: this.agent.config },
+    ];
     if (this.gateway) {
-      tiers.push({ id: 'gateway', label: `tail-sampling gateway (${this.gateway.replicas} replicas)`, config: this.gateway.config });
+      tiers.push({
+        id: 'gateway',
+        label: `tail-sampling gateway (${this.gateway.replicas} replicas)`,
+        config: this.gateway.config,
+      });
     }
     return pipelineDiagram({ tiers, backendLabel: backendLabel(this.backend) });
   }

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fail, isPlainObject, optBoolean, optInstance, optList, optString, optStringList, propsObject, reqString } from '../common/guards';
 import { resolveKubernetesVersion } from '../common/schema-data';
 import { builtinScope, checkBuiltin, isBuiltinApiVersion, servingApiVersions } from './builtin-kinds';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
@@ -78,6 +79,31 @@ const OBJECT_META_FIELDS = new Set([
 
 const CLUSTER_SCOPE_HINT = 'cluster-scoped objects take no namespace';
 
+const VALIDATE_OPTIONS = ['kubernetesVersion', 'crdPaths', 'crds', 'shippedCrds', 'strict', 'ruleSets', 'constructPaths', 'downgrade', 'ignore'];
+
+/** Checks validation options as every entry point takes them (plugin, synthLayered, Pulumi, CLI). */
+export function checkValidateOptions(where: string, options: unknown): ValidateOptions {
+  const o = propsObject<ValidateOptions>(where, options, VALIDATE_OPTIONS);
+  optString(where, 'kubernetesVersion', o.kubernetesVersion, 'pass a minor such as "1.36"');
+  optStringList(where, 'crdPaths', o.crdPaths, 'pass a list of CRD files or folders');
+  optInstance(where, 'crds', o.crds, CrdRegistry, 'CrdRegistry.shipped() or CrdRegistry.fromPaths([...])');
+  optBoolean(where, 'shippedCrds', o.shippedCrds);
+  optBoolean(where, 'strict', o.strict);
+  optList(where, 'ruleSets', o.ruleSets, (r, p) => {
+    if (!isPlainObject(r) && !(r !== null && typeof r === 'object')) fail(where, p, r, 'is not a rule set', 'pass { name, check(objects) }');
+    const rs = r as unknown as ManifestRuleSet;
+    reqString(where, `${p}.name`, rs.name, 'pass a rule-set name');
+    if (typeof rs.check !== 'function') fail(where, `${p}.check`, rs.check, 'is not a function', 'pass check(objects) returning findings');
+    return rs;
+  });
+  if (o.constructPaths !== undefined && !(o.constructPaths instanceof Map)) {
+    fail(where, 'constructPaths', o.constructPaths, 'is not a Map', 'pass a Map from object to construct path, or omit it');
+  }
+  optStringList(where, 'downgrade', o.downgrade, 'pass a list of rule names');
+  optStringList(where, 'ignore', o.ignore, 'pass a list of rule names');
+  return o;
+}
+
 /**
  * Validates synthesized Kubernetes objects the way a cluster with the OpenTelemetry Operator
  * would: built-in kinds against the Kubernetes OpenAPI schema (plus unknown fields, names,
@@ -87,6 +113,7 @@ const CLUSTER_SCOPE_HINT = 'cluster-scoped objects take no namespace';
  */
 export function validateManifests(objects: readonly any[], options: ValidateOptions = {}): ValidationResult {
   if (!Array.isArray(objects)) throw new Error(`validateManifests: expected a list of manifest objects, got ${objects === null ? 'null' : typeof objects}`);
+  options = checkValidateOptions('validateManifests', options);
   const minor = resolveKubernetesVersion(options.kubernetesVersion ?? process.env[KUBERNETES_VERSION_ENV]);
   const crds = crdRegistryFor(options);
   // CRDs in the synthesized set are added on top (the lazily read layers stay lazy)

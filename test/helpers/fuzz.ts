@@ -91,7 +91,7 @@ export function valueAt(value: unknown, path: readonly (string | number)[]): unk
 }
 
 const ENGINE_MESSAGES =
-  /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|Invalid array length|Maximum call stack|Cannot destructure|of undefined|of null|toString is not|Converting circular/;
+  /Cannot read propert|Cannot set propert|(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]* is not a function|is not iterable|is not a constructor|Cannot convert|Invalid array length|Maximum call stack|Cannot destructure|of undefined|of null|toString is not|Converting circular/;
 
 /** Why an error is not one of ours (`undefined` when it is). */
 export function notOurError(err: unknown, mentions: readonly string[]): string | undefined {

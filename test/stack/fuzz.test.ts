@@ -1,12 +1,19 @@
 import { Deployment } from 'cdk8s-plus-28';
-import { AttributeAction, Backend, Processor, InjectLanguage, OperatorManifestSource } from '../../lib';
+import {
+  AttributeAction,
+  Backend,
+  Processor,
+  InjectLanguage,
+  OpenTelemetryOperator,
+  OperatorManifestSource,
+} from '../../lib';
 import * as stackRoom from '../../lib/stack';
 import { CollectorRuntime } from '../../lib/collector';
 import { runConstructValidations } from '../../lib/stack/layered-output';
-import { testChart } from '../helpers/temp';
+import { tempDir, testChart } from '../helpers/temp';
 import { FuzzCase, formatProblems, runFuzzCase, staleExemptions, uncovered } from '../helpers/fuzz';
 
-const { Sampling, StackOperator, TracingStack, synthObjects } = stackRoom;
+const { Sampling, StackOperator, TracingStack, synthObjects, synthLayered, pipelineDiagram } = stackRoom;
 
 const operatorManifest = () => OperatorManifestSource.external();
 
@@ -18,6 +25,10 @@ function stack(props: unknown, after?: (s: InstanceType<typeof TracingStack>) =>
   runConstructValidations(chart);
   return synthObjects(chart);
 }
+
+/** Stands for a value made inside the case (a chart, an operator, a config). */
+const BOUND = Object.freeze({});
+const OUT = tempDir('fuzz-out-');
 
 const cases: FuzzCase[] = [
   {
@@ -66,6 +77,79 @@ const cases: FuzzCase[] = [
         const d = new Deployment(s, 'app', { containers: [{ image: 'registry.example/app:1.0' }] });
         s.instrument(d, l as never);
       }),
+  },
+  {
+    name: 'StackOperator.existing',
+    args: [BOUND],
+    call: (op) => {
+      const chart = testChart('c');
+      const operator = new OpenTelemetryOperator(chart, 'op', { source: OperatorManifestSource.external() });
+      new TracingStack(chart, 'tracing', {
+        operator: StackOperator.existing(op === BOUND ? operator : (op as never)),
+      });
+      runConstructValidations(chart);
+      return synthObjects(chart);
+    },
+  },
+  {
+    name: 'pipelineDiagram',
+    args: [
+      {
+        tiers: [{ id: 'agent', label: 'agent', config: BOUND }],
+        sourceLabel: 'apps',
+        backendLabel: 'Tempo',
+        signal: 'traces',
+      },
+    ],
+    accepts: { '0.tiers.0.config': ['*'] },
+    call: (p) => {
+      const s = new TracingStack(testChart('c'), 'tracing', { operator: StackOperator.external() });
+      const props = p as { tiers?: unknown };
+      const tiers = Array.isArray(props?.tiers)
+        ? props.tiers.map((t) =>
+            t && typeof t === 'object' && (t as { config?: unknown }).config === BOUND
+              ? { ...t, config: s.agent.config }
+              : t,
+          )
+        : props?.tiers;
+      return pipelineDiagram(
+        props && typeof props === 'object' && !Array.isArray(props)
+          ? ({ ...props, tiers } as never)
+          : (p as never),
+      );
+    },
+  },
+  {
+    name: 'pipelineDiagram (tier config)',
+    args: [BOUND],
+    call: (cfg) => {
+      const s = new TracingStack(testChart('c'), 'tracing', { operator: StackOperator.external() });
+      return pipelineDiagram({ tiers: [{ id: 'agent', label: 'agent', config: cfg === BOUND ? s.agent.config : (cfg as never) }] });
+    },
+  },
+  {
+    name: 'synthObjects',
+    args: [BOUND],
+    call: (root) => synthObjects(root === BOUND ? testChart('c') : (root as never)),
+  },
+  {
+    name: 'synthLayered',
+    args: [
+      BOUND,
+      {
+        outdir: OUT,
+        argoCdSyncWaves: true,
+        diagram: 'flowchart LR',
+        validation: { strict: false },
+        onWarning: () => undefined,
+      },
+    ],
+    accepts: { '1.onWarning': ['function'] },
+    call: (root, props) => {
+      const chart = testChart('c');
+      new TracingStack(chart, 'tracing', { operator: StackOperator.external() });
+      return synthLayered(root === BOUND ? chart : (root as never), props as never).objectsPerLayer;
+    },
   },
 ];
 
