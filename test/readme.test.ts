@@ -79,6 +79,25 @@ describe('README examples run as written', () => {
     expect(workloads).toContain('instrumentation.opentelemetry.io/inject-java: observability/tracing');
   });
 
+  test('the composition example renders every addition: fan-out to three backends, PII processors, late policy', () => {
+    const [code] = snippets('Composing in a platform repo');
+    const outdir = tempDir('readme-compose-');
+    run(code, outdir);
+    const docs = fs
+      .readFileSync(path.join(outdir, '04-workloads.k8s.yaml'), 'utf8')
+      .split(/^---$/m)
+      .map((d) => parse(d));
+    const configOf = (name: string) => parse(docs.find((d) => d?.kind === 'ConfigMap' && d.metadata.name === `${name}-config`).data['collector.yaml']);
+    const gw = configOf('otel-gateway');
+    expect(gw.service.pipelines.traces.exporters).toEqual(['otlp_grpc/tempo', 'otlp_grpc/jaeger-2', 'otlp_grpc/vendor']);
+    expect(gw.processors.tail_sampling.policies.map((p: { name: string }) => p.name)).toContain('very-slow');
+    const gwProcs: string[] = gw.service.pipelines.traces.processors;
+    expect(gwProcs.indexOf('attributes/drop-cookie')).toBeLessThan(gwProcs.indexOf('tail_sampling'));
+    expect(gwProcs.indexOf('resource/cluster')).toBeGreaterThan(gwProcs.indexOf('tail_sampling'));
+    const agent = configOf('otel-agent');
+    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8s_attributes', 'attributes/pii', 'attributes/team', 'batch']);
+  });
+
   test('the Pulumi quickstart registers the stack', () => {
     const [code] = snippets('Quickstart (Pulumi)');
     expect(() => run(code, tempDir('readme-pulumi-'))).not.toThrow();

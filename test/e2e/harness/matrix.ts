@@ -75,6 +75,8 @@ export const NOT_IN_MATRIX: Readonly<Record<string, string>> = {
     'a parser, not a factory: exercised by collector-differential.e2e.ts on every debug exporter mutant',
   'TracingStack.instrumentation.':
     'Instrumentation CR settings: no collector or backend config changes (the Instrumentation tests cover them)',
+  'CollectorRuntime.operator.operator':
+    'orders the collector CRs after an OpenTelemetryOperator construct of the app (dependency only): no collector config change',
   'StackOperator.install':
     'installs the operator (release manifest, cert-manager objects): no collector or backend config; needs the operator release manifest',
   'StackOperator.external.':
@@ -1540,6 +1542,7 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
         replicas: 5,
         workload: 'statefulset',
         persistentQueue: { sizeGiB: 4, storageClassName: 'fast-ssd' },
+        processors: [Processor.attributes({ name: 'scrub', actions: [AttributeAction.delete('db.statement')] })],
         maxUnavailable: 2,
         resources: {
           cpuRequestMillis: 1000,
@@ -1671,6 +1674,40 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
       });
     },
   },
+  ...(['operator', 'manifests'] as const).map(
+    (rt): ConstructEntry => ({
+      id: `stack-fanout-pii-${rt}`,
+      covers: `TracingStack composition (${rt} runtime): additionalBackends and addBackend after construction (fan-out from the gateway to Tempo, Jaeger and a vendor with a Secret-backed header), agentProcessors and gatewayProcessors (PII: hash, delete, redaction-style attributes), persistentQueue, gateway.addPolicy/addProcessor after construction`,
+      app: (app) => {
+        const c = chart(app, `fanout-${rt}`, `fanout-${rt}`);
+        const stack = construct(TracingStack, c, 'tracing', {
+          operator: StackOperator.external(),
+          runtime: rt === 'operator' ? CollectorRuntime.operator() : CollectorRuntime.manifests(),
+          instrumentation: false,
+          additionalBackends: [Backend.jaeger()],
+          agentProcessors: [
+            Processor.attributes({
+              name: 'pii',
+              actions: [AttributeAction.hash('enduser.id'), AttributeAction.delete('http.request.header.authorization')],
+            }),
+          ],
+          gatewayProcessors: [Processor.resource({ name: 'cluster', actions: [AttributeAction.upsert('k8s.cluster.name', 'prod-eu')] })],
+          persistentQueue: { sizeGiB: 2, storageClassName: 'standard' },
+        }) as TracingStack;
+        stack.addBackend(
+          Backend.otlp('https://otlp.vendor.example.com:4317', {
+            headers: [{ name: 'x-api-key', valueFrom: { name: 'vendor-api', key: 'key' } }],
+          }),
+          { name: 'vendor' },
+        );
+        stack.gateway!.addPolicy(Policy.latency({ name: 'very-slow', thresholdMs: 5000 }));
+        stack.gateway!.addProcessor(
+          Processor.attributes({ name: 'drop-cookie', actions: [AttributeAction.delete('http.request.header.cookie')] }),
+          { position: 'before-sampling' },
+        );
+      },
+    }),
+  ),
   ...TEMPO_STORAGES.map(([name, storage]): ConstructEntry => ({
     id: `stack-tempo-${name}`,
     covers: `TracingStack on Backend.tempo with TempoStorage ${name} (collector exporters judged; the Tempo config itself only by the fixture-based unit tests)`,
