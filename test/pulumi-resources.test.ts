@@ -26,7 +26,8 @@ pulumi.runtime.setMocks(
 );
 
 // Imported after setMocks so the resources are mocked.
-import { pulumiClassFor, TracingResources } from '../lib/pulumi';
+import { TracingResources } from '../lib/pulumi';
+import { pulumiClassFor } from '../lib/pulumi/cdk8s-resources';
 import { testChart } from './helpers/temp';
 
 function outputValue<T>(o: pulumi.Output<T>): Promise<T> {

@@ -1,10 +1,12 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { fail, isPlainObject, optBoolean, optInstance, optString, propsObject, reqString } from '../common/guards';
+import { runConstructValidations } from '../stack/layered-output';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../common/layers';
 import '../collector/collector-rules';
 import { CrdRegistry, ValidateOptions, validateManifests, ValidationResult } from '../validation';
-import { collectObjects } from '../validation/validate-manifests';
+import { checkValidateOptions, collectObjects } from '../validation/validate-manifests';
 
 /** Properties of `TracingResources`. */
 export interface TracingResourcesProps {
@@ -104,8 +106,26 @@ export class TracingResources extends pulumi.ComponentResource {
   public readonly validation?: ValidationResult;
 
   constructor(name: string, props: TracingResourcesProps, opts?: pulumi.ComponentResourceOptions) {
-    super('otel-tracing:k8s:TracingResources', name, {}, opts);
+    const where = `TracingResources "${String(name)}"`;
+    reqString('TracingResources', 'name', name, 'pass the Pulumi resource name, e.g. "tracing"');
+    props = propsObject<TracingResourcesProps>(where, props, ['source', 'validate', 'crds', 'validation', 'namePrefix'], false);
     const source = props.source;
+    if (!Array.isArray(source) && !Construct.isConstruct(source)) {
+      fail(where, 'source', source, 'is neither a construct nor a list of objects', 'pass the cdk8s App, a Chart or a TracingStack, or synthesized objects');
+    }
+    if (Array.isArray(source)) {
+      source.forEach((o, i) => {
+        if (!isPlainObject(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') {
+          fail(where, `source[${i}]`, o, 'is not a Kubernetes object', 'pass objects with apiVersion and kind (e.g. from synthObjects(app))');
+        }
+      });
+    }
+    optBoolean(where, 'validate', props.validate);
+    optInstance(where, 'crds', props.crds, CrdRegistry, 'CrdRegistry.shipped() or CrdRegistry.fromPaths([...])');
+    if (props.validation !== undefined) checkValidateOptions(`${where}: validation`, props.validation);
+    optString(where, 'namePrefix', props.namePrefix, 'pass a short prefix for the Pulumi names');
+    super('otel-tracing:k8s:TracingResources', name, {}, opts);
+    if (!Array.isArray(source)) runConstructValidations(source as IConstruct);
     const { objects, constructPaths } = Array.isArray(source)
       ? { objects: [...source], constructPaths: new Map<object, string>() }
       : collectObjects(source as IConstruct);

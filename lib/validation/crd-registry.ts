@@ -1,3 +1,4 @@
+import { fail, optInstance, optStringList, reqString } from '../common/guards';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -124,6 +125,8 @@ export class CrdRegistry {
    * naming the path when one does not exist.
    */
   public static fromPaths(paths: readonly string[]): CrdRegistry {
+    optStringList('CrdRegistry.fromPaths', 'paths', paths, 'pass a list of CRD files or folders');
+    if (paths === undefined) fail('CrdRegistry.fromPaths', 'paths', paths, 'is missing', 'pass a list of CRD files or folders');
     const r = new CrdRegistry();
     for (const p of paths) {
       if (typeof p !== 'string' || p === '') throw new Error(`CRD path ${JSON.stringify(p)} is not a path; pass CRD files or folders`);
@@ -139,12 +142,14 @@ export class CrdRegistry {
    * additions on top. Nothing is copied: lazily read folders stay lazy.
    */
   public static layered(...layers: ReadonlyArray<CrdRegistry | undefined>): CrdRegistry {
+    layers.forEach((l, i) => optInstance('CrdRegistry.layered', `layers[${i}]`, l, CrdRegistry, 'CrdRegistry.shipped(), .fromPaths([...]) or undefined'));
     const r = new CrdRegistry();
     r.layers = layers.filter((l): l is CrdRegistry => l !== undefined);
     return r;
   }
   /** A registry of the CRD files in the given folders (`*.yaml`, `*.yml`, `*.json`), read when needed (see `loadDir`). */
   public static fromDirs(...dirs: string[]): CrdRegistry {
+    dirs.forEach((d, i) => reqString('CrdRegistry.fromDirs', `dirs[${i}]`, d, 'pass CRD folder paths'));
     const r = new CrdRegistry();
     for (const d of dirs) r.loadDir(d);
     return r;
@@ -415,6 +420,7 @@ export function isCrd(obj: any): boolean {
 
 /** `apps/v1` -> [`apps`, `v1`]; `v1` -> [``, `v1`]. */
 export function splitApiVersion(apiVersion: string): [string, string] {
-  const i = (apiVersion ?? '').lastIndexOf('/');
+  if (typeof apiVersion !== 'string') return ['', ''];
+  const i = apiVersion.lastIndexOf('/');
   return i < 0 ? ['', apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
 }

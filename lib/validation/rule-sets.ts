@@ -1,3 +1,4 @@
+import { fail, reqString } from '../common/guards';
 /**
  * Rule sets that look at the manifests as a whole (beyond each object's schema). The validation
  * engine is generic: rooms above it register their own rules (the collector room registers the
@@ -21,6 +22,7 @@ const REGISTERED: ManifestRuleSet[] = [];
 
 /** Registers a rule set for every later validation (a second set with the same name replaces the first). */
 export function registerRuleSet(ruleSet: ManifestRuleSet): void {
+  checkRuleSet('registerRuleSet', 'ruleSet', ruleSet);
   const i = REGISTERED.findIndex((r) => r.name === ruleSet.name);
   if (i >= 0) REGISTERED[i] = ruleSet;
   else REGISTERED.push(ruleSet);
@@ -29,4 +31,13 @@ export function registerRuleSet(ruleSet: ManifestRuleSet): void {
 /** The registered rule sets, in registration order. */
 export function registeredRuleSets(): readonly ManifestRuleSet[] {
   return [...REGISTERED];
+}
+
+/** Checks a rule set given by a caller (`{ name, check(objects) }`). */
+export function checkRuleSet(where: string, path: string, r: unknown): ManifestRuleSet {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) fail(where, path, r, 'is not a rule set', 'pass { name, check(objects) }');
+  const rs = r as ManifestRuleSet;
+  reqString(where, `${path}.name`, rs.name, 'pass a rule-set name such as "my-team"');
+  if (typeof rs.check !== 'function') fail(where, `${path}.check`, rs.check, 'is not a function', 'pass check(objects) returning findings');
+  return rs;
 }

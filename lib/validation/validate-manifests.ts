@@ -1,14 +1,14 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, isPlainObject, optBoolean, optInstance, optList, optString, optStringList, propsObject, reqString } from '../common/guards';
+import { fail, optBoolean, optInstance, optList, optString, optStringList, propsObject } from '../common/guards';
 import { resolveKubernetesVersion } from '../common/schema-data';
 import { builtinScope, checkBuiltin, isBuiltinApiVersion, servingApiVersions } from './builtin-kinds';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
 import { objectRules } from './object-rules';
-import { ManifestRuleSet, registeredRuleSets } from './rule-sets';
+import { checkRuleSet, ManifestRuleSet, registeredRuleSets } from './rule-sets';
 import { schemaProblems } from './schema-errors';
 import { apiRules } from './api-rules';
 
@@ -89,13 +89,7 @@ export function checkValidateOptions(where: string, options: unknown): ValidateO
   optInstance(where, 'crds', o.crds, CrdRegistry, 'CrdRegistry.shipped() or CrdRegistry.fromPaths([...])');
   optBoolean(where, 'shippedCrds', o.shippedCrds);
   optBoolean(where, 'strict', o.strict);
-  optList(where, 'ruleSets', o.ruleSets, (r, p) => {
-    if (!isPlainObject(r) && !(r !== null && typeof r === 'object')) fail(where, p, r, 'is not a rule set', 'pass { name, check(objects) }');
-    const rs = r as unknown as ManifestRuleSet;
-    reqString(where, `${p}.name`, rs.name, 'pass a rule-set name');
-    if (typeof rs.check !== 'function') fail(where, `${p}.check`, rs.check, 'is not a function', 'pass check(objects) returning findings');
-    return rs;
-  });
+  optList(where, 'ruleSets', o.ruleSets, (r, p) => checkRuleSet(where, p, r));
   if (o.constructPaths !== undefined && !(o.constructPaths instanceof Map)) {
     fail(where, 'constructPaths', o.constructPaths, 'is not a Map', 'pass a Map from object to construct path, or omit it');
   }
@@ -268,6 +262,8 @@ export function collectObjects(root: IConstruct): { objects: any[]; constructPat
 
 /** Validates everything a chart, an app or any construct subtree synthesizes. */
 export function validateConstruct(root: IConstruct, options: Omit<ValidateOptions, 'constructPaths'> = {}): ValidationResult {
+  if (!Construct.isConstruct(root)) fail('validateConstruct', 'root', root, 'is not a construct', 'pass the app, a chart or any construct');
+  checkValidateOptions('validateConstruct', options);
   const { objects, constructPaths } = collectObjects(root);
   return validateManifests(objects, { ...options, constructPaths });
 }
@@ -280,6 +276,9 @@ export function expectValidManifests(
   input: IConstruct | readonly any[],
   options: Omit<ValidateOptions, 'constructPaths'> = {},
 ): ValidationResult {
+  if (!Array.isArray(input) && !Construct.isConstruct(input)) {
+    fail('expectValidManifests', 'input', input, 'is neither a construct nor a list of objects', 'pass the app, a chart, or synthesized objects');
+  }
   const result = Array.isArray(input) ? validateManifests(input, options) : validateConstruct(input as IConstruct, options);
   if (!result.ok) throw new Error(`manifests are not valid:\n${result.toString()}`);
   return result;
