@@ -106,7 +106,7 @@ describe('CollectorAgent bad inputs', () => {
       'unknown image without distribution',
       { image: 'registry.example.com/my-otelcol:1.0' },
       true,
-      /is not an official distribution.*prop distribution/,
+      /image "registry.example.com\/my-otelcol:1.0" is not an official collector distribution; .*pass distribution/,
     ],
     [
       'core image lacks k8s_attributes',

@@ -34,17 +34,28 @@ export function collectorImage(
   distribution: CollectorDistribution | undefined,
 ): { image: string; distribution: CollectorDistribution } {
   optString(what, 'image', image, 'pass an image reference with a tag, e.g. "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.158.0"');
-  optInstance(what, 'distribution', distribution, CollectorDistribution, 'CollectorDistribution.K8S, .CONTRIB or CollectorDistribution.custom(...)');
+  optInstance(what, 'distribution', distribution, CollectorDistribution, 'CollectorDistribution.K8S, .CONTRIB, .CORE or .OTLP');
   if (image === undefined) {
     const d = distribution ?? CollectorDistribution.K8S;
     return { image: d.image(), distribution: d };
   }
   checkPinnedImage(what, image);
+  if (distribution) return { image, distribution };
+  // fromImage throws for an unofficial image: the message below names the construct and the prop
+  let official: CollectorDistribution | undefined;
   try {
-    return { image, distribution: distribution ?? CollectorDistribution.fromImage(image) };
-  } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message} (prop distribution)`, { cause: e });
+    official = CollectorDistribution.fromImage(image);
+  } catch {
+    official = undefined;
   }
+  if (!official) {
+    throw new Error(
+      `${what}: image "${image}" is not an official collector distribution; use one of ${CollectorDistribution.all()
+        .map((d) => d.ghcrRepository)
+        .join(', ')}, or for your own build pass distribution: the official one it matches (e.g. CollectorDistribution.CONTRIB)`,
+    );
+  }
+  return { image, distribution: official };
 }
 
 /** Directory the backend CA Secret is mounted at. */
