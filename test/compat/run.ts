@@ -42,10 +42,10 @@ import {
 export const NODE_SUITES = [
   'test/examples.test.ts',
   'test/readme.test.ts',
-  'test/validation-plugin.test.ts',
-  'test/cli-otel-k8s.test.ts',
-  'test/stacks.test.ts',
-  'test/pulumi-program.test.ts',
+  'test/cli/cdk8s-plugin.test.ts',
+  'test/cli/otel-k8s.test.ts',
+  'test/stack/stacks.test.ts',
+  'test/pulumi/program.test.ts',
   'test/temp-guard.test.ts',
 ];
 

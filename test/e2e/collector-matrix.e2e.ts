@@ -10,7 +10,7 @@
  *   passes `jaeger validate --config`; memory and badger storage also pass the start check (badger's
  *   directories moved into the sandbox, see BADGER_REWRITE).
  * - Tempo cannot be built here (see the Tempo test): its configs are only checked by the fixture-based
- *   unit tests (test/backend-tempo.test.ts, test/backend-reference.test.ts).
+ *   unit tests (test/backends/tempo.test.ts, test/backends/reference.test.ts).
  *
  * Cases where a program's verdict differs for a reason are listed in test/e2e/known-differences.yaml
  * (`matrix`, `jaeger`), and the list is asserted exactly.

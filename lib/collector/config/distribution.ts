@@ -8,7 +8,7 @@ type ModuleTable = Record<ComponentKind, string>;
 
 /*
  * Hand-maintained component tables of the four official distributions, as Go module names (the unit the
- * OCB manifests list). `test/collector-distribution.test.ts` compares them with
+ * OCB manifests list). `test/collector/config/reference.test.ts` compares them with
  * the distributions' upstream OCB manifests (v0.159.0) at test time. Module -> type
  * names go through the single table in `component-types.ts`.
  */
