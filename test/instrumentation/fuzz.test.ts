@@ -114,8 +114,8 @@ const cases: FuzzCase[] = [
     call: (p) =>
       synth((c) => {
         const op = new OpenTelemetryOperator(c, 'operator', { source: OperatorManifestSource.external() });
-        const props = p as Record<string, unknown>;
-        new Instrumentation(c, 'instrumentation', (props.operator === 'operator' ? { ...props, operator: op } : props) as never);
+        const props = p as Record<string, unknown> | null;
+        new Instrumentation(c, 'instrumentation', (props?.operator === 'operator' ? { ...props, operator: op } : props) as never);
       }),
   },
   {
@@ -129,7 +129,13 @@ const cases: FuzzCase[] = [
   },
   {
     name: 'inject',
-    args: ['workload', { languages: [InjectLanguage.java(), InjectLanguage.python()], instrumentation: 'apps/tracing' }],
+    args: [
+      'workload',
+      {
+        languages: [InjectLanguage.java({ containerNames: ['app'] }), InjectLanguage.python({ containerNames: ['sidecar'] })],
+        instrumentation: 'apps/tracing',
+      },
+    ],
     call: (t, o) => synth((c) => inject(targetIn(c, t) as never, o as never)),
   },
   {

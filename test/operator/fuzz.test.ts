@@ -65,6 +65,8 @@ function cases(): FuzzCase[] {
           argoCdSyncWaves: { crds: -5, certificates: -4, operator: -3, customResources: 1 },
         },
       ],
+      // argoCdSyncWaves is `true` or the waves; waves may be negative (applied before wave 0)
+      accepts: { '0.argoCdSyncWaves': ['boolean'], '0.argoCdSyncWaves.crds': ['negative'] },
       call: (p) => synth((c) => new OpenTelemetryOperator(c, 'operator', (isObject(p) ? { ...p, source: sourceOf(p.source) } : p) as never)),
     },
     {
