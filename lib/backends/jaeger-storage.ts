@@ -37,7 +37,15 @@ export interface JaegerBadgerStorageProps {
   readonly spanTtlHours?: number;
 }
 
-/** Index rotation of Elasticsearch / OpenSearch indices. */
+/**
+ * Index rotation of Elasticsearch / OpenSearch indices.
+ *
+ * `daily()` and `hourly()` write `indices.<type>.date_layout` / `rollover_frequency`. Jaeger v2.20.0
+ * deprecates these keys in favour of `indices.<type>.rotation.periodic.{date_layout,rollover_frequency}`
+ * (internal/storage/elasticsearch/config/config.go and config_rotation.go, PR #8823) but still reads
+ * them, without a warning; releases before v2.20.0 (e.g. 2.13.0) know only the old keys and refuse
+ * `rotation` ("has invalid keys: rotation"). The old keys are kept so the config works on both.
+ */
 export class IndexRotation {
   /** A new index per day (`date_layout: 2006-01-02`, `rollover_frequency: day`). */
   public static daily(): IndexRotation {

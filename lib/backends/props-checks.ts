@@ -29,8 +29,8 @@ export function optNumberType(where: string, path: string, v: unknown, rule: Num
 /** An optional image reference, pinned by tag or digest (an untagged image is refused, as for collectors). */
 export function optImage(where: string, path: string, v: unknown): string | undefined {
   const image = optString(where, path, v, 'pass a pinned image reference, e.g. "registry.example/repo:1.2.3"');
-  if (image !== undefined) checkPinnedImage(`${where}: ${path}`, image);
-  return image;
+  // checkPinnedImage names the prop itself (`<what>: image "..." is not a pinned image reference`)
+  return image === undefined ? undefined : checkPinnedImage(path === 'image' ? where : `${where}: ${path.replace(/\.image$/, '')}`, image);
 }
 
 /** An optional Secret key reference `{ name, key }` (never a literal credential). */

@@ -55,7 +55,8 @@ export function instrumentationWhere(id: string, props: unknown): string {
 
 function optImage(where: string, path: string, v: unknown): void {
   const image = optString(where, path, v, 'pass a pinned image reference, e.g. "registry.example/autoinstrumentation-java:2.10.0"');
-  if (image !== undefined) checkPinnedImage(`${where}: ${path}`, image);
+  // checkPinnedImage names the prop itself (`<what>: image "..." is not a pinned image reference`)
+  if (image !== undefined) checkPinnedImage(`${where}: ${path.replace(/\.image$/, '')}`, image);
 }
 
 function keyRef(where: string, path: string, v: unknown, kind: string): void {

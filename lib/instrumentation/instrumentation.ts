@@ -439,7 +439,7 @@ function languageBlock(where: string, lang: InstrumentationLanguage, opts: Langu
   const block: Record<string, any> = {};
   if (!opts) return block;
   if (opts.image !== undefined) {
-    checkPinnedImage(`instrumentation ${where}: ${lang}.image`, opts.image);
+    checkPinnedImage(`instrumentation ${where}: ${lang}`, opts.image);
     block.image = opts.image;
   }
   let env = envToJson(opts.env ?? [], lang);
