@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { ExternalOtlpBackend, ExternalOtlpOptions } from './external-otlp';
-import { Jaeger, JaegerProps } from './jaeger';
-import { Tempo, TempoProps } from './tempo';
+import { checkJaegerProps, Jaeger, JaegerProps } from './jaeger';
+import { checkTempoProps, Tempo, TempoProps } from './tempo';
+import { optObject, optString } from '../common/guards';
 import { ITraceBackend } from '../common/trace-backend';
 
 /** Options passed by the stack that binds a backend. */
@@ -22,22 +23,24 @@ export interface BackendBindOptions {
  * backend.otlpGrpcUrl; // http://tempo.observability.svc.cluster.local:4317
  */
 export abstract class Backend {
-  /** Grafana Tempo, monolithic. */
+  /** Grafana Tempo, monolithic (props are checked now, the objects are made by `bind`). */
   public static tempo(props: TempoProps = {}): Backend {
+    props = checkTempoProps(props);
     return new (class extends Backend {
       public readonly kind = 'tempo';
       public bind(scope: Construct, id: string, options: BackendBindOptions = {}): ITraceBackend {
-        return new Tempo(scope, id, { ...props, namespace: props.namespace ?? options.namespace });
+        return new Tempo(scope, id, { ...props, namespace: props.namespace ?? bindNamespace('tempo', options) });
       }
     })();
   }
 
-  /** Jaeger v2. */
+  /** Jaeger v2 (props are checked now, the objects are made by `bind`). */
   public static jaeger(props: JaegerProps = {}): Backend {
+    props = checkJaegerProps(props);
     return new (class extends Backend {
       public readonly kind = 'jaeger';
       public bind(scope: Construct, id: string, options: BackendBindOptions = {}): ITraceBackend {
-        return new Jaeger(scope, id, { ...props, namespace: props.namespace ?? options.namespace });
+        return new Jaeger(scope, id, { ...props, namespace: props.namespace ?? bindNamespace('jaeger', options) });
       }
     })();
   }
@@ -58,4 +61,10 @@ export abstract class Backend {
 
   /** Creates the backend under `scope` (in-cluster kinds) and returns its exporter contract. */
   public abstract bind(scope: Construct, id: string, options?: BackendBindOptions): ITraceBackend;
+}
+
+/** The namespace a stack passes to `bind` (checked: stacks written in JavaScript pass anything). */
+function bindNamespace(kind: string, options: unknown): string | undefined {
+  const o = optObject<BackendBindOptions>(`${kind} backend bind`, 'options', options ?? {}, ['namespace']);
+  return optString(`${kind} backend bind`, 'options.namespace', o?.namespace, 'pass a namespace name');
 }

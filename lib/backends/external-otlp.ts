@@ -1,6 +1,8 @@
 import { EndpointEnvVar, SecretKeyRef } from '../common/otlp-destination';
 import { assertSecretKeyRef } from './secret-refs';
 import { BackendHeader, BackendTls, ITraceBackend } from '../common/trace-backend';
+import { optList, optOneOf, reqString } from '../common/guards';
+import { optBoolean, optObject, optString, propsObject } from './props-checks';
 
 /** TLS options of an external OTLP endpoint. */
 export interface ExternalOtlpTlsOptions {
@@ -56,6 +58,21 @@ export class ExternalOtlpBackend implements ITraceBackend {
 
   constructor(url: string, options: ExternalOtlpOptions = {}) {
     const where = 'otlp backend';
+    reqString(where, 'url', url, 'pass the endpoint URL, e.g. "https://otlp.example.com:4317"');
+    options = propsObject<ExternalOtlpOptions>(where, options, ['protocol', 'headers', 'tls']);
+    optOneOf(where, 'protocol', options.protocol, ['grpc', 'http'] as const);
+    optList(where, 'headers', options.headers, (h, p) => {
+      const o = optObject<Record<string, unknown>>(where, p, h ?? null, ['name', 'valueFrom'], 'pass { name, valueFrom: { name, key } }')!;
+      reqString(where, `${p}.name`, o.name, 'pass an HTTP header name, e.g. "authorization"');
+      assertSecretKeyRef(o.valueFrom, `${where}: ${p}.valueFrom (header "${o.name}")`);
+      return o;
+    }, 'pass a list of { name, valueFrom } headers');
+    const tlsOpts = optObject<Record<string, unknown>>(where, 'tls', options.tls, ['caFrom', 'insecureSkipVerify', 'serverName']);
+    if (tlsOpts) {
+      if (tlsOpts.caFrom !== undefined) assertSecretKeyRef(tlsOpts.caFrom, `${where}: tls.caFrom`);
+      optBoolean(where, 'tls.insecureSkipVerify', tlsOpts.insecureSkipVerify);
+      optString(where, 'tls.serverName', tlsOpts.serverName, 'pass a host name');
+    }
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -88,7 +105,7 @@ export class ExternalOtlpBackend implements ITraceBackend {
       if (!h || typeof h.name !== 'string' || !HEADER_NAME.test(h.name)) {
         throw new Error(`${where}: headers[${i}].name ${JSON.stringify(h?.name)} is not a valid HTTP header name`);
       }
-      return { name: h.name.toLowerCase(), valueFrom: assertSecretKeyRef(h.valueFrom, `${where}: header "${h.name}"`) };
+      return { name: h.name.toLowerCase(), valueFrom: assertSecretKeyRef(h.valueFrom, `${where}: headers[${i}].valueFrom (header "${h.name}")`) };
     });
     const seen = new Set<string>();
     for (const h of headers) {

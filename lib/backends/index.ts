@@ -10,7 +10,6 @@ export { TEMPO_PORTS } from './tempo-config';
 export type {
   TempoConfigModel,
   TempoIngesterOptions,
-  TempoLiveStoreOptions,
   TempoLogLevel,
   TempoMetricsGeneratorOptions,
   TempoMetricsProcessor,

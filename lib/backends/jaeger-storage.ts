@@ -1,6 +1,8 @@
 import { SecretKeyRef } from '../common/otlp-destination';
 import { isDns1123Subdomain } from '../common/k8s-names';
 import { assertSecretKeyRef, SecretEnvVar } from './secret-refs';
+import { optInstance, optStringList } from '../common/guards';
+import { checkStorageTls, checkVolumeOptions, optBoolean, optNumberType, optSecretRef, optString, propsObject } from './props-checks';
 
 /** Where the badger PVC is mounted in the Jaeger pod. */
 export const JAEGER_BADGER_DIR = '/badger';
@@ -35,7 +37,15 @@ export interface JaegerBadgerStorageProps {
   readonly spanTtlHours?: number;
 }
 
-/** Index rotation of Elasticsearch / OpenSearch indices. */
+/**
+ * Index rotation of Elasticsearch / OpenSearch indices.
+ *
+ * `daily()` and `hourly()` write `indices.<type>.date_layout` / `rollover_frequency`. Jaeger v2.20.0
+ * deprecates these keys in favour of `indices.<type>.rotation.periodic.{date_layout,rollover_frequency}`
+ * (internal/storage/elasticsearch/config/config.go and config_rotation.go, PR #8823) but still reads
+ * them, without a warning; releases before v2.20.0 (e.g. 2.13.0) know only the old keys and refuse
+ * `rotation` ("has invalid keys: rotation"). The old keys are kept so the config works on both.
+ */
 export class IndexRotation {
   /** A new index per day (`date_layout: 2006-01-02`, `rollover_frequency: day`). */
   public static daily(): IndexRotation {
@@ -191,6 +201,8 @@ export interface JaegerStorageModel {
 export class JaegerStorage {
   /** In-memory store. */
   public static memory(props: JaegerMemoryStorageProps = {}): JaegerStorage {
+    props = propsObject('jaeger storage memory', props, ['maxTraces']);
+    optNumberType('jaeger storage memory', 'maxTraces', props.maxTraces, { integer: true, min: 1, example: '100000' });
     const maxTraces = props.maxTraces ?? 100000;
     if (!Number.isInteger(maxTraces) || maxTraces <= 0) {
       throw new Error(`jaeger storage memory: maxTraces ${maxTraces} is invalid; use a positive whole number, e.g. 100000`);
@@ -207,6 +219,9 @@ export class JaegerStorage {
   /** Badger on a PersistentVolumeClaim. */
   public static badger(props: JaegerBadgerStorageProps = {}): JaegerStorage {
     const where = 'jaeger storage badger';
+    props = propsObject(where, props, ['sizeGiB', 'storageClassName', 'spanTtlHours']);
+    checkVolumeOptions(where, props as Record<string, unknown>);
+    optNumberType(where, 'spanTtlHours', props.spanTtlHours, { integer: true, min: 1, example: '72' });
     const sizeGiB = props.sizeGiB ?? 10;
     const ttl = props.spanTtlHours ?? 72;
     if (!Number.isInteger(sizeGiB) || sizeGiB <= 0) {
@@ -247,6 +262,13 @@ export class JaegerStorage {
   /** Cassandra. */
   public static cassandra(props: JaegerCassandraStorageProps): JaegerStorage {
     const where = 'jaeger storage cassandra';
+    props = propsObject(where, props, ['servers', 'keyspace', 'createSchema', 'username', 'password', 'tls'], false);
+    optStringList(where, 'servers', props.servers, 'list contact points host[:port], e.g. ["cassandra.db:9042"]');
+    optString(where, 'keyspace', props.keyspace, 'pass a keyspace name, e.g. "jaeger_v1_dc1"');
+    optBoolean(where, 'createSchema', props.createSchema);
+    optString(where, 'username', props.username, 'pass the user name (the password comes from a Secret)');
+    optSecretRef(where, 'password', props.password);
+    checkStorageTls(where, props.tls);
     if (!props || !Array.isArray(props.servers) || props.servers.length === 0) {
       throw new Error(`${where}: servers is empty; list at least one contact point, e.g. ['cassandra.db:9042']`);
     }
@@ -281,6 +303,15 @@ export class JaegerStorage {
 
   private static search(kind: 'elasticsearch' | 'opensearch', props: JaegerSearchStorageProps): JaegerStorage {
     const where = `jaeger storage ${kind}`;
+    props = propsObject(where, props, ['serverUrls', 'indexPrefix', 'rotation', 'shards', 'replicas', 'username', 'password', 'tls'], false);
+    optStringList(where, 'serverUrls', props.serverUrls, `list server URLs, e.g. ["https://${kind}.db:9200"]`);
+    optString(where, 'indexPrefix', props.indexPrefix, 'pass an index prefix, e.g. "jaeger"');
+    optInstance(where, 'rotation', props.rotation, IndexRotation, 'IndexRotation.daily(), .hourly() or .autoRollover(policy)');
+    optNumberType(where, 'shards', props.shards, { integer: true, min: 1 });
+    optNumberType(where, 'replicas', props.replicas, { integer: true, min: 0 });
+    optString(where, 'username', props.username, 'pass the user name (the password comes from a Secret)');
+    optSecretRef(where, 'password', props.password);
+    checkStorageTls(where, props.tls);
     if (!props || !Array.isArray(props.serverUrls) || props.serverUrls.length === 0) {
       throw new Error(`${where}: serverUrls is empty; list at least one URL, e.g. ['http://${kind}.db:9200']`);
     }

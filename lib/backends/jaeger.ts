@@ -16,6 +16,31 @@ import {
   selectorLabels,
 } from './workload-common';
 import { gibibytes } from '../common/quantity';
+import { optInstance, optOneOf, optString } from '../common/guards';
+import { backendWhere, checkServiceMonitorOptions, optImage, optNumberType, propsObject } from './props-checks';
+
+const JAEGER_PROPS = ['name', 'namespace', 'version', 'image', 'storage', 'replicas', 'logLevel', 'serviceMonitor', 'memoryLimitMiB', 'cpuRequestMillis'];
+
+/**
+ * Checks the types of Jaeger's props (for `new Jaeger` and `Backend.jaeger`, before anything is
+ * built); range rules follow in the constructor. Returns the props (`{}` for `undefined`).
+ * @internal
+ */
+export function checkJaegerProps(props: unknown): JaegerProps {
+  const where = backendWhere('jaeger', props);
+  const p = propsObject<Record<string, unknown>>(where, props, JAEGER_PROPS);
+  optString(where, 'name', p.name, 'pass a DNS label, e.g. "jaeger"');
+  optString(where, 'namespace', p.namespace, 'pass a namespace name');
+  optString(where, 'version', p.version, `pass a Jaeger v2 release, e.g. "${JAEGER_DEFAULT_VERSION}"`);
+  optImage(where, 'image', p.image);
+  optInstance(where, 'storage', p.storage, JaegerStorage, 'JaegerStorage.memory(), .badger(), .elasticsearch(), .opensearch() or .cassandra()');
+  optNumberType(where, 'replicas', p.replicas, { integer: true, min: 1 });
+  optOneOf(where, 'logLevel', p.logLevel, ['debug', 'info', 'warn', 'error'] as const);
+  checkServiceMonitorOptions(where, p.serviceMonitor);
+  optNumberType(where, 'memoryLimitMiB', p.memoryLimitMiB, { integer: true, min: 1, example: '1024' });
+  optNumberType(where, 'cpuRequestMillis', p.cpuRequestMillis, { integer: true, min: 1, example: '200' });
+  return p as JaegerProps;
+}
 
 /** Default Jaeger v2 release (the latest v2 tag when this version of the library was released). */
 export const JAEGER_DEFAULT_VERSION = '2.20.0';
@@ -104,6 +129,7 @@ export class Jaeger extends InClusterBackend {
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
+    props = checkJaegerProps(props);
     super(scope, id, 'jaeger', props, { otlpGrpc: JAEGER_PORTS.otlpGrpc, otlpHttp: JAEGER_PORTS.otlpHttp, query: JAEGER_PORTS.queryHttp });
     const where = this.where;
     const version = props.version ?? JAEGER_DEFAULT_VERSION;

@@ -50,28 +50,6 @@ export interface TempoIngesterOptions {
   readonly traceIdlePeriodSec?: number;
 }
 
-/**
- * Live-store tuning. Tempo 3.x only: the live store replaces the 2.x ingester.
- *
- * Both settings are written as `live_store.readiness_target_lag` / `live_store.readiness_max_wait`
- * (keys confirmed in Tempo 3.0's live-store config). They measure Kafka consumer lag: in monolithic
- * mode, which this construct deploys, the distributor feeds the live store in-process without Kafka,
- * so upstream documents no Kafka consumption there and the settings have no practical effect.
- */
-export interface TempoLiveStoreOptions {
-  /**
-   * Target Kafka consumer lag, in seconds, before the live store reports ready.
-   * @default - Tempo's default (0: readiness waiting disabled)
-   */
-  readonly readinessTargetLagSec?: number;
-  /**
-   * Longest wait, in seconds, for that lag before reporting ready anyway. Tempo only reads it
-   * when the target lag is above 0.
-   * @default - Tempo's default (30 minutes)
-   */
-  readonly readinessMaxWaitSec?: number;
-}
-
 /** Log level of Tempo. */
 export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -91,8 +69,6 @@ export interface TempoConfigModel {
   readonly metricsGenerator?: TempoMetricsGeneratorOptions;
   /** Ingester tuning (2.x). @default - Tempo defaults */
   readonly ingester?: TempoIngesterOptions;
-  /** Live-store tuning (3.x). @default - Tempo defaults */
-  readonly liveStore?: TempoLiveStoreOptions;
   /** Anonymous usage reporting. */
   readonly usageReporting: boolean;
 }
@@ -111,12 +87,7 @@ export function buildTempoConfig(model: TempoConfigModel): Record<string, unknow
   }
   if (v3 && model.ingester) {
     throw new Error(
-      `${where}: ingester options apply to Tempo 2.x only; Tempo ${model.version.tag} has no ingester (remove ingester, or use liveStore, or TempoVersion.V2)`,
-    );
-  }
-  if (!v3 && model.liveStore) {
-    throw new Error(
-      `${where}: liveStore options apply to Tempo 3.x only; Tempo ${model.version.tag} has no live store (remove liveStore, use ingester, or TempoVersion.V3)`,
+      `${where}: ingester options apply to Tempo 2.x only; Tempo ${model.version.tag} has no ingester (remove ingester, or use TempoVersion.V2)`,
     );
   }
   const retention = `${model.retentionHours}h`;
@@ -152,20 +123,6 @@ export function buildTempoConfig(model: TempoConfigModel): Record<string, unknow
     }
     config.ingester = ingester;
   }
-  if (v3 && model.liveStore) {
-    const liveStore: Record<string, unknown> = {};
-    const ls = model.liveStore;
-    if (ls.readinessTargetLagSec !== undefined) {
-      positive(where, 'liveStore.readinessTargetLagSec', ls.readinessTargetLagSec);
-      liveStore.readiness_target_lag = `${ls.readinessTargetLagSec}s`;
-    }
-    if (ls.readinessMaxWaitSec !== undefined) {
-      positive(where, 'liveStore.readinessMaxWaitSec', ls.readinessMaxWaitSec);
-      liveStore.readiness_max_wait = `${ls.readinessMaxWaitSec}s`;
-    }
-    config.live_store = liveStore;
-  }
-
   if (v3) {
     config.backend_scheduler = { provider: { compaction: { compaction: { block_retention: retention } } } };
     config.backend_worker = { compaction: { block_retention: retention } };

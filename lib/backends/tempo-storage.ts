@@ -1,6 +1,19 @@
 import { SecretKeyRef } from '../common/otlp-destination';
 import { isDns1123Subdomain } from '../common/k8s-names';
 import { assertSecretKeyRef, SecretEnvVar } from './secret-refs';
+import { checkVolumeOptions, optBoolean, optObject, optSecretRef, optString, optStringMap, propsObject } from './props-checks';
+import { reqString } from '../common/guards';
+
+const VOLUME_PROPS = ['sizeGiB', 'storageClassName'];
+
+/** Checks the props of a Tempo storage factory (types and known keys). */
+function storageProps(kind: string, props: unknown, keys: readonly string[], optional: boolean): Record<string, unknown> {
+  const where = `tempo storage ${kind}`;
+  const p = propsObject<Record<string, unknown>>(where, props, [...keys, ...VOLUME_PROPS], optional);
+  checkVolumeOptions(where, p);
+  optStringMap(where, 'serviceAccountAnnotations', p.serviceAccountAnnotations, 'pass an object of annotation values (strings)');
+  return p;
+}
 
 /** Where the Tempo pod keeps its data volume (WAL, generator WAL, and blocks for local storage). */
 export const TEMPO_DATA_DIR = '/var/tempo';
@@ -162,6 +175,7 @@ const GCS_KEY_DIR = '/var/secrets/gcs';
 export class TempoStorage {
   /** Blocks on the pod's own PersistentVolumeClaim. */
   public static local(props: TempoLocalStorageProps = {}): TempoStorage {
+    props = storageProps('local', props, [], true);
     const volume = volumeOptions('local', props);
     return new TempoStorage({
       backend: 'local',
@@ -179,7 +193,17 @@ export class TempoStorage {
   /** Amazon S3 or an S3-compatible store such as MinIO. */
   public static s3(props: TempoS3StorageProps): TempoStorage {
     const where = 'tempo storage s3';
-    requireName(props?.bucket, `${where}: bucket`, 'set bucket to the name of an existing bucket');
+    const p = storageProps('s3', props, ['bucket', 'endpoint', 'region', 'forcePathStyle', 'insecure', 'credentials', 'serviceAccountAnnotations'], false);
+    reqString(where, 'bucket', p.bucket, 'set bucket to the name of an existing bucket');
+    optString(where, 'endpoint', p.endpoint, 'pass host[:port], e.g. "minio.storage:9000"');
+    optString(where, 'region', p.region, 'pass the bucket region, e.g. "us-east-1"');
+    optBoolean(where, 'forcePathStyle', p.forcePathStyle);
+    optBoolean(where, 'insecure', p.insecure);
+    const creds = optObject<Record<string, unknown>>(where, 'credentials', p.credentials, ['accessKeyId', 'secretAccessKey']);
+    if (creds) {
+      assertSecretKeyRef(creds.accessKeyId, `${where}: credentials.accessKeyId`);
+      assertSecretKeyRef(creds.secretAccessKey, `${where}: credentials.secretAccessKey`);
+    }
     if (props.endpoint !== undefined) {
       if (/:\/\//.test(props.endpoint)) {
         throw new Error(
@@ -230,7 +254,9 @@ export class TempoStorage {
   /** Google Cloud Storage. */
   public static gcs(props: TempoGcsStorageProps): TempoStorage {
     const where = 'tempo storage gcs';
-    requireName(props?.bucketName, `${where}: bucketName`, 'set bucketName to the name of an existing bucket');
+    const p = storageProps('gcs', props, ['bucketName', 'credentials', 'serviceAccountAnnotations'], false);
+    reqString(where, 'bucketName', p.bucketName, 'set bucketName to the name of an existing bucket');
+    optSecretRef(where, 'credentials', p.credentials);
     const identity = credentialMode(where, props.credentials, props.serviceAccountAnnotations, 'credentials');
     const secretFiles: SecretFileMount[] = [];
     const env: SecretEnvVar[] = [];
@@ -258,8 +284,11 @@ export class TempoStorage {
   /** Azure Blob Storage. */
   public static azure(props: TempoAzureStorageProps): TempoStorage {
     const where = 'tempo storage azure';
-    requireName(props?.containerName, `${where}: containerName`, 'set containerName to an existing blob container');
-    requireName(props.storageAccountName, `${where}: storageAccountName`, 'set storageAccountName');
+    const p = storageProps('azure', props, ['containerName', 'storageAccountName', 'storageAccountKey', 'serviceAccountAnnotations', 'endpointSuffix'], false);
+    reqString(where, 'containerName', p.containerName, 'set containerName to an existing blob container');
+    reqString(where, 'storageAccountName', p.storageAccountName, 'set storageAccountName');
+    optSecretRef(where, 'storageAccountKey', p.storageAccountKey);
+    optString(where, 'endpointSuffix', p.endpointSuffix, 'pass a suffix such as "blob.core.windows.net"');
     const identity = credentialMode(where, props.storageAccountKey, props.serviceAccountAnnotations, 'storageAccountKey');
     const azure: Record<string, unknown> = {
       container_name: props.containerName,
@@ -315,12 +344,6 @@ function volumeOptions(kind: string, props: TempoVolumeOptions): { sizeGiB: numb
     );
   }
   return props.storageClassName === undefined ? { sizeGiB } : { sizeGiB, storageClassName: props.storageClassName };
-}
-
-function requireName(value: unknown, where: string, fix: string): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new Error(`${where} is missing or empty (${JSON.stringify(value)}); ${fix}`);
-  }
 }
 
 function credentialMode(

@@ -8,7 +8,6 @@ import {
   buildTempoConfig,
   TEMPO_PORTS,
   TempoIngesterOptions,
-  TempoLiveStoreOptions,
   TempoLogLevel,
   TempoMetricsGeneratorOptions,
 } from './tempo-config';
@@ -24,6 +23,81 @@ import {
   selectorLabels,
 } from './workload-common';
 import { gibibytes } from '../common/quantity';
+import { optInstance, optList, optOneOf, optString, optStringMap, reqString } from '../common/guards';
+import {
+  backendWhere,
+  checkServiceMonitorOptions,
+  fail,
+  optBoolean,
+  optImage,
+  optNumberType,
+  optObject,
+  propsObject,
+} from './props-checks';
+
+const TEMPO_PROPS = [
+  'name',
+  'namespace',
+  'version',
+  'image',
+  'storage',
+  'replicas',
+  'retentionHours',
+  'logLevel',
+  'metricsGenerator',
+  'ingester',
+  'serviceMonitor',
+  'memoryLimitMiB',
+  'cpuRequestMillis',
+  'usageReporting',
+];
+
+/**
+ * Checks the types of Tempo's props (for `new Tempo` and `Backend.tempo`, before anything is built);
+ * range rules follow in the constructor. Returns the props (`{}` for `undefined`).
+ * @internal
+ */
+export function checkTempoProps(props: unknown): TempoProps {
+  const where = backendWhere('tempo', props);
+  if (props !== null && typeof props === 'object' && (props as Record<string, unknown>).liveStore !== undefined) {
+    fail(
+      where,
+      'liveStore',
+      (props as Record<string, unknown>).liveStore,
+      'is not supported',
+      'remove it: live_store.readiness_target_lag / readiness_max_wait measure the Kafka consumer lag of a distributed Tempo 3, ' +
+        'and the monolithic Tempo this construct deploys has no Kafka (its distributor feeds the live store in-process), so they would do nothing',
+    );
+  }
+  const p = propsObject<Record<string, unknown>>(where, props, TEMPO_PROPS);
+  optString(where, 'name', p.name, 'pass a DNS label, e.g. "tempo"');
+  optString(where, 'namespace', p.namespace, 'pass a namespace name');
+  optInstance(where, 'version', p.version, TempoVersion, 'TempoVersion.V3, TempoVersion.V2 or TempoVersion.of("3.0.3")');
+  optImage(where, 'image', p.image);
+  optInstance(where, 'storage', p.storage, TempoStorage, 'TempoStorage.local(), .s3(), .gcs() or .azure()');
+  optNumberType(where, 'replicas', p.replicas, { integer: true, min: 1, max: 1 });
+  optNumberType(where, 'retentionHours', p.retentionHours, { integer: true, min: 1, example: '336' });
+  optOneOf(where, 'logLevel', p.logLevel, ['debug', 'info', 'warn', 'error'] as const);
+  const mg = optObject<Record<string, unknown>>(where, 'metricsGenerator', p.metricsGenerator, ['remoteWriteUrl', 'processors', 'sendExemplars', 'externalLabels']);
+  if (mg) {
+    reqString(where, 'metricsGenerator.remoteWriteUrl', mg.remoteWriteUrl, 'pass an http(s) URL, e.g. "http://prometheus.monitoring:9090/api/v1/write"');
+    optList(where, 'metricsGenerator.processors', mg.processors, (v, path) =>
+      optOneOf(where, path, v ?? null, ['span-metrics', 'service-graphs', 'local-blocks'] as const),
+    'pass a list of processors, e.g. ["span-metrics", "service-graphs"]');
+    optBoolean(where, 'metricsGenerator.sendExemplars', mg.sendExemplars);
+    optStringMap(where, 'metricsGenerator.externalLabels', mg.externalLabels);
+  }
+  const ing = optObject<Record<string, unknown>>(where, 'ingester', p.ingester, ['maxBlockDurationMin', 'traceIdlePeriodSec']);
+  if (ing) {
+    optNumberType(where, 'ingester.maxBlockDurationMin', ing.maxBlockDurationMin, { exclusiveMin: true, min: 0 });
+    optNumberType(where, 'ingester.traceIdlePeriodSec', ing.traceIdlePeriodSec, { exclusiveMin: true, min: 0 });
+  }
+  checkServiceMonitorOptions(where, p.serviceMonitor);
+  optNumberType(where, 'memoryLimitMiB', p.memoryLimitMiB, { integer: true, min: 1, example: '2048' });
+  optNumberType(where, 'cpuRequestMillis', p.cpuRequestMillis, { integer: true, min: 1, example: '250' });
+  optBoolean(where, 'usageReporting', p.usageReporting);
+  return p as TempoProps;
+}
 
 /** Properties of a Grafana Tempo monolithic (single binary) instance. */
 export interface TempoProps {
@@ -78,11 +152,6 @@ export interface TempoProps {
    */
   readonly ingester?: TempoIngesterOptions;
   /**
-   * Live-store tuning; Tempo 3.x only.
-   * @default - Tempo's defaults
-   */
-  readonly liveStore?: TempoLiveStoreOptions;
-  /**
    * Emit a prometheus-operator ServiceMonitor scraping `/metrics` on the `http` port.
    * @default - no ServiceMonitor
    */
@@ -133,6 +202,7 @@ export class Tempo extends InClusterBackend {
   public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
+    props = checkTempoProps(props);
     super(scope, id, 'tempo', props, { otlpGrpc: TEMPO_PORTS.otlpGrpc, otlpHttp: TEMPO_PORTS.otlpHttp, query: TEMPO_PORTS.http });
     const where = this.where;
     this.version = props.version ?? TempoVersion.V3;
@@ -162,7 +232,6 @@ export class Tempo extends InClusterBackend {
       logLevel: props.logLevel ?? 'info',
       metricsGenerator: props.metricsGenerator,
       ingester: props.ingester,
-      liveStore: props.liveStore,
       usageReporting: props.usageReporting ?? false,
     });
     const configYaml = toYaml(this.config);

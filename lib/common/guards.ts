@@ -308,3 +308,22 @@ export function checkOttl(where: string, path: string, text: unknown): string {
   if (problem) fail(where, path, t, problem, 'fix the expression (OTTL: https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/pkg/ottl)');
   return t;
 }
+
+/**
+ * An optional nested object of props (`tls`, `resources`, ...): anything that is not a plain object
+ * is refused, and keys outside `known` get the closest known key. Returns it.
+ */
+export function optObject<T extends object>(where: string, path: string, v: unknown, known: readonly string[], fix = 'pass an object literal'): T | undefined {
+  if (v === undefined) return undefined;
+  if (!isPlainObject(v) || typeof v === 'function') fail(where, path, v, 'is not an object', fix);
+  checkKnownKeys(where, path, v, known);
+  return v as T;
+}
+
+/** An optional construct (a cdk8s chart, an ApiObject, one of our constructs...). Returns it. */
+export function optConstruct<T>(where: string, path: string, v: unknown, fix = 'pass a construct (a Chart, an ApiObject or a construct of this library)'): T | undefined {
+  if (v === undefined) return undefined;
+  const isConstruct = v !== null && typeof v === 'object' && typeof (v as { node?: { path?: unknown } }).node?.path === 'string';
+  if (!isConstruct) fail(where, path, v, 'is not a construct', fix);
+  return v as T;
+}

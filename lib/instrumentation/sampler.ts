@@ -1,3 +1,5 @@
+import { optNumber, propsObject, reqString } from '../common/guards';
+
 /** The `spec.sampler` block of an Instrumentation. */
 export interface SamplerSpec {
   /** Sampler name, e.g. `parentbased_traceidratio`. */
@@ -66,7 +68,13 @@ export class Sampler {
   }
   /** Strategies polled from a Jaeger remote-sampling endpoint. */
   public static jaegerRemote(options: JaegerRemoteSamplerOptions): Sampler {
-    const endpoint = options.endpoint?.trim() ?? '';
+    const where = 'instrumentation sampler: jaeger_remote';
+    propsObject(where, options, ['endpoint', 'pollingIntervalMs', 'initialSamplingRate'], false);
+    reqString(where, 'endpoint', options.endpoint, 'pass an http(s) URL, e.g. http://jaeger.observability.svc.cluster.local:5779');
+    if (options.pollingIntervalMs !== undefined && typeof options.pollingIntervalMs !== 'number') {
+      optNumber(where, 'pollingIntervalMs', options.pollingIntervalMs, { integer: true, min: 1, example: '60000' });
+    }
+    const endpoint = options.endpoint.trim();
     if (!/^https?:\/\/[^\s,=]+$/.test(endpoint)) {
       throw new Error(
         `instrumentation sampler: jaeger_remote endpoint "${options.endpoint}" is invalid; use an http(s) URL without "," or "=", e.g. http://jaeger.observability.svc.cluster.local:5779`,

@@ -1,3 +1,4 @@
+import { fail, optBoolean, optConstruct, optInstance, optNumber, optObject, optStringList, optString, propsObject } from '../common/guards';
 import { clusterScoped } from '../common/cluster-scoped';
 import { isDns1123Label } from '../common/k8s-names';
 import { checkPinnedImage } from '../common/k8s-names';
@@ -170,6 +171,7 @@ type Layer = 'crds' | 'certificates' | 'operator';
 export class OpenTelemetryOperator extends Construct {
   /** Finds the operators in the app that `scope` belongs to. */
   public static findAll(scope: IConstruct): OpenTelemetryOperator[] {
+    optConstruct('OpenTelemetryOperator.findAll', 'scope', scope ?? null);
     return scope.node.root.node.findAll().filter((c): c is OpenTelemetryOperator => c instanceof OpenTelemetryOperator);
   }
 
@@ -199,6 +201,7 @@ export class OpenTelemetryOperator extends Construct {
   public readonly syncWaves?: Required<OperatorSyncWaves>;
 
   constructor(scope: Construct, id: string, props: OpenTelemetryOperatorProps) {
+    checkOperatorProps(`opentelemetry operator "${id}"`, props);
     super(scope, id);
     if (!props || !props.source) {
       throw new Error(
@@ -296,6 +299,7 @@ export class OpenTelemetryOperator extends Construct {
    * when sync waves are on, annotates it with the custom-resource wave.
    */
   public addCustomResource(resource: IConstruct): void {
+    optConstruct(`opentelemetry operator "${this.node.id}": addCustomResource`, 'resource', resource ?? null, 'pass the construct of the custom resource (e.g. an Instrumentation)');
     resource.node.addDependency(this.operatorLayer);
     if (this.syncWaves) {
       for (const o of resource.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
@@ -349,6 +353,48 @@ export class OpenTelemetryOperator extends Construct {
       }
       container.resources = { requests, ...(Object.keys(limits).length > 0 ? { limits } : {}) };
     }
+  }
+}
+
+const PROPS = [
+  'source',
+  'namespace',
+  'image',
+  'goInstrumentation',
+  'nginxInstrumentation',
+  'resources',
+  'extraArgs',
+  'certificates',
+  'createNamespace',
+  'chartPerLayer',
+  'argoCdSyncWaves',
+];
+const RESOURCES = ['cpuRequestMillis', 'memoryRequestMiB', 'cpuLimitMillis', 'memoryLimitMiB'] as const;
+const WAVES = ['crds', 'certificates', 'operator', 'customResources'] as const;
+
+/** Checks the types of the operator's props (the rules on their values follow in the constructor). */
+function checkOperatorProps(where: string, props: unknown): void {
+  const p = propsObject<Record<string, unknown>>(where, props, PROPS, false);
+  if (p.source === undefined) {
+    fail(where, 'source', p.source, 'is missing', 'use OperatorManifestSource.fromFile(path), .fromEnv(), .fromRelease() or .external()');
+  }
+  optInstance(where, 'source', p.source, OperatorManifestSource, 'OperatorManifestSource.fromFile(path), .fromEnv(), .fromRelease() or .external()');
+  optString(where, 'namespace', p.namespace, 'pass a namespace name');
+  const image = optString(where, 'image', p.image, 'pass a pinned image reference, e.g. "registry.example/opentelemetry-operator:0.158.0"');
+  if (image !== undefined) checkPinnedImage(where, image);
+  optBoolean(where, 'goInstrumentation', p.goInstrumentation);
+  optBoolean(where, 'nginxInstrumentation', p.nginxInstrumentation);
+  const r = optObject<Record<string, unknown>>(where, 'resources', p.resources, RESOURCES);
+  for (const k of RESOURCES) {
+    if (r && r[k] !== undefined && typeof r[k] !== 'number') optNumber(where, `resources.${k}`, r[k], { integer: true, min: 1 });
+  }
+  optStringList(where, 'extraArgs', p.extraArgs, 'pass a list of flags, e.g. ["--zap-log-level=debug"]');
+  optInstance(where, 'certificates', p.certificates, WebhookCertificates, 'WebhookCertificates.certManager() or WebhookCertificates.existingSecret({ secretName, caBundleBase64 })');
+  optBoolean(where, 'createNamespace', p.createNamespace);
+  optBoolean(where, 'chartPerLayer', p.chartPerLayer);
+  if (typeof p.argoCdSyncWaves !== 'boolean') {
+    const w = optObject<Record<string, unknown>>(where, 'argoCdSyncWaves', p.argoCdSyncWaves, WAVES, 'pass true (default waves) or { crds, certificates, operator, customResources }');
+    for (const k of WAVES) if (w) optNumber(where, `argoCdSyncWaves.${k}`, w[k], { integer: true, example: String(DEFAULT_WAVES[k]) });
   }
 }
 

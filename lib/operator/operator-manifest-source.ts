@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { findManager, imageVersion, parseManifest } from './operator-manifest';
 import { OPERATOR_VERSION } from './operator-version';
+import { optString, propsObject, reqString } from '../common/guards';
 
 export { OPERATOR_VERSION };
 
@@ -39,6 +40,7 @@ export type OperatorManifestSourceKind = 'file' | 'release-cache' | 'external';
 export abstract class OperatorManifestSource {
   /** A local copy of the release manifest (`opentelemetry-operator.yaml` of v0.158.0). */
   public static fromFile(filePath: string): OperatorManifestSource {
+    if (filePath !== undefined && filePath !== '') reqString('operator manifest source: fromFile', 'filePath', filePath, 'pass the path of opentelemetry-operator.yaml');
     if (!filePath || filePath.trim() === '') {
       throw new Error(
         'operator manifest source: file path is empty; pass the path of opentelemetry-operator.yaml (v' +
@@ -54,6 +56,7 @@ export abstract class OperatorManifestSource {
    * is read when this method is called.
    */
   public static fromEnv(variable: string = OPERATOR_MANIFEST_ENV): OperatorManifestSource {
+    reqString('operator manifest source: fromEnv', 'variable', variable, `pass the name of an environment variable (default ${OPERATOR_MANIFEST_ENV})`);
     const value = process.env[variable];
     if (!value) {
       throw new Error(
@@ -69,6 +72,8 @@ export abstract class OperatorManifestSource {
    * `await fetchOperatorManifest({ cacheDir })` (it downloads once and then reuses the file).
    */
   public static fromRelease(options: ReleaseSourceOptions = {}): OperatorManifestSource {
+    options = propsObject<ReleaseSourceOptions>('operator manifest source: fromRelease', options, ['cacheDir']);
+    optString('operator manifest source: fromRelease', 'cacheDir', options.cacheDir, 'pass a directory path');
     return new ReleaseCacheSource(options.cacheDir ?? defaultOperatorCacheDir());
   }
 

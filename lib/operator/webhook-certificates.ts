@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { isDns1123Subdomain } from '../common/k8s-names';
+import { optConstruct, propsObject, reqString } from '../common/guards';
 
 /** Kind of certificate source for the operator's admission and conversion webhooks. */
 export type WebhookCertificatesKind = 'cert-manager' | 'existing-secret';
@@ -33,6 +34,9 @@ export interface ExistingSecretCertificatesOptions {
 export abstract class WebhookCertificates {
   /** cert-manager is (or will be) installed: keep the upstream Issuer/Certificate and CA injection. */
   public static certManager(options: CertManagerCertificatesOptions = {}): WebhookCertificates {
+    const where = 'webhook certificates: certManager';
+    options = propsObject<CertManagerCertificatesOptions>(where, options, ['installedBy']);
+    optConstruct(where, 'installedBy', options.installedBy, 'pass the construct that installs cert-manager, or leave it out');
     return new CertManagerCertificates(options.installedBy);
   }
 
@@ -41,6 +45,10 @@ export abstract class WebhookCertificates {
    * the cert-manager CA-injection annotations are dropped, `caBundle` is set on the webhooks.
    */
   public static existingSecret(options: ExistingSecretCertificatesOptions): WebhookCertificates {
+    const where = 'webhook certificates: existingSecret';
+    options = propsObject<ExistingSecretCertificatesOptions>(where, options, ['secretName', 'caBundleBase64'], false);
+    if (options.secretName !== undefined) reqString(where, 'secretName', options.secretName, 'pass the name of a kubernetes.io/tls Secret');
+    if (options.caBundleBase64 !== undefined) reqString(where, 'caBundleBase64', options.caBundleBase64, 'pass the base64-encoded PEM of the signing CA (e.g. `base64 -w0 ca.crt`)');
     if (!options.secretName || !isDns1123Subdomain(options.secretName)) {
       throw new Error(
         `webhook certificates: secretName "${options.secretName}" is not a valid Secret name; use a lowercase DNS subdomain`,

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
-import { Tempo, TempoStorage, TempoVersion } from '../../lib/backends';
+import { Backend, Tempo, TempoStorage, TempoVersion } from '../../lib/backends';
 import { expectValid } from '../helpers/validate';
 import { testApp } from '../helpers/temp';
 
@@ -300,9 +300,12 @@ describe('Tempo options', () => {
     expect((tempo.config as any).overrides).toBeUndefined();
   });
 
-  test('3.x live store tuning', () => {
-    const tempo = new Tempo(chart(), 'tempo', { liveStore: { readinessTargetLagSec: 5, readinessMaxWaitSec: 30 } });
-    expect((tempo.config as any).live_store).toEqual({ readiness_target_lag: '5s', readiness_max_wait: '30s' });
+  test('liveStore is refused: its readiness settings measure Kafka lag, which monolithic Tempo 3 does not have', () => {
+    const props = { liveStore: { readinessTargetLagSec: 5, readinessMaxWaitSec: 30 } } as never;
+    expect(() => new Tempo(chart(), 'tempo', props)).toThrow(
+      /^tempo "tempo": liveStore \{"readinessTargetLagSec":5,"readinessMaxWaitSec":30\} is not supported; remove it: .*Kafka consumer lag.*monolithic Tempo this construct deploys has no Kafka/,
+    );
+    expect(() => Backend.tempo(props)).toThrow(/liveStore .* is not supported/);
   });
 
   test('a config change changes the pod template checksum (rolls the pod)', () => {

@@ -260,7 +260,7 @@ describe('Instrumentation: bad inputs', () => {
     ['resources limit below request', () => make({ python: { resources: { memoryRequestMiB: 256, memoryLimitMiB: 128 } } }), /memoryLimitMiB 128 is below memoryRequestMiB 256/],
     ['zero volume size', () => make({ dotnet: { volumeSizeLimitMiB: 0 } }), /dotnet\.volumeSizeLimitMiB 0 is invalid/],
     ['nginx config path', () => make({ nginx: { configFile: 'etc/nginx.conf' } }), /nginx\.configFile "etc\/nginx\.conf" is invalid/],
-    ['apache version', () => make({ apacheHttpd: { version: '2.6' as any } }), /apacheHttpd\.version "2\.6" is not supported/],
+    ['apache version', () => make({ apacheHttpd: { version: '2.6' as any } }), /apacheHttpd\.version "2\.6" is not allowed; use "2\.2" \(closest\) or one of "2\.2", "2\.4"/],
     ['bad name', () => make({ name: 'My_Inst' }), /name "My_Inst" is not a valid object name/],
   ])('%s', (_label, fn, message) => {
     expect(fn).toThrow(message);

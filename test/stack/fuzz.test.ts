@@ -39,13 +39,13 @@ const cases: FuzzCase[] = [
   { name: 'Sampling.head', args: [0.1], call: (r) => Sampling.head(r as never).kind },
   {
     name: 'StackOperator.install',
-    args: [{ source: operatorManifest() }],
-    call: (p) => StackOperator.install(p as never) && 'ok',
+    args: [{ source: operatorManifest(), namespace: 'ops', goInstrumentation: true }],
+    call: (p) => stack({ operator: StackOperator.install(p as never) }),
   },
   {
     name: 'StackOperator.external',
-    args: [{ namespace: 'ops' }],
-    call: (p) => StackOperator.external(p as never) && 'ok',
+    args: [{ namespace: 'ops', goInstrumentation: true }],
+    call: (p) => stack({ operator: StackOperator.external(p as never) }),
   },
   {
     name: 'new TracingStack',

@@ -1754,7 +1754,6 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
         backend: Backend.tempo({
           namespace: 'tempo3',
           version: TempoVersion.of('3.0.1'),
-          liveStore: { readinessTargetLagSec: 30, readinessMaxWaitSec: 300 },
           metricsGenerator: {
             remoteWriteUrl: 'http://prometheus.monitoring.svc.cluster.local:9090/api/v1/write',
             processors: ['service-graphs'],
