@@ -40,21 +40,21 @@ export interface JaegerBadgerStorageProps {
 /**
  * Index rotation of Elasticsearch / OpenSearch indices.
  *
- * `daily()` and `hourly()` write `indices.<type>.date_layout` / `rollover_frequency`. Jaeger v2.20.0
- * deprecates these keys in favour of `indices.<type>.rotation.periodic.{date_layout,rollover_frequency}`
- * (internal/storage/elasticsearch/config/config.go and config_rotation.go, PR #8823) but still reads
- * them, without a warning; releases before v2.20.0 (e.g. 2.13.0) know only the old keys and refuse
- * `rotation` ("has invalid keys: rotation"). The old keys are kept so the config works on both.
+ * `daily()` and `hourly()` write `indices.<type>.rotation.periodic.{date_layout,rollover_frequency}`
+ * for Jaeger v2.20.0 and later (the default version): v2.20.0 deprecates the flat
+ * `indices.<type>.date_layout` / `rollover_frequency` keys in favour of it
+ * (internal/storage/elasticsearch/config/config.go and config_rotation.go, PR #8823). For an older
+ * `version` (which refuses `rotation`: "has invalid keys: rotation") the flat keys are written.
  */
 export class IndexRotation {
   /** A new index per day (`date_layout: 2006-01-02`, `rollover_frequency: day`). */
   public static daily(): IndexRotation {
-    return new IndexRotation({ date_layout: '2006-01-02', rollover_frequency: 'day' });
+    return new IndexRotation({ date_layout: '2006-01-02', rollover_frequency: 'day' }, undefined, true);
   }
 
   /** A new index per hour (`date_layout: 2006-01-02-15`, `rollover_frequency: hour`). */
   public static hourly(): IndexRotation {
-    return new IndexRotation({ date_layout: '2006-01-02-15', rollover_frequency: 'hour' });
+    return new IndexRotation({ date_layout: '2006-01-02-15', rollover_frequency: 'hour' }, undefined, true);
   }
 
   /**
@@ -75,8 +75,13 @@ export class IndexRotation {
     public readonly _indexConfig: Record<string, unknown>,
     /** @internal The first Jaeger release that has these keys. */
     public readonly _sinceVersion?: string,
+    /** @internal Periodic rotation: `rotation.periodic` from Jaeger v2.20.0, the flat keys before. */
+    public readonly _periodic = false,
   ) {}
 }
+
+/** The first Jaeger release with `indices.<type>.rotation.periodic` (and the deprecation of the flat keys). */
+export const PERIODIC_ROTATION_SINCE = '2.20.0';
 
 /** TLS towards a storage cluster. */
 export interface JaegerStorageTls {
@@ -192,6 +197,11 @@ export interface JaegerStorageModel {
   readonly shared: boolean;
   /** The first Jaeger release that accepts this storage config, when newer than 2.0 (why, for the error). */
   readonly sinceVersion?: { readonly version: string; readonly what: string };
+  /**
+   * The config for a Jaeger version, when it depends on it (periodic index rotation:
+   * `rotation.periodic` from v2.20.0, the flat keys before). @default - backendConfig for every version
+   */
+  readonly backendConfigFor?: (atLeast: (version: string) => boolean) => Record<string, unknown>;
 }
 
 /**
@@ -364,14 +374,25 @@ export class JaegerStorage {
       indices[index] = { ...perIndex };
     }
     const block: Record<string, unknown> = { server_urls: [...props.serverUrls], indices };
+    const rotationChoice = props.rotation ?? IndexRotation.daily();
     const envName = kind === 'elasticsearch' ? 'JAEGER_ES_PASSWORD' : 'JAEGER_OPENSEARCH_PASSWORD';
     const auth = basicAuth(where, props.username, props.password, envName, env);
     if (auth) block.auth = auth;
     if (https) block.tls = tlsBlock(where, kind, props.tls ?? {}, secretFiles);
     const rotation = props.rotation ?? IndexRotation.daily();
+    // periodic rotation: the non-deprecated `rotation.periodic` block where the version has it
+    const nested = (): Record<string, unknown> => {
+      const { date_layout, rollover_frequency, ...rest } = perIndex;
+      const nestedIndices: Record<string, unknown> = { ...indices };
+      for (const index of ['spans', 'services', 'dependencies', 'sampling']) {
+        nestedIndices[index] = { ...rest, rotation: { periodic: { date_layout, rollover_frequency } } };
+      }
+      return { [kind]: { ...block, indices: nestedIndices } };
+    };
     return new JaegerStorage({
       kind,
       backendConfig: { [kind]: block },
+      ...(rotationChoice._periodic ? { backendConfigFor: (atLeast) => (atLeast(PERIODIC_ROTATION_SINCE) ? nested() : { [kind]: block }) } : {}),
       env,
       secretFiles,
       shared: true,

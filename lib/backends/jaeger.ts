@@ -158,7 +158,10 @@ export class Jaeger extends InClusterBackend {
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
     const cpuRequestMillis = props.cpuRequestMillis ?? 200;
 
-    this.config = buildJaegerConfig({ storage, logLevel: props.logLevel ?? 'info' });
+    const versioned = storage.backendConfigFor
+      ? { ...storage, backendConfig: storage.backendConfigFor((v) => compareVersions(version, v) >= 0) }
+      : storage;
+    this.config = buildJaegerConfig({ storage: versioned, logLevel: props.logLevel ?? 'info' });
     const configYaml = toYaml(this.config);
 
 

@@ -188,9 +188,9 @@ describe('Jaeger v2 with Elasticsearch / OpenSearch', () => {
     expect(Object.keys(store)).toEqual(['opensearch']);
     expect(store.opensearch.tls).toBeUndefined();
     expect(store.opensearch.auth).toBeUndefined();
+    // Jaeger 2.20.0 (the default version): rotation.periodic, not the deprecated flat keys
     expect(store.opensearch.indices.spans).toEqual({
-      date_layout: '2006-01-02',
-      rollover_frequency: 'day',
+      rotation: { periodic: { date_layout: '2006-01-02', rollover_frequency: 'day' } },
       shards: 3,
       replicas: 1,
     });
@@ -202,7 +202,18 @@ describe('Jaeger v2 with Elasticsearch / OpenSearch', () => {
     const j = new Jaeger(chart(), 'jaeger', {
       storage: JaegerStorage.elasticsearch({ serverUrls: ['http://es:9200'], rotation: IndexRotation.hourly() }),
     });
-    expect(traceStore(j.config).elasticsearch.indices.spans).toEqual({ date_layout: '2006-01-02-15', rollover_frequency: 'hour' });
+    expect(traceStore(j.config).elasticsearch.indices.spans).toEqual({ rotation: { periodic: { date_layout: '2006-01-02-15', rollover_frequency: 'hour' } } });
+  });
+
+  test('periodic rotation: the flat keys for Jaeger before 2.20.0, which refuses rotation', () => {
+    const store = (version: string) =>
+      traceStore(
+        new Jaeger(chart(), 'jaeger', { version, storage: JaegerStorage.elasticsearch({ serverUrls: ['http://es:9200'], rotation: IndexRotation.hourly() }) }).config,
+      ).elasticsearch.indices;
+    expect(store('2.13.0').services).toEqual({ date_layout: '2006-01-02-15', rollover_frequency: 'hour' });
+    expect(store('2.19.9').spans.rotation).toBeUndefined();
+    expect(store('2.20.0').dependencies).toEqual({ rotation: { periodic: { date_layout: '2006-01-02-15', rollover_frequency: 'hour' } } });
+    expect(store('2.21.1').sampling.date_layout).toBeUndefined();
   });
 });
 

@@ -238,11 +238,37 @@ describeWithReference('Jaeger v2 configs vs upstream cmd/jaeger examples', () =>
     ['config-elasticsearch.yaml', 'elasticsearch'],
     ['config-elasticsearch-auto-rollover.yaml', 'elasticsearch'],
     ['config-opensearch.yaml', 'opensearch'],
-  ] as const)('%s: the %s trace store is identical', (file, kind) => {
+  ] as const)('%s: the %s trace store is identical (flat rotation keys in their v2.20 rotation.periodic form)', (file, kind) => {
     const up = store(fixture('jaeger', file));
     const ours = store(render(JaegerStorage[kind](searchProps(up[kind]))));
+    expect(ours).toEqual(periodicForm(up));
+  });
+
+  test.each([
+    ['config-elasticsearch.yaml', 'elasticsearch'],
+    ['config-opensearch.yaml', 'opensearch'],
+  ] as const)('%s: for a Jaeger before 2.20.0 the %s trace store is identical, flat rotation keys included', (file, kind) => {
+    const up = store(fixture('jaeger', file));
+    const ours = store(new Jaeger(chart(), 'jaeger', { version: '2.13.0', storage: JaegerStorage[kind](searchProps(up[kind])) }).config as any);
     expect(ours).toEqual(up);
   });
+
+  /**
+   * The upstream examples still write the flat `date_layout` / `rollover_frequency` keys, which v2.20.0
+   * deprecates in favour of `rotation.periodic` (config.go "Deprecated: superseded by
+   * rotation.periodic"): the library writes the new form for 2.20.0 and later.
+   */
+  function periodicForm(storeBlock: any): any {
+    const copy = JSON.parse(JSON.stringify(storeBlock));
+    for (const b of Object.values(copy) as any[]) {
+      for (const [name, index] of Object.entries(b.indices ?? {}) as [string, any][]) {
+        if (name === 'index_prefix' || !index || index.date_layout === undefined) continue;
+        const { date_layout, rollover_frequency, ...rest } = index;
+        b.indices[name] = { ...rest, rotation: { periodic: { date_layout, rollover_frequency } } };
+      }
+    }
+    return copy;
+  }
 
   test('all-in-one.yaml: the memory store is identical', () => {
     const up = store(fixture('jaeger', 'all-in-one.yaml'));

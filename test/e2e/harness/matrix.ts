@@ -1646,6 +1646,24 @@ const CONSTRUCT_ENTRIES: ConstructEntry[] = [
     },
   })),
   {
+    id: 'stack-jaeger-elasticsearch-before-2.20',
+    covers:
+      'Backend.jaeger version below 2.20.0 (the built Jaeger, 2.13.0): periodic index rotation as the flat date_layout/rollover_frequency keys those releases know',
+    app: (app) => {
+      const c = chart(app, 'jaeger-es-2-13');
+      construct(TracingStack, c, 'tracing', {
+        backend: Backend.jaeger({
+          version: '2.13.0',
+          image: 'registry.example.com/jaegertracing/jaeger:2.13.0',
+          replicas: 2,
+          storage: JaegerStorage.elasticsearch({ serverUrls: ['http://es.elastic.svc.cluster.local:9200'], rotation: IndexRotation.hourly() }),
+        }),
+        sampling: Sampling.head(0.5),
+        instrumentation: false,
+      });
+    },
+  },
+  {
     id: 'stack-jaeger-options',
     covers:
       'Backend.jaeger props: name, namespace, version, image, replicas, log level, ServiceMonitor, memory and CPU; TracingStack head sampling, clusterDomain, createNamespace: false',
