@@ -21,6 +21,12 @@ function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** CPU time (user + system) of this process so far, ms: less sensitive than wall time to a busy machine. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function outdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'otel-bench-'));
 }
@@ -58,6 +64,7 @@ function lib(scenario: string, from: typeof SHIPPED): Record<string, number> {
     totalMs: done,
     objects: out.validation.objectCount,
     peakRssMiB: peakRssMiB(),
+    cpuMs: cpuMs(),
   };
 }
 
@@ -72,7 +79,7 @@ function raw(objectsFile: string): Record<string, number> {
   app.synth();
   const done = performance.now();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { bootMs: start, loadMs: loaded - start, buildMs: built - loaded, synthMs: done - built, totalMs: done, objects: objects.length, peakRssMiB: peakRssMiB() };
+  return { bootMs: start, loadMs: loaded - start, buildMs: built - loaded, synthMs: done - built, totalMs: done, objects: objects.length, peakRssMiB: peakRssMiB(), cpuMs: cpuMs() };
 }
 
 function phases(scenario: string, warmRuns: number): Record<string, number> {
