@@ -37,6 +37,8 @@ const OPTIONAL_PEER_IMPORTS: Record<string, string[]> = {
 
 /** The entry files scripts/bundle.js writes beside the bundle (package.json's main, exports and bin). */
 const BUNDLE_ENTRIES = ['cli/cdk8s-plugin.js', 'cli/otel-k8s.js', 'index.js', 'pulumi/index.js'];
+/** The entries with code outside the root entry's module graph, bundled apart (loaded only by their entry). */
+const BUNDLE_PARTS = ['cli/otel-k8s-part.js', 'pulumi/index-part.js'];
 
 let packed: Packed;
 let project: string;
@@ -63,7 +65,7 @@ describe('npm pack', () => {
     const expected = [
       ...libSources.map((f) => `build/dist/${f.replace(/\.ts$/, '.d.ts')}`),
       'build/dist/bundle.js',
-      ...BUNDLE_ENTRIES.map((e) => `build/dist/${e}`),
+      ...[...BUNDLE_ENTRIES, ...BUNDLE_PARTS].map((e) => `build/dist/${e}`),
       ...fs
         .readdirSync(path.join(ROOT, 'schemas'))
         .filter((f) => f.endsWith('.json'))
@@ -131,8 +133,11 @@ describe('published JavaScript (one bundle)', () => {
 
   test('the bundle inlines no package: every require is a Node.js built-in, a dependency or a peer', () => {
     const declared = new Set([...Object.keys(own.dependencies ?? {}), ...Object.keys(own.peerDependencies ?? {})]);
-    const text = read('build/dist/bundle.js');
+    const text = ['build/dist/bundle.js', ...BUNDLE_PARTS.map((p) => `build/dist/${p}`)].map(read).join('\n');
     expect(text).not.toMatch(/^\/\/ node_modules\//m);
+    // the main bundle holds the root's module graph only; the parts take shared modules from it
+    expect(read('build/dist/bundle.js')).not.toMatch(/@pulumi|^\/\/ lib\/pulumi\//m);
+    for (const p of BUNDLE_PARTS) expect([p, read(`build/dist/${p}`)]).toEqual([p, expect.stringContaining('require("../bundle.js").modules[')]);
     const specs = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
     const names = [...new Set(specs.filter((x) => !x.startsWith('.')))].map((x) =>
       x.startsWith('@') ? x.split('/').slice(0, 2).join('/') : x.split('/')[0],
