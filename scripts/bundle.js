@@ -100,7 +100,8 @@ async function bundlePart(out, src, own) {
 
 async function bundleLibrary() {
   const shared = new Set();
-  for (const [out, { own }] of Object.entries(PARTS)) for (const m of await bundlePart(out, ENTRIES[out], own)) shared.add(m);
+  for (const [out, { own }] of Object.entries(PARTS))
+    for (const m of await bundlePart(out, ENTRIES[out], own)) shared.add(m);
   // The main bundle: the root entry's module graph (the plugin's is part of it), evaluated when the
   // bundle loads, scope-hoisted in one top-level function (V8 parses each module's code once), and
   // the modules the parts share, by name (`modules`: not an entry point, not part of the API).
@@ -116,16 +117,20 @@ async function bundleLibrary() {
     ...COMMON,
     stdin: { contents: lines.join('\n'), resolveDir: LIB, sourcefile: 'entries.ts', loader: 'ts' },
     outfile: path.join(OUT, 'bundle.js'),
-    banner: { js: '// @otel-tracing/k8s-constructs: the library bundled (scripts/bundle.js); types are in the .d.ts files.' },
+    banner: {
+      js: '// @otel-tracing/k8s-constructs: the library bundled (scripts/bundle.js); types are in the .d.ts files.',
+    },
   });
   const bundle = require(path.join(OUT, 'bundle.js'));
   for (const [out, src] of Object.entries(ENTRIES)) {
     const file = path.join(OUT, out);
-    const from = PARTS[out] ? rel(file, file.replace(/\.js$/, '-part.js')) : rel(file, path.join(OUT, 'bundle.js'));
+    const from = PARTS[out]
+      ? rel(file, file.replace(/\.js$/, '-part.js'))
+      : rel(file, path.join(OUT, 'bundle.js'));
     const load = PARTS[out] ? `require('${from}')` : `require('${from}').entry[${JSON.stringify(out)}]`;
-    const names = Object.keys(PARTS[out] ? require(file.replace(/\.js$/, '-part.js')) : bundle.entry[out]).filter((n) =>
-      /^[A-Za-z_$][\w$]*$/.test(n),
-    );
+    const names = Object.keys(
+      PARTS[out] ? require(file.replace(/\.js$/, '-part.js')) : bundle.entry[out],
+    ).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
     const isBin = src === 'cli/otel-k8s.ts';
     const text = [
       ...(isBin ? ['#!/usr/bin/env node'] : []),
@@ -148,7 +153,9 @@ async function bundleLibrary() {
  * code imports that the root does not export fails this build ("No matching export").
  */
 async function bundleBench() {
-  const rootNames = Object.keys(require(path.join(OUT, 'index.js'))).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  const rootNames = Object.keys(require(path.join(OUT, 'index.js'))).filter((n) =>
+    /^[A-Za-z_$][\w$]*$/.test(n),
+  );
   const libDir = path.join(ROOT, 'lib');
   const ROOT_ENTRY = '../dist/index.js'; // from build/bench/scenarios.js
   await esbuild.build({
@@ -165,7 +172,8 @@ async function bundleBench() {
         name: 'library-through-its-root-entry',
         setup(build) {
           build.onResolve({ filter: /^\.\.?\// }, (args) => {
-            if (args.path === ROOT_ENTRY && args.namespace === 'library-root') return { path: ROOT_ENTRY, external: true };
+            if (args.path === ROOT_ENTRY && args.namespace === 'library-root')
+              return { path: ROOT_ENTRY, external: true };
             const target = path.resolve(args.resolveDir, args.path);
             if (target !== libDir && !target.startsWith(libDir + path.sep)) return undefined;
             return { path: 'root', namespace: 'library-root' };

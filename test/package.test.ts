@@ -132,17 +132,26 @@ describe('published JavaScript (one bundle)', () => {
   };
 
   test('the bundle inlines no package: every require is a Node.js built-in, a dependency or a peer', () => {
-    const declared = new Set([...Object.keys(own.dependencies ?? {}), ...Object.keys(own.peerDependencies ?? {})]);
+    const declared = new Set([
+      ...Object.keys(own.dependencies ?? {}),
+      ...Object.keys(own.peerDependencies ?? {}),
+    ]);
     const text = ['build/dist/bundle.js', ...BUNDLE_PARTS.map((p) => `build/dist/${p}`)].map(read).join('\n');
     expect(text).not.toMatch(/^\/\/ node_modules\//m);
     // the main bundle holds the root's module graph only; the parts take shared modules from it
     expect(read('build/dist/bundle.js')).not.toMatch(/@pulumi|^\/\/ lib\/pulumi\//m);
-    for (const p of BUNDLE_PARTS) expect([p, read(`build/dist/${p}`)]).toEqual([p, expect.stringContaining('require("../bundle.js").modules[')]);
+    for (const p of BUNDLE_PARTS)
+      expect([p, read(`build/dist/${p}`)]).toEqual([
+        p,
+        expect.stringContaining('require("../bundle.js").modules['),
+      ]);
     const specs = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
     const names = [...new Set(specs.filter((x) => !x.startsWith('.')))].map((x) =>
       x.startsWith('@') ? x.split('/').slice(0, 2).join('/') : x.split('/')[0],
     );
-    expect(names.filter((n) => !builtinModules.includes(n.replace(/^node:/, '')) && !declared.has(n))).toEqual([]);
+    expect(
+      names.filter((n) => !builtinModules.includes(n.replace(/^node:/, '')) && !declared.has(n)),
+    ).toEqual([]);
     expect(names).toEqual(expect.arrayContaining(['cdk8s', 'yaml', '@pulumi/pulumi']));
     // entry files only take their part of the bundle
     for (const e of BUNDLE_ENTRIES) expect([e, read(`build/dist/${e}`).length < 10_000]).toEqual([e, true]);
@@ -174,17 +183,27 @@ console.log(JSON.stringify({
   ok: validateManifests([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }]).ok,
 }));`,
     );
-    expect(out).toEqual({ types: ['function', 'function', 'function', 'function', 'function'], missing: [], ok: true });
+    expect(out).toEqual({
+      types: ['function', 'function', 'function', 'function', 'function'],
+      missing: [],
+      ok: true,
+    });
   });
 
   test('the otel-k8s bin runs the CLI', () => {
     const manifest = path.join(project, 'ns.yaml');
     fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n');
     const bin = path.join(pkgDir, own.bin['otel-k8s']);
-    const ok = spawnSync(process.execPath, [bin, 'validate', manifest], { encoding: 'utf8', timeout: 60_000 });
+    const ok = spawnSync(process.execPath, [bin, 'validate', manifest], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect([ok.status, ok.stderr]).toEqual([0, '']);
     fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: A_B\n');
-    const bad = spawnSync(process.execPath, [bin, 'validate', manifest], { encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync(process.execPath, [bin, 'validate', manifest], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(bad.status).toBe(1);
     expect(bad.stdout + bad.stderr).toMatch(/A_B/);
   });

@@ -4,22 +4,31 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { kubernetesSchemas, parseKubernetesFile, schemaDir, supportedKubernetesVersions } from '../lib/common/schema-data';
+import {
+  kubernetesSchemas,
+  parseKubernetesFile,
+  schemaDir,
+  supportedKubernetesVersions,
+} from '../lib/common/schema-data';
 import { kubernetesJson } from '../schemas/generate';
 
 const file = (minor: string) => fs.readFileSync(path.join(schemaDir(), `kubernetes-${minor}.json`), 'utf8');
 
 describe('Kubernetes schema files, parsed per definition', () => {
-  test.each(supportedKubernetesVersions())('%s: the lazy reading equals JSON.parse of the whole file', (minor) => {
-    const text = file(minor);
-    const whole = JSON.parse(text);
-    const lazy = parseKubernetesFile(text);
-    expect(lazy.kubernetesVersion).toBe(whole.kubernetesVersion);
-    expect(lazy.kinds).toEqual(whole.kinds);
-    expect(Object.keys(lazy.defs)).toEqual(Object.keys(whole.defs));
-    expect(Object.keys(lazy.defs).length).toBeGreaterThan(500);
-    for (const name of Object.keys(whole.defs)) expect([name, lazy.defs[name]]).toEqual([name, whole.defs[name]]);
-  });
+  test.each(supportedKubernetesVersions())(
+    '%s: the lazy reading equals JSON.parse of the whole file',
+    (minor) => {
+      const text = file(minor);
+      const whole = JSON.parse(text);
+      const lazy = parseKubernetesFile(text);
+      expect(lazy.kubernetesVersion).toBe(whole.kubernetesVersion);
+      expect(lazy.kinds).toEqual(whole.kinds);
+      expect(Object.keys(lazy.defs)).toEqual(Object.keys(whole.defs));
+      expect(Object.keys(lazy.defs).length).toBeGreaterThan(500);
+      for (const name of Object.keys(whole.defs))
+        expect([name, lazy.defs[name]]).toEqual([name, whole.defs[name]]);
+    },
+  );
 
   test('the shipped files are in the generator layout (one definition per line)', () => {
     for (const minor of supportedKubernetesVersions()) {
@@ -78,6 +87,8 @@ describe('Kubernetes schema files, parsed per definition', () => {
   test('kubernetesSchemas serves the lazily parsed definitions', () => {
     const s = kubernetesSchemas('1.35');
     expect(s.release).toMatch(/^1\.35\.\d+$/);
-    expect(s.definitions['io.k8s.api.core.v1.Service'].properties.spec.$ref).toBe('io.k8s.api.core.v1.ServiceSpec');
+    expect(s.definitions['io.k8s.api.core.v1.Service'].properties.spec.$ref).toBe(
+      'io.k8s.api.core.v1.ServiceSpec',
+    );
   });
 });

@@ -33,7 +33,10 @@ const DECL_DIR = path.join(ROOT, 'build', 'dist');
 function sourceOf(declFile: string): string {
   const rel = path.relative(DECL_DIR, declFile);
   const src = rel.startsWith('..') ? path.relative(ROOT, declFile) : path.join('lib', rel);
-  return src.split(path.sep).join('/').replace(/\.d\.ts$/, '.ts');
+  return src
+    .split(path.sep)
+    .join('/')
+    .replace(/\.d\.ts$/, '.ts');
 }
 
 /** Entry points: import specifier -> source file (the `exports` map of package.json, `./package.json` aside). */
