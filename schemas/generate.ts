@@ -259,7 +259,7 @@ export function generate(only?: 'crds' | 'kubernetes'): Record<string, string> {
     for (const [minor, release] of Object.entries(KUBERNETES_RELEASES)) {
       const file = `kubernetes-${minor}.json`;
       const data = kubernetesSchemas(kubernetesSpecDir(release), release, goEnums(kubernetesApiDir(release)));
-      files[file] = json(data);
+      files[file] = kubernetesJson(data);
       const groups = [...new Set(Object.keys(data.kinds).map((gv) => (gv.includes('/') ? gv.slice(0, gv.lastIndexOf('/')) : '')))].sort();
       index.kubernetes[minor] = { release, file, groups, sha256: sha(files[file]) };
     }
@@ -284,6 +284,18 @@ export function generate(only?: 'crds' | 'kubernetes'): Record<string, string> {
   files['NOTICE'] = notice();
   if (!only) files['index.json'] = `${JSON.stringify(index)}\n`;
   return files;
+}
+
+/**
+ * A `kubernetes-<minor>.json` file: plain JSON, with `defs` last and one definition per line, so
+ * the loader (`lib/common/schema-data.ts`) parses a definition only when a check reaches it
+ * (a process validating a few kinds parses a fifth of the file). `JSON.stringify` never writes a
+ * raw newline inside a value, so every line after the `"defs":{` line is one `"name":{...}` entry.
+ */
+export function kubernetesJson(data: { kubernetesVersion: string; source: string; kinds: unknown; defs: Record<string, unknown> }): string {
+  const { defs, ...head } = data;
+  const entries = Object.entries(defs).map(([name, def]) => `${JSON.stringify(name)}:${JSON.stringify(def)}`);
+  return `${JSON.stringify(head).slice(0, -1)},"defs":{\n${entries.join(',\n')}\n}}\n`;
 }
 
 function sha(s: string): string {

@@ -32,8 +32,13 @@ const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
  * published types: `inject` takes workloads of every major structurally.
  */
 const OPTIONAL_PEER_IMPORTS: Record<string, string[]> = {
-  'build/lib/pulumi/cdk8s-resources.d.ts': ['@pulumi/pulumi'],
+  'build/dist/pulumi/cdk8s-resources.d.ts': ['@pulumi/pulumi'],
 };
+
+/** The entry files scripts/bundle.js writes beside the bundle (package.json's main, exports and bin). */
+const BUNDLE_ENTRIES = ['cli/cdk8s-plugin.js', 'cli/otel-k8s.js', 'index.js', 'pulumi/index.js'];
+/** The entries with code outside the root entry's module graph, bundled apart (loaded only by their entry). */
+const BUNDLE_PARTS = ['cli/otel-k8s-part.js', 'pulumi/index-part.js'];
 
 let packed: Packed;
 let project: string;
@@ -55,13 +60,12 @@ function walk(dir: string, base = dir): string[] {
 }
 
 describe('npm pack', () => {
-  test('the file list is exactly the build of lib/, the schema data and the package documents', () => {
+  test('the file list is exactly the build of lib/ (declarations per module, one bundle, its entry files), the schema data and the package documents', () => {
     const libSources = walk(path.join(ROOT, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
     const expected = [
-      ...libSources.flatMap((f) => [
-        `build/lib/${f.replace(/\.ts$/, '.js')}`,
-        `build/lib/${f.replace(/\.ts$/, '.d.ts')}`,
-      ]),
+      ...libSources.map((f) => `build/dist/${f.replace(/\.ts$/, '.d.ts')}`),
+      'build/dist/bundle.js',
+      ...[...BUNDLE_ENTRIES, ...BUNDLE_PARTS].map((e) => `build/dist/${e}`),
       ...fs
         .readdirSync(path.join(ROOT, 'schemas'))
         .filter((f) => f.endsWith('.json'))
@@ -81,15 +85,17 @@ describe('npm pack', () => {
     ).toEqual([]);
   });
 
-  test('prepack is the published build (the library only, stripInternal)', () => {
+  test('prepack is the published build (the library only: declarations with stripInternal, then the bundle)', () => {
     expect(own.scripts.prepack).toBe('npm run build');
-    expect(own.scripts.build).toMatch(/tsc -p tsconfig\.build\.json$/);
+    expect(own.scripts.build).toMatch(/tsc -p tsconfig\.build\.json && node scripts\/bundle\.js$/);
     const build = ts.getParsedCommandLineOfConfigFile(
       path.join(ROOT, 'tsconfig.build.json'),
       {},
       { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
     )!;
     expect(build.options.stripInternal).toBe(true);
+    expect(build.options.emitDeclarationOnly).toBe(true);
+    expect(build.options.outDir).toBe(path.join(ROOT, 'build', 'dist'));
     expect(build.fileNames.every((f) => f.startsWith(path.join(ROOT, 'lib') + path.sep))).toBe(true);
   });
 
@@ -113,6 +119,93 @@ describe('npm pack', () => {
     ]);
     // node10 sees subpaths only through typesVersions: one per exported subpath
     expect(Object.keys(own.typesVersions['*']).sort()).toEqual(['pulumi', 'validation/cdk8s-plugin']);
+  });
+});
+
+describe('published JavaScript (one bundle)', () => {
+  const read = (f: string) => fs.readFileSync(path.join(pkgDir, f), 'utf8');
+  const run = (file: string, code: string) => {
+    fs.writeFileSync(path.join(project, file), code);
+    const r = spawnSync(process.execPath, [file], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    return JSON.parse(r.stdout);
+  };
+
+  test('the bundle inlines no package: every require is a Node.js built-in, a dependency or a peer', () => {
+    const declared = new Set([
+      ...Object.keys(own.dependencies ?? {}),
+      ...Object.keys(own.peerDependencies ?? {}),
+    ]);
+    const text = ['build/dist/bundle.js', ...BUNDLE_PARTS.map((p) => `build/dist/${p}`)].map(read).join('\n');
+    expect(text).not.toMatch(/^\/\/ node_modules\//m);
+    // the main bundle holds the root's module graph only; the parts take shared modules from it
+    expect(read('build/dist/bundle.js')).not.toMatch(/@pulumi|^\/\/ lib\/pulumi\//m);
+    for (const p of BUNDLE_PARTS)
+      expect([p, read(`build/dist/${p}`)]).toEqual([
+        p,
+        expect.stringContaining('require("../bundle.js").modules['),
+      ]);
+    const specs = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+    const names = [...new Set(specs.filter((x) => !x.startsWith('.')))].map((x) =>
+      x.startsWith('@') ? x.split('/').slice(0, 2).join('/') : x.split('/')[0],
+    );
+    expect(
+      names.filter((n) => !builtinModules.includes(n.replace(/^node:/, '')) && !declared.has(n)),
+    ).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['cdk8s', 'yaml', '@pulumi/pulumi']));
+    // entry files only take their part of the bundle
+    for (const e of BUNDLE_ENTRIES) expect([e, read(`build/dist/${e}`).length < 10_000]).toEqual([e, true]);
+  });
+
+  test('one copy of every module across entry points; the root entry loads no @pulumi module', () => {
+    const out = run(
+      'entries.js',
+      `const root = require('${PACKAGE_NAME}');
+const pulumiLoaded = Object.keys(require.cache).some((k) => k.includes('@pulumi'));
+const plugin = require('${PACKAGE_NAME}/validation/cdk8s-plugin');
+const pulumi = require('${PACKAGE_NAME}/pulumi');
+console.log(JSON.stringify({ pulumiLoaded, samePlugin: plugin.TracingManifestValidation === root.TracingManifestValidation, resources: typeof pulumi.TracingResources, bundles: Object.keys(require.cache).filter((k) => k.endsWith('k8s-constructs/build/dist/bundle.js')).length }));`,
+    );
+    expect(out).toEqual({ pulumiLoaded: false, samePlugin: true, resources: 'function', bundles: 1 });
+  });
+
+  test('ES modules import the named exports of every entry point (the entry files list them for Node.js)', () => {
+    const out = run(
+      'esm.mjs',
+      `import { TracingStack, validateManifests, synthLayered } from '${PACKAGE_NAME}';
+import * as root from '${PACKAGE_NAME}';
+import { TracingResources } from '${PACKAGE_NAME}/pulumi';
+import { TracingManifestValidation } from '${PACKAGE_NAME}/validation/cdk8s-plugin';
+const cjs = (await import('module')).createRequire(import.meta.url)('${PACKAGE_NAME}');
+console.log(JSON.stringify({
+  types: [typeof TracingStack, typeof validateManifests, typeof synthLayered, typeof TracingResources, typeof TracingManifestValidation],
+  missing: Object.keys(cjs).filter((k) => !(k in root)),
+  ok: validateManifests([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }]).ok,
+}));`,
+    );
+    expect(out).toEqual({
+      types: ['function', 'function', 'function', 'function', 'function'],
+      missing: [],
+      ok: true,
+    });
+  });
+
+  test('the otel-k8s bin runs the CLI', () => {
+    const manifest = path.join(project, 'ns.yaml');
+    fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n');
+    const bin = path.join(pkgDir, own.bin['otel-k8s']);
+    const ok = spawnSync(process.execPath, [bin, 'validate', manifest], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect([ok.status, ok.stderr]).toEqual([0, '']);
+    fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: A_B\n');
+    const bad = spawnSync(process.execPath, [bin, 'validate', manifest], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/A_B/);
   });
 });
 

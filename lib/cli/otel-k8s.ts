@@ -159,9 +159,13 @@ function yamlDocs(file: string, text: string): unknown[] {
   });
 }
 
-if (require.main === module) {
-  const r = runCli(process.argv.slice(2));
+/** Runs the CLI on this process's arguments, streams and exit code (what the `otel-k8s` bin does). */
+export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  const r = runCli(argv);
   if (r.stdout) process.stdout.write(r.stdout);
   if (r.stderr) process.stderr.write(r.stderr);
   process.exitCode = r.code;
 }
+
+// the published bin is build/dist/cli/otel-k8s.js (scripts/bundle.js), which calls main() itself
+if (require.main === module) main();

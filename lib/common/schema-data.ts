@@ -102,17 +102,70 @@ export function isBuiltinGroup(group: string): boolean {
 
 const K8S = new Map<string, KubernetesSchemas>();
 
-/** The built-in kinds of a shipped minor (read once per process). */
+/**
+ * The built-in kinds of a shipped minor (the file is read once per process; each definition is parsed
+ * when first looked up).
+ */
 export function kubernetesSchemas(minor: string): KubernetesSchemas {
   let s = K8S.get(minor);
   if (!s) {
     const entry = index().kubernetes[minor];
     if (!entry) throw new Error(`validation: no shipped schemas for Kubernetes ${minor}`);
-    const data = JSON.parse(fs.readFileSync(path.join(schemaDir(), entry.file), 'utf8'));
+    const data = parseKubernetesFile(fs.readFileSync(path.join(schemaDir(), entry.file), 'utf8'));
     s = { release: data.kubernetesVersion, kinds: data.kinds, definitions: data.defs };
     K8S.set(minor, s);
   }
   return s;
+}
+
+const DEFS_START = ',"defs":{\n';
+
+/**
+ * Reads a `kubernetes-<minor>.json` file in the layout `schemas/generate.ts` writes (`defs` last, one
+ * definition per line): everything but the definitions is parsed now; a definition is parsed when first
+ * looked up in `defs` (a process checking a few kinds parses about a fifth of the file). `defs` is a
+ * read-only view that enumerates like a plain object. Any other layout is parsed whole.
+ * @internal
+ */
+export function parseKubernetesFile(text: string): { kubernetesVersion: string; kinds: KubernetesSchemas['kinds']; defs: Record<string, any> } {
+  const at = text.indexOf(DEFS_START);
+  const end = text.lastIndexOf('\n}}');
+  if (at < 0 || end < at) return JSON.parse(text);
+  const head = JSON.parse(`${text.slice(0, at)}}`);
+  // name -> [start, end] of its value in `text`, replaced by the parsed value on first lookup
+  const entries = new Map<string, [number, number] | { value: any }>();
+  let pos = at + DEFS_START.length;
+  while (pos < end) {
+    let next = text.indexOf('\n', pos);
+    if (next < 0 || next > end) next = end;
+    // `"name":{...}` with a trailing comma on every line but the last; names are plain (no quote or escape)
+    const stop = text.charCodeAt(next - 1) === 44 /* , */ ? next - 1 : next;
+    const colon = text.indexOf('":', pos);
+    if (text.charCodeAt(pos) !== 34 /* " */ || colon < 0 || colon > stop || text.slice(pos, colon).includes('\\')) return JSON.parse(text);
+    entries.set(text.slice(pos + 1, colon), [colon + 2, stop]);
+    pos = next + 1;
+  }
+  const lookup = (name: string): any => {
+    const e = entries.get(name);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return e.value;
+    const value = JSON.parse(text.slice(e[0], e[1]));
+    entries.set(name, { value });
+    return value;
+  };
+  const defs = new Proxy(Object.create(null) as Record<string, any>, {
+    get: (_t, name) => (typeof name === 'string' ? lookup(name) : undefined),
+    has: (_t, name) => typeof name === 'string' && entries.has(name),
+    ownKeys: () => [...entries.keys()],
+    getOwnPropertyDescriptor: (_t, name) =>
+      typeof name === 'string' && entries.has(name)
+        ? { value: lookup(name), enumerable: true, configurable: true, writable: false }
+        : undefined,
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+  return { ...head, defs };
 }
 
 /** `group/kind` of every shipped CRD, with the set it belongs to (no CRD file is read). */

@@ -26,6 +26,19 @@ export const PACKAGE_NAME = '@otel-tracing/k8s-constructs';
  */
 export const KNOWN_UNDOCUMENTED: string[] = [];
 
+/** Where tsconfig.build.json emits the declarations (rootDir lib). */
+const DECL_DIR = path.join(ROOT, 'build', 'dist');
+
+/** `lib/x/y.ts` for an emitted `build/dist/x/y.d.ts` (other files: relative to the repository). */
+function sourceOf(declFile: string): string {
+  const rel = path.relative(DECL_DIR, declFile);
+  const src = rel.startsWith('..') ? path.relative(ROOT, declFile) : path.join('lib', rel);
+  return src
+    .split(path.sep)
+    .join('/')
+    .replace(/\.d\.ts$/, '.ts');
+}
+
 /** Entry points: import specifier -> source file (the `exports` map of package.json, `./package.json` aside). */
 export function entryPoints(): Record<string, string> {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -35,7 +48,8 @@ export function entryPoints(): Record<string, string> {
   )) {
     if (sub === './package.json') continue;
     const types = typeof target === 'string' ? target : target.types;
-    const source = types.replace(/^\.\/build\//, '').replace(/\.d\.ts$/, '.ts');
+    // declarations are emitted to build/dist (tsconfig.build.json, rootDir lib)
+    const source = `lib/${path.posix.relative('build/dist', types.replace(/^\.\//, '')).replace(/\.d\.ts$/, '.ts')}`;
     out[sub === '.' ? PACKAGE_NAME : `${PACKAGE_NAME}/${sub.slice(2)}`] = source;
   }
   return out;
@@ -136,7 +150,7 @@ export function publicSurface(): Surface {
   const entryFiles = Object.fromEntries(
     Object.entries(entries).map(([spec, src]) => [
       spec,
-      path.join(ROOT, 'build', src.replace(/\.ts$/, '.d.ts')),
+      path.join(DECL_DIR, path.relative('lib', src).replace(/\.ts$/, '.d.ts')),
     ]),
   );
   const host = ts.createCompilerHost({});
@@ -223,9 +237,7 @@ export function publicSurface(): Surface {
       if (!hasDoc(symbol, checker)) undocumented.push(`${spec}: ${name}`);
       for (const m of documentableMembers(symbol))
         if (!hasDoc(m, checker)) undocumented.push(`${spec}: ${name}.${m.name}`);
-      const file = path
-        .relative(path.join(ROOT, 'build'), decls[0].getSourceFile().fileName)
-        .replace(/\.d\.ts$/, '.ts');
+      const file = sourceOf(decls[0].getSourceFile().fileName);
       const seen = new Set<ts.Node>();
       const text = decls
         .map(statementOf)
@@ -244,9 +256,7 @@ export function publicSurface(): Surface {
   const forgotten = [...referenced.entries()]
     .map(([s, from]) => {
       const decl = s.declarations![0];
-      const file = path
-        .relative(path.join(ROOT, 'build'), decl.getSourceFile().fileName)
-        .replace(/\.d\.ts$/, '.ts');
+      const file = sourceOf(decl.getSourceFile().fileName);
       return `- \`${s.name}\` (${file}), named by ${[...from]
         .sort()
         .map((f) => `\`${f}\``)

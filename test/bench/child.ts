@@ -1,7 +1,10 @@
 /**
  * One cold measurement, run by `run.ts` in a fresh `node` process:
  *
- *   node build/test/bench/child.js lib <scenario>      synth + validate + write with the library (synthLayered)
+ *   node build/test/bench/child.js lib <scenario>      synth + validate + write with the library as shipped
+ *                                                      (build/dist: the bundle; the scenario code bundled by
+ *                                                      `node scripts/bundle.js --bench`, importing the root entry)
+ *   node build/test/bench/child.js lib-modules <scen.>  the same with tsc's per-module output (build/lib), for comparison
  *   node build/test/bench/child.js raw <objects.json>  the same objects as plain cdk8s ApiObjects, app.synth()
  *   node build/test/bench/child.js phases <scenario>   synthesis and validation timed separately, cold then warm
  *
@@ -18,10 +21,15 @@ function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** CPU time (user + system) of this process so far, ms: less sensitive than wall time to a busy machine. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function outdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'otel-bench-'));
 }
-
 
 function build(scenario: string, s: typeof import('./scenarios')): import('cdk8s').App {
   if (scenario === 'reference') return s.referenceApp();
@@ -30,10 +38,15 @@ function build(scenario: string, s: typeof import('./scenarios')): import('cdk8s
   return s.scaleApp(Number(m[1]), Number(m[2]));
 }
 
-function lib(scenario: string): Record<string, number> {
+/** The shipped package (`npm run build`) and the scenarios bundled against it (`node scripts/bundle.js --bench`). */
+const SHIPPED = { scenarios: '../../bench/scenarios.js', library: '../../dist/index.js' };
+/** tsc's per-module output (`tsc -p tsconfig.json`). */
+const MODULES = { scenarios: './scenarios', library: '../../lib/stack' };
+
+function lib(scenario: string, from: typeof SHIPPED): Record<string, number> {
   const start = performance.now();
-  const s = require('./scenarios') as typeof import('./scenarios');
-  const { synthLayered } = require('../../lib/stack') as typeof import('../../lib/stack');
+  const s = require(from.scenarios) as typeof import('./scenarios');
+  const { synthLayered } = require(from.library) as typeof import('../../lib/stack');
   const loaded = performance.now();
   const app = build(scenario, s);
   const built = performance.now();
@@ -51,6 +64,7 @@ function lib(scenario: string): Record<string, number> {
     totalMs: done,
     objects: out.validation.objectCount,
     peakRssMiB: peakRssMiB(),
+    cpuMs: cpuMs(),
   };
 }
 
@@ -65,7 +79,7 @@ function raw(objectsFile: string): Record<string, number> {
   app.synth();
   const done = performance.now();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { bootMs: start, loadMs: loaded - start, buildMs: built - loaded, synthMs: done - built, totalMs: done, objects: objects.length, peakRssMiB: peakRssMiB() };
+  return { bootMs: start, loadMs: loaded - start, buildMs: built - loaded, synthMs: done - built, totalMs: done, objects: objects.length, peakRssMiB: peakRssMiB(), cpuMs: cpuMs() };
 }
 
 function phases(scenario: string, warmRuns: number): Record<string, number> {
@@ -106,7 +120,8 @@ function phases(scenario: string, warmRuns: number): Record<string, number> {
 
 if (require.main === module) {
   const [mode, arg, warm] = process.argv.slice(2);
-  const result = mode === 'lib' ? lib(arg) : mode === 'raw' ? raw(arg) : mode === 'phases' ? phases(arg, Number(warm ?? 3)) : undefined;
-  if (!result) throw new Error(`unknown mode "${mode}"; use lib, raw or phases`);
+  const result =
+    mode === 'lib' ? lib(arg, SHIPPED) : mode === 'lib-modules' ? lib(arg, MODULES) : mode === 'raw' ? raw(arg) : mode === 'phases' ? phases(arg, Number(warm ?? 3)) : undefined;
+  if (!result) throw new Error(`unknown mode "${mode}"; use lib, lib-modules, raw or phases`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

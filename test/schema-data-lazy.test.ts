@@ -1,0 +1,94 @@
+/**
+ * The Kubernetes schema files are read whole but parsed per definition, on first lookup
+ * (lib/common/schema-data.ts, layout written by schemas/generate.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  kubernetesSchemas,
+  parseKubernetesFile,
+  schemaDir,
+  supportedKubernetesVersions,
+} from '../lib/common/schema-data';
+import { kubernetesJson } from '../schemas/generate';
+
+const file = (minor: string) => fs.readFileSync(path.join(schemaDir(), `kubernetes-${minor}.json`), 'utf8');
+
+describe('Kubernetes schema files, parsed per definition', () => {
+  test.each(supportedKubernetesVersions())(
+    '%s: the lazy reading equals JSON.parse of the whole file',
+    (minor) => {
+      const text = file(minor);
+      const whole = JSON.parse(text);
+      const lazy = parseKubernetesFile(text);
+      expect(lazy.kubernetesVersion).toBe(whole.kubernetesVersion);
+      expect(lazy.kinds).toEqual(whole.kinds);
+      expect(Object.keys(lazy.defs)).toEqual(Object.keys(whole.defs));
+      expect(Object.keys(lazy.defs).length).toBeGreaterThan(500);
+      for (const name of Object.keys(whole.defs))
+        expect([name, lazy.defs[name]]).toEqual([name, whole.defs[name]]);
+    },
+  );
+
+  test('the shipped files are in the generator layout (one definition per line)', () => {
+    for (const minor of supportedKubernetesVersions()) {
+      const text = file(minor);
+      expect([minor, kubernetesJson(JSON.parse(text)) === text]).toEqual([minor, true]);
+    }
+  });
+
+  test('a definition is parsed when first looked up, then kept (same object each time)', () => {
+    const text = file('1.36');
+    const name = 'io.k8s.api.core.v1.ConfigMap';
+    // counted around each step, asserted afterwards (expect itself may parse JSON)
+    const parse = jest.spyOn(JSON, 'parse');
+    const calls: string[][] = [];
+    const step = <T>(f: () => T): T => {
+      parse.mockClear();
+      const r = f();
+      calls.push(parse.mock.calls.map((c) => String(c[0]).slice(0, 40)));
+      return r;
+    };
+    let lazy: ReturnType<typeof parseKubernetesFile>;
+    let first: any, again: any, has: boolean, missing: any, hasMissing: boolean;
+    try {
+      lazy = step(() => parseKubernetesFile(text));
+      first = step(() => lazy.defs[name]);
+      again = step(() => lazy.defs[name]);
+      has = step(() => name in lazy.defs);
+      missing = step(() => lazy.defs['no.such.Definition']);
+      hasMissing = step(() => 'no.such.Definition' in lazy.defs);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(calls.map((c) => c.length)).toEqual([1, 1, 0, 0, 0, 0]);
+    expect(calls[0][0]).toMatch(/^\{"kubernetesVersion":/); // the head (release, kinds) only
+    expect(calls[1][0]).toMatch(/^\{"properties":\{"apiVersion"/);
+    expect(first.properties.data).toBeDefined();
+    expect(again).toBe(first);
+    expect([has, missing, hasMissing]).toEqual([true, undefined, false]);
+    expect(() => {
+      (lazy.defs as any)[name] = {};
+    }).toThrow(TypeError);
+  });
+
+  test('another layout (compact JSON) is parsed whole', () => {
+    const whole = JSON.parse(file('1.33'));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const lazy = parseKubernetesFile(JSON.stringify(whole));
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(lazy.defs).toEqual(whole.defs);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  test('kubernetesSchemas serves the lazily parsed definitions', () => {
+    const s = kubernetesSchemas('1.35');
+    expect(s.release).toMatch(/^1\.35\.\d+$/);
+    expect(s.definitions['io.k8s.api.core.v1.Service'].properties.spec.$ref).toBe(
+      'io.k8s.api.core.v1.ServiceSpec',
+    );
+  });
+});
