@@ -9,8 +9,8 @@ import {
   parseKubernetesFile,
   schemaDir,
   supportedKubernetesVersions,
-} from '../lib/common/schema-data';
-import { kubernetesJson } from '../schemas/generate';
+} from '../../lib/common/schema-data';
+import { kubernetesJson } from '../../schemas/generate';
 
 const file = (minor: string) => fs.readFileSync(path.join(schemaDir(), `kubernetes-${minor}.json`), 'utf8');
 
