@@ -1,4 +1,5 @@
 import { toYaml } from '../../common/yaml';
+import { fail, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, propsObject, reqString } from '../../common/guards';
 import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } from './component';
 import { COMPONENT_KINDS, ComponentKind, canonicalComponentType, isDeprecatedAlias } from './component-types';
 import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
@@ -110,6 +111,7 @@ export interface ComponentTypeRef {
 export class CollectorConfig {
   /** Parses a whole collector config (typed where the type is modelled, escape hatch otherwise). */
   public static fromObject(value: unknown, props: CollectorConfigProps = {}): CollectorConfig {
+    propsObject('CollectorConfig.fromObject', props, ['silencedRules', 'telemetry']);
     const root = asObject(value, 'config');
     const known = ['receivers', 'processors', 'exporters', 'extensions', 'connectors', 'service'];
     for (const k of Object.keys(root)) {
@@ -167,6 +169,16 @@ export class CollectorConfig {
   private readonly writtenAs = new Map<string, string>();
 
   constructor(props: CollectorConfigProps = {}) {
+    const where = 'CollectorConfig';
+    propsObject(where, props, ['silencedRules', 'telemetry']);
+    optStringList(where, 'silencedRules', props.silencedRules, `pass a list of warning rule ids (${WARNING_RULES.join(', ')})`);
+    const t = optProps<TelemetryProps>(where, 'telemetry', props.telemetry, ['metricsPort', 'metricsHost', 'metricsLevel', 'logsLevel']);
+    if (t) {
+      optNumber(where, 'telemetry.metricsPort', t.metricsPort, { min: 1, max: 65535, integer: true, example: '8888' });
+      optString(where, 'telemetry.metricsHost', t.metricsHost, 'pass a listen host such as "0.0.0.0"');
+      optOneOf(where, 'telemetry.metricsLevel', t.metricsLevel, ['none', 'basic', 'normal', 'detailed']);
+      optOneOf(where, 'telemetry.logsLevel', t.logsLevel, ['debug', 'info', 'warn', 'error']);
+    }
     this.silenced = new Set(props.silencedRules ?? []);
     for (const r of this.silenced) {
       if (!(WARNING_RULES as readonly string[]).includes(r)) {
@@ -202,6 +214,7 @@ export class CollectorConfig {
    * a different component with the same id throws.
    */
   public add<T extends CollectorComponent>(component: T): T {
+    checkComponent('add', component);
     if (component.kind === 'extension') return this.addExtension(component);
     return this.register(component);
   }
@@ -255,6 +268,7 @@ export class CollectorConfig {
   }
 
   private checkKind(c: CollectorComponent, kind: ComponentKind): void {
+    checkComponent(`add${kind[0].toUpperCase()}${kind.slice(1)}`, c);
     if (c.kind !== kind) {
       throw new Error(`${c.id} is a ${c.kind}, not a ${kind}; use add${c.kind[0].toUpperCase()}${c.kind.slice(1)}() instead`);
     }
@@ -291,6 +305,13 @@ export class CollectorConfig {
    * registered as connectors); ids must name components added separately.
    */
   public addPipeline(id: string, props: PipelineProps): Pipeline {
+    const where = 'CollectorConfig.addPipeline';
+    reqString(where, 'id', id, 'pass a pipeline id such as "traces" or "traces/sampling"');
+    propsObject(where, props, ['receivers', 'processors', 'exporters'], false);
+    for (const k of ['receivers', 'processors', 'exporters'] as const) {
+      if (k !== 'processors' && props[k] === undefined) fail(where, k, undefined, 'is missing', `pass a list of components or ids`);
+      optList(where, k, props[k], (r, path) => checkRef(where, path, r), 'pass a list of components or component ids');
+    }
     if (this.pipelines.has(id)) {
       throw new Error(`service.pipelines.${id} is already defined; use pipeline('${id}') to extend it or pick another name`);
     }
@@ -314,6 +335,10 @@ export class CollectorConfig {
 
   /** Inserts a processor into a pipeline at `index`. @param index position @default - end */
   public insertProcessor(pipelineId: string, processor: ComponentRef, index?: number): void {
+    const where = 'CollectorConfig.insertProcessor';
+    reqString(where, 'pipelineId', pipelineId, 'pass a pipeline id such as "traces"');
+    checkRef(where, 'processor', processor);
+    optNumber(where, 'index', index, { min: 0, integer: true });
     const p = this.pipelines.get(pipelineId);
     if (!p) throw new Error(`service.pipelines.${pipelineId} does not exist; add it with addPipeline() first`);
     const id = this.refId(processor, 'processor');
@@ -616,6 +641,20 @@ export class CollectorConfig {
   }
 }
 
+/** A component or a component id. */
+function checkRef(where: string, path: string, r: unknown): ComponentRef {
+  if (typeof r === 'string') return reqString(where, path, r, 'pass a component id such as "otlp"');
+  if (r === undefined) fail(where, path, r, 'is missing', 'pass a component (Receiver.*, Processor.*, Exporter.*, Connector.*) or its id');
+  return optInstance(where, path, r, CollectorComponent, 'Receiver.*, Processor.*, Exporter.*, Extension.* or Connector.* (or pass its id)')!;
+}
+
+/** A component given to `add*()`. */
+function checkComponent(method: string, c: unknown): void {
+  const where = `CollectorConfig.${method}`;
+  if (c === undefined) fail(where, 'component', c, 'is missing', 'pass a component built with Receiver.*, Processor.*, Exporter.*, Extension.* or Connector.*');
+  optInstance(where, 'component', c, CollectorComponent, 'Receiver.*, Processor.*, Exporter.*, Extension.* or Connector.*');
+}
+
 /** Parses the `service.telemetry` forms the model renders; anything else is refused, never dropped. */
 function parseTelemetry(value: unknown): TelemetryProps | undefined {
   if (value === undefined || value === null) return undefined;
@@ -624,8 +663,10 @@ function parseTelemetry(value: unknown): TelemetryProps | undefined {
   checkKeys(t, ['logs', 'metrics'], where);
   const logs = t.logs === undefined ? {} : asObject(t.logs, `${where}.logs`);
   checkKeys(logs, ['level'], `${where}.logs`);
+  optOneOf(`${where}.logs`, 'level', logs.level ?? undefined, ['debug', 'info', 'warn', 'error']);
   const metrics = t.metrics === undefined ? {} : asObject(t.metrics, `${where}.metrics`);
   checkKeys(metrics, ['level', 'readers'], `${where}.metrics`);
+  optOneOf(`${where}.metrics`, 'level', metrics.level ?? undefined, ['none', 'basic', 'normal', 'detailed']);
   let metricsHost: string | undefined;
   let metricsPort: number | undefined;
   if (metrics.readers !== undefined) {
@@ -634,7 +675,8 @@ function parseTelemetry(value: unknown): TelemetryProps | undefined {
     if (!prom || typeof prom.port !== 'number' || Object.keys(prom).some((k) => k !== 'host' && k !== 'port')) {
       throw new Error(`${where}.metrics.readers: only one pull reader with a prometheus exporter {host, port} is modelled; use CollectorConfigProps.telemetry or describe the readers you need`);
     }
-    metricsHost = prom.host;
+    metricsHost = optString(`${where}.metrics.readers[0].pull.exporter.prometheus`, 'host', prom.host ?? undefined, 'pass a listen host such as "0.0.0.0"');
+    optNumber(`${where}.metrics.readers[0].pull.exporter.prometheus`, 'port', prom.port, { min: 1, max: 65535, integer: true });
     metricsPort = prom.port;
   }
   return {

@@ -1,4 +1,7 @@
+import { optBoolean, optNumber, optString, reqString } from '../../common/guards';
 import {
+  checkCustomArgs,
+  componentProps,
   CollectorComponent,
   ComponentOptions,
   ConfiguredComponent,
@@ -66,6 +69,9 @@ export class Extension {
    * config would differ from ours.
    */
   public static healthCheck(props: HealthCheckProps = {}): CollectorComponent {
+    const { where } = componentProps<HealthCheckProps>('extension', 'health_check', props, ['endpoint', 'path']);
+    optString(where, 'endpoint', props.endpoint, 'pass a listen address host:port, e.g. "0.0.0.0:13133"');
+    optString(where, 'path', props.path, 'pass an HTTP path such as "/health"');
     const endpoint = props.endpoint ?? '0.0.0.0:13133';
     const path = props.path ?? '/';
     if (!path.startsWith('/')) {
@@ -76,18 +82,26 @@ export class Extension {
 
   /** `pprof` (Go profiling), loopback by default. */
   public static pprof(props: DebugEndpointProps = {}): CollectorComponent {
+    const { where } = componentProps<DebugEndpointProps>('extension', 'pprof', props, ['endpoint']);
+    optString(where, 'endpoint', props.endpoint, 'pass a listen address host:port, e.g. "localhost:1777"');
     const endpoint = props.endpoint ?? 'localhost:1777';
     return new EndpointExtension('pprof', { endpoint }, props, endpoint, 'pprof');
   }
 
   /** `zpages` (live debugging pages), loopback by default. */
   public static zpages(props: DebugEndpointProps = {}): CollectorComponent {
+    const { where } = componentProps<DebugEndpointProps>('extension', 'zpages', props, ['endpoint']);
+    optString(where, 'endpoint', props.endpoint, 'pass a listen address host:port, e.g. "localhost:55679"');
     const endpoint = props.endpoint ?? 'localhost:55679';
     return new EndpointExtension('zpages', { endpoint }, props, endpoint, 'zpages');
   }
 
   /** `file_storage`: persistent storage for exporter queues (`sendingQueue.storage`). */
   public static fileStorage(props: FileStorageProps): CollectorComponent {
+    const { where } = componentProps<FileStorageProps>('extension', 'file_storage', props, ['directory', 'timeoutSec', 'createDirectory'], false);
+    reqString(where, 'directory', props.directory, 'pass the absolute path of a mounted volume, e.g. "/var/lib/otelcol/queue"');
+    optNumber(where, 'timeoutSec', props.timeoutSec, { min: 0, example: '1' });
+    optBoolean(where, 'createDirectory', props.createDirectory);
     if (!props.directory.startsWith('/')) {
       throw new Error(`extensions.file_storage: directory "${props.directory}" must be an absolute path; mount a volume and use its path`);
     }
@@ -106,6 +120,7 @@ export class Extension {
 
   /** Escape hatch: any extension type with a free config. */
   public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    checkCustomArgs('extension', type, config, options);
     return new ConfiguredComponent('extension', type, config, options);
   }
 }

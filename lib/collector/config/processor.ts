@@ -1,5 +1,9 @@
 import { AttributeAction } from './attribute-action';
+import { fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber } from '../../common/guards';
+import { K8S_METADATA_FIELDS } from './component-parsers';
 import {
+  checkCustomArgs,
+  componentProps,
   CollectorComponent,
   ComponentOptions,
   ConfiguredComponent,
@@ -82,10 +86,29 @@ export interface ProbabilisticSamplerProps extends ComponentOptions {
   readonly samplingPercentage: number;
   /** Hash seed; use the same value on every collector layer. @default - none */
   readonly hashSeed?: number;
-  /** `hash_seed`, `proportional` or `equalizing`. @default 'proportional' (collector default for traces) */
+  /**
+   * `hash_seed`, `proportional` or `equalizing`. `hashSeed` is refused with `proportional` and
+   * `equalizing`: only the hash_seed sampler reads it (collector 0.158 sampler_mode.go).
+   * @default - collector default: 'hash_seed' (the mode when none is set)
+   */
   readonly mode?: 'hash_seed' | 'proportional' | 'equalizing';
   /** Drop items whose randomness cannot be determined. @default true */
   readonly failClosed?: boolean;
+}
+
+/** Why `hash_seed` does nothing with a mode (collector 0.158: only the hash_seed sampler reads it), if it does nothing. */
+export function ignoredHashSeed(hashSeedSet: boolean, mode: string | undefined): string | undefined {
+  if (!hashSeedSet || (mode !== 'proportional' && mode !== 'equalizing')) return undefined;
+  return `is ignored with mode "${mode}" (only the hash_seed mode hashes with a seed; the ${mode} sampler uses the trace's randomness)`;
+}
+
+/** The actions of `attributes`/`resource`: a non-empty list of `AttributeAction`s. */
+function checkActions(where: string, actions: unknown): void {
+  if (actions === undefined) fail(where, 'actions', actions, 'is missing', "pass a list of AttributeAction, e.g. [AttributeAction.hash('user.id')]");
+  optList(where, 'actions', actions, (a, path) => {
+    if (a === undefined) fail(where, path, a, 'is missing', 'build it with AttributeAction.*');
+    return optInstance(where, path, a, AttributeAction, "AttributeAction.* (e.g. AttributeAction.hash('user.id'))");
+  }, "pass a list of AttributeAction, e.g. [AttributeAction.hash('user.id')]");
 }
 
 /** Processor factories. */
@@ -95,7 +118,12 @@ export class Processor {
    * @example Processor.memoryLimiter({ limitPercentage: 80, spikeLimitPercentage: 25 })
    */
   public static memoryLimiter(props: MemoryLimiterProps = {}): CollectorComponent {
-    const where = `processors.${props.name ? `memory_limiter/${props.name}` : 'memory_limiter'}`;
+    const { where } = componentProps<MemoryLimiterProps>('processor', 'memory_limiter', props, ['checkIntervalSec', 'limitMiB', 'spikeLimitMiB', 'limitPercentage', 'spikeLimitPercentage']);
+    optNumber(where, 'checkIntervalSec', props.checkIntervalSec, { min: 0, exclusiveMin: true, example: '1' });
+    optNumber(where, 'limitMiB', props.limitMiB, { min: 1, max: 4294967295, integer: true });
+    optNumber(where, 'spikeLimitMiB', props.spikeLimitMiB, { min: 0, max: 4294967295, integer: true });
+    optNumber(where, 'limitPercentage', props.limitPercentage, { min: 1, max: 100, integer: true, example: '80' });
+    optNumber(where, 'spikeLimitPercentage', props.spikeLimitPercentage, { min: 0, max: 100, integer: true, example: '25' });
     const mib = props.limitMiB !== undefined || props.spikeLimitMiB !== undefined;
     const pct = props.limitPercentage !== undefined || props.spikeLimitPercentage !== undefined;
     if (mib && pct) {
@@ -133,7 +161,11 @@ export class Processor {
 
   /** `batch`: groups data before export. Put it last in the pipeline. */
   public static batch(props: BatchProps = {}): CollectorComponent {
-    const where = `processors.${props.name ? `batch/${props.name}` : 'batch'}`;
+    const { where } = componentProps<BatchProps>('processor', 'batch', props, ['sendBatchSize', 'sendBatchMaxSize', 'timeoutSec', 'metadataKeys']);
+    optNumber(where, 'sendBatchSize', props.sendBatchSize, { min: 0, max: 4294967295, integer: true, example: '8192' });
+    optNumber(where, 'sendBatchMaxSize', props.sendBatchMaxSize, { min: 0, max: 4294967295, integer: true });
+    optNumber(where, 'timeoutSec', props.timeoutSec, { min: 0, example: '0.2' });
+    optStringList(where, 'metadataKeys', props.metadataKeys, 'pass a list of client metadata keys');
     checkInteger(props.sendBatchSize, 0, `${where}: send_batch_size`);
     checkInteger(props.sendBatchMaxSize, 0, `${where}: send_batch_max_size`);
     checkRange(props.timeoutSec, 0, Infinity, `${where}: timeout`, 'use a value >= 0 seconds');
@@ -164,7 +196,37 @@ export class Processor {
    * Needs RBAC to get/watch/list pods, namespaces, nodes and apps/replicasets.
    */
   public static k8sAttributes(props: K8sAttributesProps = {}): CollectorComponent {
-    const where = `processors.${props.name ? `k8s_attributes/${props.name}` : 'k8s_attributes'}`;
+    const { where } = componentProps<K8sAttributesProps>('processor', 'k8s_attributes', props, [
+      'passthrough', 'filterNodeFromEnvVar', 'filterNamespace', 'metadata', 'labels', 'annotations', 'podAssociation',
+    ]);
+    optBoolean(where, 'passthrough', props.passthrough);
+    optString(where, 'filterNodeFromEnvVar', props.filterNodeFromEnvVar, 'pass an env var name such as K8S_NODE_NAME');
+    optString(where, 'filterNamespace', props.filterNamespace, 'pass a namespace name');
+    optList(where, 'metadata', props.metadata, (x, path) => {
+      if (x === undefined) fail(where, path, x, 'is missing', `use one of ${K8S_METADATA_FIELDS.join(', ')}`);
+      return optOneOf(where, path, x, K8S_METADATA_FIELDS);
+    }, 'pass a list of metadata fields, e.g. ["k8s.pod.name"]');
+    for (const what of ['labels', 'annotations'] as const) {
+      optList(where, what, props[what], (x, path) => {
+        const r = optProps<K8sTagRule>(where, path, x, ['tagName', 'key', 'from']);
+        if (!r) fail(where, path, x, 'is missing', "pass { key: 'app' }");
+        optString(where, `${path}.tagName`, r.tagName, 'pass an attribute name');
+        if (r.key === undefined) fail(where, `${path}.key`, r.key, 'is missing', 'pass the label/annotation key');
+        optString(where, `${path}.key`, r.key, 'pass the label/annotation key');
+        optOneOf(where, `${path}.from`, r.from, ['pod', 'namespace', 'node']);
+        return r;
+      }, 'pass a list of { key, tagName?, from? } rules');
+    }
+    optList(where, 'podAssociation', props.podAssociation, (rule, path) =>
+      optList(where, path, rule, (x, sp) => {
+        const src = optProps<PodAssociationSource>(where, sp, x, ['from', 'name']);
+        if (!src) fail(where, sp, x, 'is missing', "pass { from: 'connection' }");
+        if (src.from === undefined) fail(where, `${sp}.from`, src.from, 'is missing', 'use "resource_attribute" or "connection"');
+        optOneOf(where, `${sp}.from`, src.from, ['resource_attribute', 'connection']);
+        optString(where, `${sp}.name`, src.name, 'pass a resource attribute name such as k8s.pod.ip');
+        return src;
+      }, 'pass a list of sources'),
+    'pass a list of association rules, each a list of sources');
     const rules = (list: readonly K8sTagRule[] | undefined, what: string): ConfigValue[] | undefined =>
       list?.map((r, i) => {
         if (!r.key) throw new Error(`${where}: extract.${what}[${i}] has an empty key; set the label/annotation key`);
@@ -210,7 +272,8 @@ export class Processor {
 
   /** `resource`: actions on resource attributes. */
   public static resource(props: AttributesProps): CollectorComponent {
-    const where = `processors.${props.name ? `resource/${props.name}` : 'resource'}`;
+    const { where } = componentProps<AttributesProps>('processor', 'resource', props, ['actions'], false);
+    checkActions(where, props.actions);
     if (props.actions.length === 0) {
       throw new Error(`${where}: attributes is empty; add at least one AttributeAction`);
     }
@@ -219,7 +282,8 @@ export class Processor {
 
   /** `attributes`: actions on span attributes, e.g. `AttributeAction.hash('user.id')`. */
   public static attributes(props: AttributesProps): CollectorComponent {
-    const where = `processors.${props.name ? `attributes/${props.name}` : 'attributes'}`;
+    const { where } = componentProps<AttributesProps>('processor', 'attributes', props, ['actions', 'include', 'exclude'], false);
+    checkActions(where, props.actions);
     if (props.actions.length === 0) {
       throw new Error(`${where}: actions is empty; add at least one AttributeAction`);
     }
@@ -228,7 +292,13 @@ export class Processor {
 
   /** `probabilistic_sampler`: head-style sampling of a fixed percentage. */
   public static probabilisticSampler(props: ProbabilisticSamplerProps): CollectorComponent {
-    const where = `processors.${props.name ? `probabilistic_sampler/${props.name}` : 'probabilistic_sampler'}`;
+    const { where } = componentProps<ProbabilisticSamplerProps>('processor', 'probabilistic_sampler', props, ['samplingPercentage', 'hashSeed', 'mode', 'failClosed'], false);
+    reqNumber(where, 'samplingPercentage', props.samplingPercentage, { min: 0, max: 100, example: '10' });
+    optNumber(where, 'hashSeed', props.hashSeed, { min: 0, max: 4294967295, integer: true });
+    optOneOf(where, 'mode', props.mode, ['hash_seed', 'proportional', 'equalizing']);
+    optBoolean(where, 'failClosed', props.failClosed);
+    const ignored = ignoredHashSeed(props.hashSeed !== undefined, props.mode);
+    if (ignored) fail(where, 'hashSeed', props.hashSeed, ignored, "remove hashSeed, or use mode 'hash_seed' (the default) to sample by hash seed");
     checkRange(props.samplingPercentage, 0, 100, `${where}: sampling_percentage`, 'use a value between 0 and 100');
     checkInteger(props.hashSeed, 0, `${where}: hash_seed`);
     if (props.mode !== undefined && !['hash_seed', 'proportional', 'equalizing'].includes(props.mode)) {
@@ -257,6 +327,7 @@ export class Processor {
 
   /** Escape hatch: any processor type with a free config. */
   public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    checkCustomArgs('processor', type, config, options);
     return new ConfiguredComponent('processor', type, config, options);
   }
 }

@@ -1,4 +1,22 @@
-import { CollectorComponent, ComponentOptions } from './component';
+import { CollectorComponent, ComponentOptions, componentProps } from './component';
+import {
+  checkOttl,
+  checkRe2,
+  fail,
+  isPlainObject,
+  NumberRule,
+  optBoolean,
+  optInstance,
+  optList,
+  optNumber,
+  optOneOf,
+  optProps,
+  optString,
+  optStringList,
+  propsObject,
+  reqNumber,
+  reqString,
+} from '../../common/guards';
 import {
   asObject,
   checkInteger,
@@ -10,8 +28,9 @@ import {
   formatDuration,
   opt,
   optStrings,
-  parseDuration,
-  cloneConfig,
+  optDuration,
+  optEnum,
+  cloneConfig, optNum
 } from './config-values';
 
 /** Every tail_sampling policy type. */
@@ -137,12 +156,15 @@ type PolicyBody = ConfigObject | undefined;
 export class Policy {
   /** Samples every trace. */
   public static alwaysSample(options: PolicyOptions = {}): Policy {
+    policyProps('always_sample', options, [], true);
     return new Policy('always_sample', options.name, undefined, []);
   }
 
   /** Samples traces whose duration is >= thresholdMs (and <= upperThresholdMs). */
   public static latency(props: LatencyPolicyProps): Policy {
-    const where = policyWhere('latency', props.name);
+    const where = policyProps('latency', props, ['thresholdMs', 'upperThresholdMs']);
+    reqNumber(where, 'thresholdMs', props.thresholdMs, { min: 0, integer: true, example: '1000' });
+    optNumber(where, 'upperThresholdMs', props.upperThresholdMs, { min: 0, integer: true });
     checkInteger(props.thresholdMs, 0, `${where}: threshold_ms`);
     checkInteger(props.upperThresholdMs, 0, `${where}: upper_threshold_ms`);
     if (props.upperThresholdMs !== undefined && props.upperThresholdMs > 0 && props.upperThresholdMs < props.thresholdMs) {
@@ -160,8 +182,11 @@ export class Policy {
 
   /** Samples traces with a numeric attribute in [minValue, maxValue]. */
   public static numericAttribute(props: NumericAttributePolicyProps): Policy {
-    const where = policyWhere('numeric_attribute', props.name);
+    const where = policyProps('numeric_attribute', props, ['key', 'minValue', 'maxValue', 'invertMatch']);
     checkKey(props.key, where);
+    optNumber(where, 'minValue', props.minValue, { integer: true });
+    optNumber(where, 'maxValue', props.maxValue, { integer: true });
+    optBoolean(where, 'invertMatch', props.invertMatch);
     if (props.minValue === undefined && props.maxValue === undefined) {
       throw new Error(`${where}: neither min_value nor max_value is set; set at least one bound`);
     }
@@ -181,7 +206,9 @@ export class Policy {
   /** Samples a percentage of traces (0-100), e.g. `Policy.probabilistic(10)`. */
   public static probabilistic(percentOrProps: number | ProbabilisticPolicyProps): Policy {
     const props = typeof percentOrProps === 'number' ? { samplingPercentage: percentOrProps } : percentOrProps;
-    const where = policyWhere('probabilistic', props.name);
+    const where = policyProps('probabilistic', props, ['samplingPercentage', 'hashSalt'], false);
+    reqNumber(where, typeof percentOrProps === 'number' ? 'percent' : 'samplingPercentage', props.samplingPercentage, { min: 0, max: 100, example: '10' });
+    optString(where, 'hashSalt', props.hashSalt, 'pass a salt string');
     checkRange(props.samplingPercentage, 0, 100, `${where}: sampling_percentage`, 'use a value between 0 and 100');
     return new Policy(
       'probabilistic',
@@ -193,9 +220,14 @@ export class Policy {
 
   /** Samples traces with a span in one of the status codes, e.g. `Policy.statusCode('ERROR')`. */
   public static statusCode(...codes: (SpanStatusCode | PolicyOptions)[]): Policy {
-    const options = codes.find((c): c is PolicyOptions => typeof c === 'object') ?? {};
+    const objects = codes.filter((c): c is PolicyOptions => isPlainObject(c));
+    const options = objects[0] ?? {};
+    const where = policyProps('status_code', options, []);
+    if (objects.length > 1) fail(where, 'options', objects[1], 'is given twice', 'pass one { name } object');
+    codes.forEach((c, i) => {
+      if (!isPlainObject(c)) optOneOf(where, `codes[${i}]`, c, ['OK', 'ERROR', 'UNSET']);
+    });
     const list = codes.filter((c): c is SpanStatusCode => typeof c === 'string');
-    const where = policyWhere('status_code', options.name);
     if (list.length === 0) {
       throw new Error(`${where}: status_codes is empty; pass at least one of OK, ERROR, UNSET`);
     }
@@ -209,8 +241,14 @@ export class Policy {
 
   /** Samples traces with a string attribute matching one of the values. */
   public static stringAttribute(props: StringAttributePolicyProps): Policy {
-    const where = policyWhere('string_attribute', props.name);
+    const where = policyProps('string_attribute', props, ['key', 'values', 'enabledRegexMatching', 'cacheMaxSize', 'invertMatch']);
     checkKey(props.key, where);
+    if (props.values === undefined) fail(where, 'values', undefined, 'is missing', 'list at least one value');
+    optStringList(where, 'values', props.values, 'pass a list of values (or regular expressions with enabledRegexMatching)');
+    optBoolean(where, 'enabledRegexMatching', props.enabledRegexMatching);
+    if (props.enabledRegexMatching) props.values.forEach((v, i) => checkRe2(where, `values[${i}]`, v));
+    optNumber(where, 'cacheMaxSize', props.cacheMaxSize, { min: 1, integer: true });
+    optBoolean(where, 'invertMatch', props.invertMatch);
     if (props.values.length === 0) {
       throw new Error(`${where}: values is empty; list at least one value`);
     }
@@ -240,7 +278,8 @@ export class Policy {
 
   /** Samples up to `spansPerSecond` spans per second. */
   public static rateLimiting(props: { readonly spansPerSecond: number } & PolicyOptions): Policy {
-    const where = policyWhere('rate_limiting', props.name);
+    const where = policyProps('rate_limiting', props, ['spansPerSecond'], false);
+    reqNumber(where, 'spansPerSecond', props.spansPerSecond, { min: 1, integer: true });
     checkInteger(props.spansPerSecond, 1, `${where}: spans_per_second`);
     return new Policy('rate_limiting', props.name, { spans_per_second: props.spansPerSecond }, []);
   }
@@ -249,7 +288,9 @@ export class Policy {
   public static bytesLimiting(
     props: { readonly bytesPerSecond: number; readonly burstCapacity?: number } & PolicyOptions,
   ): Policy {
-    const where = policyWhere('bytes_limiting', props.name);
+    const where = policyProps('bytes_limiting', props, ['bytesPerSecond', 'burstCapacity'], false);
+    reqNumber(where, 'bytesPerSecond', props.bytesPerSecond, { min: 1, integer: true });
+    optNumber(where, 'burstCapacity', props.burstCapacity, { min: 1, integer: true });
     checkInteger(props.bytesPerSecond, 1, `${where}: bytes_per_second`);
     checkInteger(props.burstCapacity, 1, `${where}: burst_capacity`);
     return new Policy(
@@ -262,7 +303,9 @@ export class Policy {
 
   /** Samples traces with a span count in [minSpans, maxSpans]. */
   public static spanCount(props: SpanCountPolicyProps): Policy {
-    const where = policyWhere('span_count', props.name);
+    const where = policyProps('span_count', props, ['minSpans', 'maxSpans'], false);
+    reqNumber(where, 'minSpans', props.minSpans, { min: 1, integer: true });
+    optNumber(where, 'maxSpans', props.maxSpans, { min: 1, integer: true });
     checkInteger(props.minSpans, 1, `${where}: min_spans`);
     checkInteger(props.maxSpans, 1, `${where}: max_spans`);
     if (props.maxSpans !== undefined && props.maxSpans < props.minSpans) {
@@ -273,8 +316,10 @@ export class Policy {
 
   /** Samples traces whose W3C trace state has `key` with one of `values`. */
   public static traceState(props: { readonly key: string; readonly values: readonly string[] } & PolicyOptions): Policy {
-    const where = policyWhere('trace_state', props.name);
+    const where = policyProps('trace_state', props, ['key', 'values'], false);
     checkKey(props.key, where);
+    if (props.values === undefined) fail(where, 'values', undefined, 'is missing', 'list at least one value');
+    optStringList(where, 'values', props.values);
     if (props.values.length === 0) throw new Error(`${where}: values is empty; list at least one value`);
     return new Policy('trace_state', props.name, { key: props.key, values: [...props.values] }, []);
   }
@@ -283,8 +328,9 @@ export class Policy {
   public static booleanAttribute(
     props: { readonly key: string; readonly value: boolean; readonly invertMatch?: boolean } & PolicyOptions,
   ): Policy {
-    const where = policyWhere('boolean_attribute', props.name);
+    const where = policyProps('boolean_attribute', props, ['key', 'value', 'invertMatch'], false);
     checkKey(props.key, where);
+    optBoolean(where, 'invertMatch', props.invertMatch);
     if (typeof props.value !== 'boolean') {
       throw new Error(`${where}: value ${JSON.stringify(props.value)} is not a boolean; use true or false`);
     }
@@ -298,7 +344,11 @@ export class Policy {
 
   /** Samples traces matching OTTL conditions. */
   public static ottlCondition(props: OttlConditionPolicyProps): Policy {
-    const where = policyWhere('ottl_condition', props.name);
+    const where = policyProps('ottl_condition', props, ['span', 'spanEvent', 'errorMode'], false);
+    optOneOf(where, 'errorMode', props.errorMode, ['ignore', 'silent', 'propagate']);
+    for (const k of ['span', 'spanEvent'] as const) {
+      optList(where, k, props[k], (c, path) => (typeof c === 'string' && c.trim() === '' ? c : checkOttl(where, path, c)), 'pass a list of OTTL conditions');
+    }
     if (!props.span?.length && !props.spanEvent?.length) {
       throw new Error(`${where}: no condition; set span and/or spanEvent conditions`);
     }
@@ -322,26 +372,40 @@ export class Policy {
 
   /** Samples when ALL leaf sub-policies sample. */
   public static and(name: string, ...subPolicies: Policy[]): Policy {
+    policyName('and', name);
     checkSubPolicies('and', name, subPolicies, false);
     return new Policy('and', name, undefined, subPolicies);
   }
 
   /** Drops traces matching ALL leaf sub-policies (evaluated before the others). */
   public static drop(name: string, ...subPolicies: Policy[]): Policy {
+    policyName('drop', name);
     checkSubPolicies('drop', name, subPolicies, false);
     return new Policy('drop', name, undefined, subPolicies);
   }
 
   /** Inverts a leaf policy. */
   public static not(name: string, subPolicy: Policy): Policy {
+    policyName('not', name);
     checkSubPolicies('not', name, [subPolicy], false);
     return new Policy('not', name, undefined, [subPolicy]);
   }
 
   /** Rate-allocating combination of leaves and `and` policies. */
   public static composite(props: CompositePolicyProps): Policy {
+    const where = policyProps('composite', props, ['maxTotalSpansPerSecond', 'subPolicies', 'policyOrder', 'rateAllocation'], false);
     const name = props.name ?? 'composite';
-    const where = policyWhere('composite', name);
+    reqNumber(where, 'maxTotalSpansPerSecond', props.maxTotalSpansPerSecond, { min: 1, integer: true });
+    if (props.subPolicies === undefined) fail(where, 'subPolicies', undefined, 'is missing', 'pass a list of Policy');
+    optList(where, 'subPolicies', props.subPolicies, (x, path) => policyItem(where, path, x), 'pass a list of Policy');
+    optStringList(where, 'policyOrder', props.policyOrder, 'pass a list of sub-policy names');
+    optList(where, 'rateAllocation', props.rateAllocation, (x, path) => {
+      const a = optProps<RateAllocation>(where, path, x, ['policy', 'percent']);
+      if (!a) fail(where, path, x, 'is missing', "pass { policy: 'name', percent: 50 }");
+      reqString(where, `${path}.policy`, a.policy, 'pass a sub-policy name');
+      reqNumber(where, `${path}.percent`, a.percent, { min: 0, max: 100 });
+      return a;
+    }, 'pass a list of { policy, percent }');
     checkSubPolicies('composite', name, props.subPolicies, true);
     checkInteger(props.maxTotalSpansPerSecond, 1, `${where}: max_total_spans_per_second`);
     const names = props.subPolicies.map((p) => p.name);
@@ -376,6 +440,7 @@ export class Policy {
 
   /** Parses a policy object as found in a collector config (strict keys). */
   public static fromObject(value: unknown, where: string = 'policy'): Policy {
+    reqString('Policy.fromObject', 'where', where, 'pass the config path of the policy, e.g. "policies[0]"');
     return parsePolicy(value, where);
   }
 
@@ -444,11 +509,36 @@ export class Policy {
   }
 }
 
+/** Checks the props of a policy factory (a plain object with known keys and a string name); returns the message prefix. */
+function policyProps(type: PolicyType, props: unknown, known: readonly string[], optional = false): string {
+  const base = policyWhere(type, undefined);
+  const p = propsObject<PolicyOptions>(base, props, ['name', ...known], optional);
+  return policyWhere(type, policyName(type, p.name));
+}
+
+/** One `Policy` of a list. */
+function policyItem(where: string, path: string, x: unknown): Policy {
+  if (x === undefined) fail(where, path, x, 'is missing', "build it with Policy.* (e.g. Policy.statusCode('ERROR'))");
+  return optInstance(where, path, x, Policy, "Policy.* (e.g. Policy.statusCode('ERROR'))")!;
+}
+
+/** A policy name: a string when given. */
+function policyName(type: PolicyType, name: unknown): string | undefined {
+  return optString(policyWhere(type, undefined), 'name', name, 'pass a unique, non-empty policy name', true);
+}
+
+/**
+ * The config path of the policy being parsed (set by the parser around each factory call, so that a
+ * factory's message names where the policy is written; never set for direct factory calls).
+ */
+let parsingAt: string | undefined;
+
 function policyWhere(type: string, name: string | undefined): string {
-  return `tail_sampling policy "${name ?? type}"`;
+  return `${parsingAt === undefined ? '' : `${parsingAt}: `}tail_sampling policy "${name ?? type}"`;
 }
 
 function checkKey(key: string, where: string): void {
+  if (key !== undefined && key !== null && typeof key !== 'string') fail(where, 'key', key, 'is not a string', 'pass the attribute key to match');
   if (typeof key !== 'string' || key.trim().length === 0) {
     throw new Error(`${where}: key is empty; set the attribute key to match`);
   }
@@ -505,19 +595,32 @@ const LEAF_KEYS: Record<string, readonly string[]> = {
 };
 const ALL_TYPES: readonly string[] = ['always_sample', ...Object.keys(LEAF_KEYS), ...COMPOSING_POLICY_TYPES];
 
+/** Ranges of the numeric policy fields (the parser names the config key, the factories their prop). */
+const POLICY_NUMBERS: Record<string, NumberRule> = {
+  threshold_ms: { min: 0, integer: true },
+  upper_threshold_ms: { min: 0, integer: true },
+  min_value: { integer: true },
+  max_value: { integer: true },
+  sampling_percentage: { min: 0, max: 100 },
+  cache_max_size: { min: 1, integer: true },
+  spans_per_second: { min: 1, integer: true },
+  bytes_per_second: { min: 1, integer: true },
+  burst_capacity: { min: 1, integer: true },
+  min_spans: { min: 1, integer: true },
+  max_spans: { min: 1, integer: true },
+  max_total_spans_per_second: { min: 1, integer: true },
+};
+
 function parsePolicy(value: unknown, where: string): Policy {
+  const outer = parsingAt;
   try {
-    return parsePolicyUnchecked(value, where);
-  } catch (e) {
-    const message = (e as Error).message;
-    // prefix factory errors with the config path (parse errors already start with it)
-    throw new Error(message.startsWith(where) || message.startsWith('processors.') ? message : `${where}: ${message}`, {
-      cause: e,
-    });
+    return parsePolicyAt(value, where);
+  } finally {
+    parsingAt = outer;
   }
 }
 
-function parsePolicyUnchecked(value: unknown, where: string): Policy {
+function parsePolicyAt(value: unknown, where: string): Policy {
   const o = asObject(value, where);
   const type = opt(o, 'type', 'string', where);
   const name = opt(o, 'name', 'string', where);
@@ -532,14 +635,17 @@ function parsePolicyUnchecked(value: unknown, where: string): Policy {
   const body = asObject(o[type], `${where}.${type}`);
   const bw = `${where}.${type}`;
   if (LEAF_KEYS[type]) checkKeys(body, LEAF_KEYS[type], bw);
-  const num = (k: string) => opt(body, k, 'number', bw);
+  const num = (k: string) => optNum(body, k, bw, POLICY_NUMBERS[k] ?? {});
   const bool = (k: string) => opt(body, k, 'boolean', bw);
   const str = (k: string) => opt(body, k, 'string', bw) ?? '';
   const subs = (key: string): Policy[] => {
     const list = body[key];
     if (!Array.isArray(list)) throw new Error(`${bw}.${key}: expected a list of policies`);
-    return list.map((p, i) => parsePolicy(p, `${bw}.${key}[${i}]`));
+    const parsed = list.map((p, i) => parsePolicy(p, `${bw}.${key}[${i}]`));
+    parsingAt = where;
+    return parsed;
   };
+  parsingAt = where;
   switch (type as PolicyType) {
     case 'always_sample':
       return Policy.alwaysSample({ name });
@@ -583,7 +689,7 @@ function parsePolicyUnchecked(value: unknown, where: string): Policy {
     case 'ottl_condition':
       return Policy.ottlCondition({
         name,
-        errorMode: opt(body, 'error_mode', 'string', bw) as OttlConditionPolicyProps['errorMode'],
+        errorMode: optEnum(body, 'error_mode', bw, ['ignore', 'silent', 'propagate'] as const),
         span: optStrings(body, 'span', bw),
         spanEvent: optStrings(body, 'spanevent', bw),
       });
@@ -595,7 +701,7 @@ function parsePolicyUnchecked(value: unknown, where: string): Policy {
       return Policy.drop(name, ...subs('drop_sub_policy'));
     case 'not':
       checkKeys(body, ['not_sub_policy'], bw);
-      return Policy.not(name, parsePolicy(body.not_sub_policy, `${bw}.not_sub_policy`));
+      return Policy.not(name, ((sub) => ((parsingAt = where), sub))(parsePolicy(body.not_sub_policy, `${bw}.not_sub_policy`)));
     case 'composite': {
       checkKeys(body, ['max_total_spans_per_second', 'policy_order', 'composite_sub_policy', 'rate_allocation'], bw);
       const alloc = body.rate_allocation;
@@ -610,7 +716,7 @@ function parsePolicyUnchecked(value: unknown, where: string): Policy {
           checkKeys(ao, ['policy', 'percent'], `${bw}.rate_allocation[${i}]`);
           return {
             policy: opt(ao, 'policy', 'string', `${bw}.rate_allocation[${i}]`) ?? '',
-            percent: opt(ao, 'percent', 'number', `${bw}.rate_allocation[${i}]`) ?? 0,
+            percent: optNum(ao, 'percent', `${bw}.rate_allocation[${i}]`, { min: 0, max: 100 }) ?? 0,
           };
         }),
       });
@@ -656,6 +762,11 @@ export interface TailSamplingSizing {
  */
 export function sizeTailSampling(props: TailSamplingSizingProps): TailSamplingSizing {
   const where = 'sizeTailSampling';
+  propsObject(where, props, ['tracesPerSec', 'spansPerTrace', 'decisionWaitSec', 'avgSpanSizeBytes', 'safetyFactor'], false);
+  checkTraffic(where, '', props as unknown as Record<string, unknown>);
+  reqNumber(where, 'decisionWaitSec', props.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10' });
+  optNumber(where, 'avgSpanSizeBytes', props.avgSpanSizeBytes, { min: 1, example: '1024' });
+  optNumber(where, 'safetyFactor', props.safetyFactor, { min: 1, example: '1.5' });
   checkRange(props.tracesPerSec, Number.MIN_VALUE, Infinity, `${where}: tracesPerSec`, 'use a value > 0');
   checkRange(props.spansPerTrace, 1, Infinity, `${where}: spansPerTrace`, 'use a value >= 1');
   checkRange(props.decisionWaitSec, Number.MIN_VALUE, Infinity, `${where}: decisionWaitSec`, 'use a value > 0 seconds');
@@ -700,6 +811,37 @@ export interface TailSamplingProps extends ComponentOptions {
   readonly expectedTraffic?: TailSamplingTraffic;
 }
 
+/** Type checks of `TailSamplingProps` (each prop named by its path). Returns the props. */
+function checkTailSamplingProps(props: unknown): TailSamplingProps {
+  const known = [
+    'policies', 'decisionWaitSec', 'numTraces', 'expectedNewTracesPerSec', 'decisionCache', 'sampleOnFirstMatch', 'blockOnOverflow',
+    'decisionWaitAfterRootReceivedSec', 'maximumTraceSizeBytes', 'dropPendingTracesOnShutdown', 'expectedTraffic',
+  ];
+  const { p, where } = componentProps<TailSamplingProps>('processor', 'tail_sampling', props, known, false);
+  if (p.policies === undefined) fail(where, 'policies', undefined, 'is missing', "pass a list of Policy, e.g. [Policy.statusCode('ERROR')]");
+  optList(where, 'policies', p.policies, (x, path) => policyItem(where, path, x), "pass a list of Policy, e.g. [Policy.statusCode('ERROR')]");
+  optNumber(where, 'decisionWaitSec', p.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10' });
+  optNumber(where, 'numTraces', p.numTraces, { min: 1, integer: true });
+  optNumber(where, 'expectedNewTracesPerSec', p.expectedNewTracesPerSec, { min: 0, integer: true });
+  const cache = optProps<NonNullable<TailSamplingProps['decisionCache']>>(where, 'decisionCache', p.decisionCache, ['sampledCacheSize', 'nonSampledCacheSize']);
+  optNumber(where, 'decisionCache.sampledCacheSize', cache?.sampledCacheSize, { min: 0, integer: true });
+  optNumber(where, 'decisionCache.nonSampledCacheSize', cache?.nonSampledCacheSize, { min: 0, integer: true });
+  optBoolean(where, 'sampleOnFirstMatch', p.sampleOnFirstMatch);
+  optBoolean(where, 'blockOnOverflow', p.blockOnOverflow);
+  optNumber(where, 'decisionWaitAfterRootReceivedSec', p.decisionWaitAfterRootReceivedSec, { min: 0, exclusiveMin: true });
+  optNumber(where, 'maximumTraceSizeBytes', p.maximumTraceSizeBytes, { min: 0, integer: true });
+  optBoolean(where, 'dropPendingTracesOnShutdown', p.dropPendingTracesOnShutdown);
+  const traffic = optProps<TailSamplingTraffic>(where, 'expectedTraffic', p.expectedTraffic, ['tracesPerSec', 'spansPerTrace']);
+  if (traffic) checkTraffic(where, 'expectedTraffic.', traffic as unknown as Record<string, unknown>);
+  return p;
+}
+
+/** Type checks of declared traffic. */
+function checkTraffic(where: string, prefix: string, t: Record<string, unknown>): void {
+  reqNumber(where, `${prefix}tracesPerSec`, t.tracesPerSec, { min: 0, exclusiveMin: true, example: '500' });
+  reqNumber(where, `${prefix}spansPerTrace`, t.spansPerTrace, { min: 1, example: '20' });
+}
+
 /** The `tail_sampling` processor. */
 export class TailSamplingProcessor extends CollectorComponent {
   /** Policies in evaluation order (`addPolicy` appends; read at render). */
@@ -712,7 +854,7 @@ export class TailSamplingProcessor extends CollectorComponent {
   private readonly props: TailSamplingProps;
 
   constructor(props: TailSamplingProps) {
-    super('processor', 'tail_sampling', props);
+    super('processor', 'tail_sampling', checkTailSamplingProps(props));
     const where = `processors.${this.id}`;
     if (props.policies.length === 0) {
       throw new Error(`${where}: policies is empty; add at least one Policy (e.g. Policy.statusCode('ERROR'))`);
@@ -789,7 +931,7 @@ export class TailSamplingProcessor extends CollectorComponent {
 
   /** Parses a `tail_sampling` config (strict keys). */
   public static fromConfig(config: unknown, options: ComponentOptions = {}): TailSamplingProcessor {
-    const where = `processors.${options.name ? `tail_sampling/${options.name}` : 'tail_sampling'}`;
+    const { where } = componentProps('processor', 'tail_sampling', options, []);
     const o = asObject(config, where);
     checkKeys(
       o,
@@ -812,19 +954,16 @@ export class TailSamplingProcessor extends CollectorComponent {
     if (!Array.isArray(o.policies)) throw new Error(`${where}.policies: expected a list of policies`);
     return new TailSamplingProcessor({
       name: options.name,
-      decisionWaitSec: o.decision_wait === undefined ? undefined : parseDuration(o.decision_wait, `${where}.decision_wait`),
-      decisionWaitAfterRootReceivedSec:
-        o.decision_wait_after_root_received === undefined
-          ? undefined
-          : parseDuration(o.decision_wait_after_root_received, `${where}.decision_wait_after_root_received`),
-      numTraces: opt(o, 'num_traces', 'number', where),
-      maximumTraceSizeBytes: opt(o, 'maximum_trace_size_bytes', 'number', where),
+      decisionWaitSec: optDuration(o, 'decision_wait', where, 0, true),
+      decisionWaitAfterRootReceivedSec: optDuration(o, 'decision_wait_after_root_received', where, 0, true),
+      numTraces: optNum(o, 'num_traces', where, { min: 1, integer: true }),
+      maximumTraceSizeBytes: optNum(o, 'maximum_trace_size_bytes', where, { min: 0, integer: true }),
       dropPendingTracesOnShutdown: opt(o, 'drop_pending_traces_on_shutdown', 'boolean', where),
-      expectedNewTracesPerSec: opt(o, 'expected_new_traces_per_sec', 'number', where),
+      expectedNewTracesPerSec: optNum(o, 'expected_new_traces_per_sec', where, { min: 0, integer: true }),
       decisionCache: cache
         ? {
-            sampledCacheSize: opt(cache, 'sampled_cache_size', 'number', `${where}.decision_cache`),
-            nonSampledCacheSize: opt(cache, 'non_sampled_cache_size', 'number', `${where}.decision_cache`),
+            sampledCacheSize: optNum(cache, 'sampled_cache_size', `${where}.decision_cache`, { min: 0, integer: true }),
+            nonSampledCacheSize: optNum(cache, 'non_sampled_cache_size', `${where}.decision_cache`, { min: 0, integer: true }),
           }
         : undefined,
       sampleOnFirstMatch: opt(o, 'sample_on_first_match', 'boolean', where),

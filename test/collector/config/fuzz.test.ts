@@ -1,5 +1,13 @@
 import * as room from '../../../lib/collector/config';
-import { BadKind, FuzzCase, formatProblems, runFuzzCase, staleExemptions, uncovered } from '../../helpers/fuzz';
+import {
+  BadKind,
+  FuzzCase,
+  formatProblems,
+  runFuzzCase,
+  slotsOf,
+  staleExemptions,
+  uncovered,
+} from '../../helpers/fuzz';
 
 const {
   AttributeAction,
@@ -18,15 +26,31 @@ const {
   TailSamplingProcessor,
 } = room;
 
-type Component = InstanceType<typeof room.CollectorComponent>;
+type Component = room.CollectorComponent;
 
 /** What a component produced: its config, ports, referenced extensions and Secret env (all inspected). */
 function out(c: Component): unknown {
-  return { id: c.id, config: c.toConfig(), ports: c.listeningPorts(), ext: c.referencedExtensions(), env: c.secretEnv(), problems: c.problems() };
+  return {
+    id: c.id,
+    config: c.toConfig(),
+    ports: c.listeningPorts(),
+    ext: c.referencedExtensions(),
+    env: c.secretEnv(),
+    problems: c.problems(),
+  };
 }
 
 /** Free-form config values: any JSON value is fine, only NaN, Infinity and functions are not config values. */
-const FREE: readonly BadKind[] = ['null', 'negative', 'string', 'numeric-string', 'number', 'boolean', 'list', 'object'];
+const FREE: readonly BadKind[] = [
+  'null',
+  'negative',
+  'string',
+  'numeric-string',
+  'number',
+  'boolean',
+  'list',
+  'object',
+];
 
 /** A YAML `key:` with nothing after it is null: the collector treats it as the empty mapping. */
 const NULL_MAP: readonly BadKind[] = ['null'];
@@ -34,17 +58,51 @@ const NULL_MAP: readonly BadKind[] = ['null'];
 /** Go durations are strings or a number of nanoseconds (the decoder accepts both). */
 const DURATION: readonly BadKind[] = ['number', 'negative'];
 
+/**
+ * A parser case: YAML null (`key:` with nothing after it) leaves a key unset for the collector's
+ * decoder (and is the empty mapping for a component), so parsers take null as unset at every path of
+ * the config argument `configArg`; every other wrong value must be refused.
+ */
+function parser(c: FuzzCase, configArg = 0): FuzzCase {
+  const accepts: Record<string, readonly (BadKind | '*')[]> = { [String(configArg)]: ['null'] };
+  for (const path of slotsOf(c.args[configArg])) accepts[[configArg, ...path].join('.')] = ['null'];
+  for (const [k, v] of Object.entries(c.accepts ?? {})) accepts[k] = [...(accepts[k] ?? []), ...v];
+  return { ...c, accepts };
+}
+
 /** A parsed whole config, errors of validate() thrown (a finding names its path). */
-function parsedConfig(v: unknown): unknown {
-  const c = CollectorConfig.fromObject(v);
+function parsedConfig(v: unknown, props?: unknown): unknown {
+  const c = CollectorConfig.fromObject(v, props as never);
   const errors = c.validate().filter((f) => f.severity === 'error');
   if (errors.length) throw new Error(room.formatFindings(errors));
   return c.toObject();
 }
 
-const tls = { insecure: false, caFile: '/etc/ca.pem', certFile: '/etc/c.pem', keyFile: '/etc/k.pem', serverNameOverride: 'x', minVersion: '1.2', maxVersion: '1.3', insecureSkipVerify: false };
-const retry = { initialIntervalSec: 1, maxIntervalSec: 10, maxElapsedTimeSec: 60, multiplier: 2, randomizationFactor: 0.5 };
-const queue = { numConsumers: 2, queueSize: 100000, sizer: 'items', blockOnOverflow: true, storage: 'file_storage', batch: { flushTimeoutSec: 1, minSize: 10, maxSize: 100 } };
+const tls = {
+  insecure: false,
+  caFile: '/etc/ca.pem',
+  certFile: '/etc/c.pem',
+  keyFile: '/etc/k.pem',
+  serverNameOverride: 'x',
+  minVersion: '1.2',
+  maxVersion: '1.3',
+  insecureSkipVerify: false,
+};
+const retry = {
+  initialIntervalSec: 1,
+  maxIntervalSec: 10,
+  maxElapsedTimeSec: 60,
+  multiplier: 2,
+  randomizationFactor: 0.5,
+};
+const queue = {
+  numConsumers: 2,
+  queueSize: 100000,
+  sizer: 'items',
+  blockOnOverflow: true,
+  storage: 'file_storage',
+  batch: { flushTimeoutSec: 1, minSize: 10, maxSize: 100 },
+};
 
 const backend = {
   backendKind: 'tempo',
@@ -65,8 +123,19 @@ const cases: FuzzCase[] = [
     args: [
       {
         name: 'main',
-        grpc: { endpoint: '0.0.0.0:4317', tls: { certFile: '/c.pem', keyFile: '/k.pem', clientCaFile: '/ca.pem', minVersion: '1.2' }, maxRecvMsgSizeMiB: 8, maxConcurrentStreams: 10, includeMetadata: true },
-        http: { endpoint: '0.0.0.0:4318', cors: { allowedOrigins: ['https://*.example.com'], allowedHeaders: ['x-a'], maxAgeSec: 60 }, maxRequestBodySizeMiB: 10, includeMetadata: false },
+        grpc: {
+          endpoint: '0.0.0.0:4317',
+          tls: { certFile: '/c.pem', keyFile: '/k.pem', clientCaFile: '/ca.pem', minVersion: '1.2' },
+          maxRecvMsgSizeMiB: 8,
+          maxConcurrentStreams: 10,
+          includeMetadata: true,
+        },
+        http: {
+          endpoint: '0.0.0.0:4318',
+          cors: { allowedOrigins: ['https://*.example.com'], allowedHeaders: ['x-a'], maxAgeSec: 60 },
+          maxRequestBodySizeMiB: 10,
+          includeMetadata: false,
+        },
       },
     ],
     call: (p) => out(Receiver.otlp(p as never)),
@@ -78,16 +147,43 @@ const cases: FuzzCase[] = [
   },
   {
     name: 'Receiver.custom',
-    args: ['jaeger', { protocols: { grpc: { endpoint: '0.0.0.0:14250' } } }, { name: 'j', ports: [{ name: 'jaeger-grpc', port: 14250, protocol: 'TCP', appProtocol: 'grpc' }], extensions: ['basicauth'], secretEnv: [{ name: 'TOKEN', secretKeyRef: { name: 's', key: 'k' } }] }],
+    args: [
+      'jaeger',
+      { protocols: { grpc: { endpoint: '0.0.0.0:14250' } } },
+      {
+        name: 'j',
+        ports: [{ name: 'jaeger-grpc', port: 14250, protocol: 'TCP', appProtocol: 'grpc' }],
+        extensions: ['basicauth'],
+        secretEnv: [{ name: 'TOKEN', secretKeyRef: { name: 's', key: 'k' } }],
+      },
+    ],
     call: (t, c, o) => out(Receiver.custom(t as never, c as never, o as never)),
     accepts: { '1.protocols': FREE, '1.protocols.grpc': FREE, '1.protocols.grpc.endpoint': FREE },
   },
-  {
+  parser({
     name: 'OtlpReceiver.fromConfig',
-    args: [{ protocols: { grpc: { endpoint: '0.0.0.0:4317', max_recv_msg_size_mib: 8, include_metadata: true, tls: { cert_file: '/c', key_file: '/k' } }, http: { endpoint: '0.0.0.0:4318', max_request_body_size: 1048576, cors: { allowed_origins: ['https://a'], max_age: 10 } } } }, { name: 'x' }],
+    args: [
+      {
+        protocols: {
+          grpc: {
+            endpoint: '0.0.0.0:4317',
+            max_recv_msg_size_mib: 8,
+            include_metadata: true,
+            tls: { cert_file: '/c', key_file: '/k' },
+          },
+          http: {
+            endpoint: '0.0.0.0:4318',
+            max_request_body_size: 1048576,
+            cors: { allowed_origins: ['https://a'], max_age: 10 },
+          },
+        },
+      },
+      { name: 'x' },
+    ],
     call: (c, o) => out(OtlpReceiver.fromConfig(c, o as never)),
     accepts: { '0.protocols.grpc': NULL_MAP, '0.protocols.http': NULL_MAP },
-  },
+  }),
+
   // ---------------------------------------------------------------- processors
   {
     name: 'Processor.memoryLimiter',
@@ -165,7 +261,7 @@ const cases: FuzzCase[] = [
     call: (t, c, o) => out(Processor.custom(t as never, c as never, o as never)),
     accepts: { '1.trace_statements': FREE, '1.trace_statements.0': FREE },
   },
-  {
+  parser({
     name: 'TailSamplingProcessor.fromConfig',
     args: [
       {
@@ -176,14 +272,25 @@ const cases: FuzzCase[] = [
         sample_on_first_match: true,
         policies: [
           { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
-          { name: 'both', type: 'and', and: { and_sub_policy: [{ name: 'slow', type: 'latency', latency: { threshold_ms: 100 } }, { name: 'p', type: 'probabilistic', probabilistic: { sampling_percentage: 5 } }] } },
+          {
+            name: 'both',
+            type: 'and',
+            and: {
+              and_sub_policy: [
+                { name: 'slow', type: 'latency', latency: { threshold_ms: 100 } },
+                { name: 'p', type: 'probabilistic', probabilistic: { sampling_percentage: 5 } },
+              ],
+            },
+          },
           {
             name: 'c',
             type: 'composite',
             composite: {
               max_total_spans_per_second: 100,
               policy_order: ['a'],
-              composite_sub_policy: [{ name: 'a', type: 'string_attribute', string_attribute: { key: 'k', values: ['v'] } }],
+              composite_sub_policy: [
+                { name: 'a', type: 'string_attribute', string_attribute: { key: 'k', values: ['v'] } },
+              ],
               rate_allocation: [{ policy: 'a', percent: 50 }],
             },
           },
@@ -193,63 +300,178 @@ const cases: FuzzCase[] = [
     ],
     call: (c, o) => out(TailSamplingProcessor.fromConfig(c, o as never)),
     accepts: { '0.decision_wait': DURATION, '0.decision_cache': NULL_MAP },
-  },
+  }),
+
   // ---------------------------------------------------------------- policies
-  { name: 'Policy.alwaysSample', args: [{ name: 'all' }], call: (p) => Policy.alwaysSample(p as never).toObject() },
-  { name: 'Policy.latency', args: [{ name: 'slow', thresholdMs: 100, upperThresholdMs: 1000 }], call: (p) => Policy.latency(p as never).toObject() },
+  {
+    name: 'Policy.alwaysSample',
+    args: [{ name: 'all' }],
+    call: (p) => Policy.alwaysSample(p as never).toObject(),
+  },
+  {
+    name: 'Policy.latency',
+    args: [{ name: 'slow', thresholdMs: 100, upperThresholdMs: 1000 }],
+    call: (p) => Policy.latency(p as never).toObject(),
+  },
   {
     name: 'Policy.numericAttribute',
     args: [{ name: 'n', key: 'http.status_code', minValue: -10, maxValue: 599, invertMatch: false }],
     call: (p) => Policy.numericAttribute(p as never).toObject(),
     accepts: { '0.minValue': ['negative'], '0.maxValue': ['negative'] },
   },
-  { name: 'Policy.probabilistic', args: [{ name: 'p', samplingPercentage: 10, hashSalt: 'salt' }], call: (p) => Policy.probabilistic(p as never).toObject() },
-  { name: 'Policy.probabilistic (a number)', args: [10], call: (p) => Policy.probabilistic(p as never).toObject(), accepts: { '0': ['object'] } },
-  { name: 'Policy.statusCode', args: ['ERROR', { name: 'errors' }], call: (a, b) => Policy.statusCode(a as never, b as never).toObject() },
+  {
+    name: 'Policy.probabilistic',
+    args: [{ name: 'p', samplingPercentage: 10, hashSalt: 'salt' }],
+    call: (p) => Policy.probabilistic(p as never).toObject(),
+    // a number in range is the short form Policy.probabilistic(10)
+    accepts: { '0': ['number'] },
+  },
+  {
+    name: 'Policy.probabilistic (a number)',
+    args: [10],
+    call: (p) => Policy.probabilistic(p as never).toObject(),
+    accepts: { '0': ['object'] },
+  },
+  {
+    name: 'Policy.statusCode',
+    args: ['ERROR', { name: 'errors' }],
+    call: (a, b) => Policy.statusCode(a as never, b as never).toObject(),
+  },
   {
     name: 'Policy.stringAttribute',
-    args: [{ name: 's', key: 'http.route', values: ['^/api/.*'], enabledRegexMatching: true, cacheMaxSize: 10, invertMatch: false }],
+    args: [
+      {
+        name: 's',
+        key: 'http.route',
+        values: ['^/api/.*'],
+        enabledRegexMatching: true,
+        cacheMaxSize: 10,
+        invertMatch: false,
+      },
+    ],
     call: (p) => Policy.stringAttribute(p as never).toObject(),
   },
-  { name: 'Policy.rateLimiting', args: [{ name: 'r', spansPerSecond: 100 }], call: (p) => Policy.rateLimiting(p as never).toObject() },
-  { name: 'Policy.bytesLimiting', args: [{ name: 'b', bytesPerSecond: 1000, burstCapacity: 2000 }], call: (p) => Policy.bytesLimiting(p as never).toObject() },
-  { name: 'Policy.spanCount', args: [{ name: 'sc', minSpans: 2, maxSpans: 10 }], call: (p) => Policy.spanCount(p as never).toObject() },
-  { name: 'Policy.traceState', args: [{ name: 'ts', key: 'k', values: ['v'] }], call: (p) => Policy.traceState(p as never).toObject() },
-  { name: 'Policy.booleanAttribute', args: [{ name: 'ba', key: 'k', value: true, invertMatch: false }], call: (p) => Policy.booleanAttribute(p as never).toObject() },
+  {
+    name: 'Policy.rateLimiting',
+    args: [{ name: 'r', spansPerSecond: 100 }],
+    call: (p) => Policy.rateLimiting(p as never).toObject(),
+  },
+  {
+    name: 'Policy.bytesLimiting',
+    args: [{ name: 'b', bytesPerSecond: 1000, burstCapacity: 2000 }],
+    call: (p) => Policy.bytesLimiting(p as never).toObject(),
+  },
+  {
+    name: 'Policy.spanCount',
+    args: [{ name: 'sc', minSpans: 2, maxSpans: 10 }],
+    call: (p) => Policy.spanCount(p as never).toObject(),
+  },
+  {
+    name: 'Policy.traceState',
+    args: [{ name: 'ts', key: 'k', values: ['v'] }],
+    call: (p) => Policy.traceState(p as never).toObject(),
+  },
+  {
+    name: 'Policy.booleanAttribute',
+    args: [{ name: 'ba', key: 'k', value: true, invertMatch: false }],
+    call: (p) => Policy.booleanAttribute(p as never).toObject(),
+  },
   {
     name: 'Policy.ottlCondition',
-    args: [{ name: 'o', span: ['attributes["http.route"] == "/health"'], spanEvent: ['name == "e"'], errorMode: 'ignore' }],
+    args: [
+      {
+        name: 'o',
+        span: ['attributes["http.route"] == "/health"'],
+        spanEvent: ['name == "e"'],
+        errorMode: 'ignore',
+      },
+    ],
     call: (p) => Policy.ottlCondition(p as never).toObject(),
   },
-  { name: 'Policy.and', args: ['both', leafErrors(), leafLatency()], call: (n, a, b) => Policy.and(n as never, a as never, b as never).toObject() },
-  { name: 'Policy.drop', args: ['drop', leafErrors()], call: (n, a) => Policy.drop(n as never, a as never).toObject() },
-  { name: 'Policy.not', args: ['not', leafErrors()], call: (n, a) => Policy.not(n as never, a as never).toObject() },
+  {
+    name: 'Policy.and',
+    args: ['both', leafErrors(), leafLatency()],
+    call: (n, a, b) => Policy.and(n as never, a as never, b as never).toObject(),
+  },
+  {
+    name: 'Policy.drop',
+    args: ['drop', leafErrors()],
+    call: (n, a) => Policy.drop(n as never, a as never).toObject(),
+  },
+  {
+    name: 'Policy.not',
+    args: ['not', leafErrors()],
+    call: (n, a) => Policy.not(n as never, a as never).toObject(),
+  },
   {
     name: 'Policy.composite',
     args: [
       {
         name: 'c',
         maxTotalSpansPerSecond: 1000,
-        subPolicies: [leafErrors(), Policy.and('both', Policy.latency({ name: 'l', thresholdMs: 1 }), Policy.probabilistic(5))],
+        subPolicies: [
+          leafErrors(),
+          Policy.and('both', Policy.latency({ name: 'l', thresholdMs: 1 }), Policy.probabilistic(5)),
+        ],
         policyOrder: ['both', 'errors'],
-        rateAllocation: [{ policy: 'errors', percent: 50 }, { policy: 'both', percent: 25 }],
+        rateAllocation: [
+          { policy: 'errors', percent: 50 },
+          { policy: 'both', percent: 25 },
+        ],
       },
     ],
     call: (p) => Policy.composite(p as never).toObject(),
   },
-  {
+  parser({
     name: 'Policy.fromObject',
-    args: [{ name: 'n', type: 'not', not: { not_sub_policy: { name: 'o', type: 'ottl_condition', ottl_condition: { error_mode: 'ignore', span: ['name == "x"'] } } } }, 'policies[0]'],
+    args: [
+      {
+        name: 'n',
+        type: 'not',
+        not: {
+          not_sub_policy: {
+            name: 'o',
+            type: 'ottl_condition',
+            ottl_condition: { error_mode: 'ignore', span: ['name == "x"'] },
+          },
+        },
+      },
+      'policies[0]',
+    ],
     call: (v, w) => Policy.fromObject(v, w as never).toObject(),
-  },
+  }),
+
   // ---------------------------------------------------------------- attribute actions
-  { name: 'AttributeAction.insert', args: ['k', 'v'], call: (k, v) => AttributeAction.insert(k as never, v as never).toConfig(), accepts: { '1': ['number', 'negative', 'boolean', 'numeric-string'] } },
-  { name: 'AttributeAction.update', args: ['k', 5], call: (k, v) => AttributeAction.update(k as never, v as never).toConfig(), accepts: { '1': ['string', 'numeric-string', 'negative', 'boolean', 'number'] } },
-  { name: 'AttributeAction.upsert', args: ['k', true], call: (k, v) => AttributeAction.upsert(k as never, v as never).toConfig(), accepts: { '1': ['string', 'numeric-string', 'negative', 'number'] } },
-  { name: 'AttributeAction.upsertFrom', args: ['k', 'other'], call: (k, v) => AttributeAction.upsertFrom(k as never, v as never).toConfig() },
+  {
+    name: 'AttributeAction.insert',
+    args: ['k', 'v'],
+    call: (k, v) => AttributeAction.insert(k as never, v as never).toConfig(),
+    accepts: { '1': ['number', 'negative', 'boolean', 'numeric-string'] },
+  },
+  {
+    name: 'AttributeAction.update',
+    args: ['k', 5],
+    call: (k, v) => AttributeAction.update(k as never, v as never).toConfig(),
+    accepts: { '1': ['string', 'numeric-string', 'negative', 'boolean', 'number'] },
+  },
+  {
+    name: 'AttributeAction.upsert',
+    args: ['k', true],
+    call: (k, v) => AttributeAction.upsert(k as never, v as never).toConfig(),
+    accepts: { '1': ['string', 'numeric-string', 'negative', 'number'] },
+  },
+  {
+    name: 'AttributeAction.upsertFrom',
+    args: ['k', 'other'],
+    call: (k, v) => AttributeAction.upsertFrom(k as never, v as never).toConfig(),
+  },
   { name: 'AttributeAction.delete', args: ['k'], call: (k) => AttributeAction.delete(k as never).toConfig() },
   { name: 'AttributeAction.hash', args: ['k'], call: (k) => AttributeAction.hash(k as never).toConfig() },
-  { name: 'AttributeAction.extract', args: ['http.url', '^(?P<scheme>\\w+)://'], call: (k, p) => AttributeAction.extract(k as never, p as never).toConfig() },
+  {
+    name: 'AttributeAction.extract',
+    args: ['http.url', '^(?P<scheme>\\w+)://'],
+    call: (k, p) => AttributeAction.extract(k as never, p as never).toConfig(),
+  },
   // ---------------------------------------------------------------- exporters
   {
     name: 'Exporter.otlpGrpc',
@@ -277,7 +499,14 @@ const cases: FuzzCase[] = [
   },
   {
     name: 'Exporter.otlpHttp',
-    args: [{ endpoint: 'https://otlp.example.com:4318', encoding: 'json', tracesEndpoint: 'https://otlp.example.com/v1/traces', tls: { insecure: false } }],
+    args: [
+      {
+        endpoint: 'https://otlp.example.com:4318',
+        encoding: 'json',
+        tracesEndpoint: 'https://otlp.example.com/v1/traces',
+        tls: { insecure: false },
+      },
+    ],
     call: (p) => out(Exporter.otlpHttp(p as never)),
   },
   {
@@ -301,14 +530,27 @@ const cases: FuzzCase[] = [
     args: [{ name: 'd', verbosity: 'detailed', samplingInitial: 5, samplingThereafter: 10 }],
     call: (p) => out(Exporter.debug(p as never)),
   },
-  {
+  parser({
     name: 'Exporter.debugFromConfig',
-    args: [{ verbosity: 'normal', sampling_initial: 2, sampling_thereafter: 1, use_internal_logger: true, output_paths: ['stdout'] }, { name: 'd' }],
+    args: [
+      {
+        verbosity: 'normal',
+        sampling_initial: 2,
+        sampling_thereafter: 1,
+        use_internal_logger: true,
+        output_paths: ['stdout'],
+      },
+      { name: 'd' },
+    ],
     call: (c, o) => out(Exporter.debugFromConfig(c, o as never)),
-  },
+  }),
+
   {
     name: 'Exporter.fromBackend',
-    args: [backend, { name: 'tempo', retryOnFailure: retry, sendingQueue: { queueSize: 10 }, caMountDir: '/etc/ca' }],
+    args: [
+      backend,
+      { name: 'tempo', retryOnFailure: retry, sendingQueue: { queueSize: 10 }, caMountDir: '/etc/ca' },
+    ],
     call: (b, o) => out(Exporter.fromBackend(b as never, o as never)),
   },
   {
@@ -317,27 +559,37 @@ const cases: FuzzCase[] = [
     call: (t, c, o) => out(Exporter.custom(t as never, c as never, o as never)),
     accepts: { '1.endpoint': FREE },
   },
-  {
-    name: 'OtlpExporter.fromConfig',
-    args: [
-      'otlp_grpc',
-      {
-        endpoint: 'tempo:4317',
-        balancer_name: 'pick_first',
-        tls: { insecure: true },
-        headers: { a: 'b' },
-        compression: 'gzip',
-        timeout: '5s',
-        sending_queue: { enabled: true, queue_size: 10, num_consumers: 2 },
-        retry_on_failure: { enabled: true, initial_interval: '1s' },
-        auth: { authenticator: 'basicauth' },
+  parser(
+    {
+      name: 'OtlpExporter.fromConfig',
+      args: [
+        'otlp_grpc',
+        {
+          endpoint: 'tempo:4317',
+          balancer_name: 'pick_first',
+          tls: { insecure: true },
+          headers: { a: 'b' },
+          compression: 'gzip',
+          timeout: '5s',
+          sending_queue: { enabled: true, queue_size: 10, num_consumers: 2 },
+          retry_on_failure: { enabled: true, initial_interval: '1s' },
+          auth: { authenticator: 'basicauth' },
+        },
+        { name: 'x' },
+      ],
+      call: (t, c, o) => out(OtlpExporter.fromConfig(t as never, c, o as never)),
+      accepts: {
+        '1.timeout': DURATION,
+        '1.retry_on_failure.initial_interval': DURATION,
+        '1.tls': NULL_MAP,
+        '1.sending_queue': NULL_MAP,
+        '1.retry_on_failure': NULL_MAP,
       },
-      { name: 'x' },
-    ],
-    call: (t, c, o) => out(OtlpExporter.fromConfig(t as never, c, o as never)),
-    accepts: { '1.timeout': DURATION, '1.retry_on_failure.initial_interval': DURATION, '1.tls': NULL_MAP, '1.sending_queue': NULL_MAP, '1.retry_on_failure': NULL_MAP },
-  },
-  {
+    },
+    1,
+  ),
+
+  parser({
     name: 'LoadBalancingExporter.fromConfig',
     args: [
       {
@@ -348,58 +600,120 @@ const cases: FuzzCase[] = [
       { name: 'lb' },
     ],
     call: (c, o) => out(LoadBalancingExporter.fromConfig(c, o as never)),
-    accepts: { '0.protocol.otlp.timeout': DURATION, '0.resolver.k8s.timeout': DURATION, '0.protocol.otlp.tls': NULL_MAP },
-  },
+    accepts: {
+      '0.protocol.otlp.timeout': DURATION,
+      '0.resolver.k8s.timeout': DURATION,
+      '0.protocol.otlp.tls': NULL_MAP,
+    },
+  }),
+
   // ---------------------------------------------------------------- load-balancing resolvers
-  { name: 'LoadBalancingResolver.static', args: [['gw-0:4317', 'gw-1']], call: (h) => LoadBalancingResolver.static(h as never).toObject() },
-  { name: 'LoadBalancingResolver.dns', args: [{ hostname: 'gw.obs', port: 4317, intervalSec: 5, timeoutSec: 1 }], call: (p) => LoadBalancingResolver.dns(p as never).toObject() },
-  { name: 'LoadBalancingResolver.k8s', args: [{ service: 'gw.obs', ports: [4317], timeoutSec: 1, returnHostnames: true }], call: (p) => LoadBalancingResolver.k8s(p as never).toObject() },
-  { name: 'LoadBalancingResolver.awsCloudMap', args: [{ namespace: 'ns', serviceName: 'gw', port: 4317 }], call: (p) => LoadBalancingResolver.awsCloudMap(p as never).toObject() },
   {
+    name: 'LoadBalancingResolver.static',
+    args: [['gw-0:4317', 'gw-1']],
+    call: (h) => LoadBalancingResolver.static(h as never).toObject(),
+  },
+  {
+    name: 'LoadBalancingResolver.dns',
+    args: [{ hostname: 'gw.obs', port: 4317, intervalSec: 5, timeoutSec: 1 }],
+    call: (p) => LoadBalancingResolver.dns(p as never).toObject(),
+  },
+  {
+    name: 'LoadBalancingResolver.k8s',
+    args: [{ service: 'gw.obs', ports: [4317], timeoutSec: 1, returnHostnames: true }],
+    call: (p) => LoadBalancingResolver.k8s(p as never).toObject(),
+  },
+  {
+    name: 'LoadBalancingResolver.awsCloudMap',
+    args: [{ namespace: 'ns', serviceName: 'gw', port: 4317 }],
+    call: (p) => LoadBalancingResolver.awsCloudMap(p as never).toObject(),
+  },
+  parser({
     name: 'LoadBalancingResolver.fromObject',
     args: [{ dns: { hostname: 'gw.obs', port: '4317', interval: '5s' } }, 'resolver'],
     call: (v, w) => LoadBalancingResolver.fromObject(v, w as never).toObject(),
     accepts: { '0.dns.interval': DURATION },
-  },
+  }),
+
   // ---------------------------------------------------------------- extensions and connectors
-  { name: 'Extension.healthCheck', args: [{ name: 'h', endpoint: '0.0.0.0:13133', path: '/health' }], call: (p) => out(Extension.healthCheck(p as never)) },
-  { name: 'Extension.pprof', args: [{ endpoint: 'localhost:1777' }], call: (p) => out(Extension.pprof(p as never)) },
-  { name: 'Extension.zpages', args: [{ endpoint: '0.0.0.0:55679' }], call: (p) => out(Extension.zpages(p as never)) },
-  { name: 'Extension.fileStorage', args: [{ name: 'q', directory: '/var/lib/otelcol', timeoutSec: 2, createDirectory: true }], call: (p) => out(Extension.fileStorage(p as never)) },
-  { name: 'Extension.custom', args: ['bearertokenauth', { token: '${env:TOKEN}' }, { name: 'b' }], call: (t, c, o) => out(Extension.custom(t as never, c as never, o as never)), accepts: { '1.token': FREE } },
+  {
+    name: 'Extension.healthCheck',
+    args: [{ name: 'h', endpoint: '0.0.0.0:13133', path: '/health' }],
+    call: (p) => out(Extension.healthCheck(p as never)),
+  },
+  {
+    name: 'Extension.pprof',
+    args: [{ endpoint: 'localhost:1777' }],
+    call: (p) => out(Extension.pprof(p as never)),
+  },
+  {
+    name: 'Extension.zpages',
+    args: [{ endpoint: '0.0.0.0:55679' }],
+    call: (p) => out(Extension.zpages(p as never)),
+  },
+  {
+    name: 'Extension.fileStorage',
+    args: [{ name: 'q', directory: '/var/lib/otelcol', timeoutSec: 2, createDirectory: true }],
+    call: (p) => out(Extension.fileStorage(p as never)),
+  },
+  {
+    name: 'Extension.custom',
+    args: ['bearertokenauth', { token: '${env:TOKEN}' }, { name: 'b' }],
+    call: (t, c, o) => out(Extension.custom(t as never, c as never, o as never)),
+    accepts: { '1.token': FREE },
+  },
   { name: 'Connector.forward', args: [{ name: 'f' }], call: (o) => out(Connector.forward(o as never)) },
-  { name: 'Connector.custom', args: ['span_metrics', { namespace: 'x' }, { name: 's' }], call: (t, c, o) => out(Connector.custom(t as never, c as never, o as never)), accepts: { '1.namespace': FREE } },
+  {
+    name: 'Connector.custom',
+    args: ['span_metrics', { namespace: 'x' }, { name: 's' }],
+    call: (t, c, o) => out(Connector.custom(t as never, c as never, o as never)),
+    accepts: { '1.namespace': FREE },
+  },
   // ---------------------------------------------------------------- distribution, config, functions
-  { name: 'CollectorDistribution.fromImage', args: ['otel/opentelemetry-collector-k8s:0.158.0'], call: (i) => CollectorDistribution.fromImage(i as never).id },
+  {
+    name: 'CollectorDistribution.fromImage',
+    args: ['otel/opentelemetry-collector-k8s:0.158.0'],
+    call: (i) => CollectorDistribution.fromImage(i as never).id,
+  },
   {
     name: 'CollectorDistribution.smallestWith',
     args: [[{ kind: 'processor', type: 'tail_sampling' }]],
     call: (c) => CollectorDistribution.smallestWith(c as never).map((d) => d.id),
   },
-  {
+  parser({
     name: 'CollectorConfig.fromObject',
     args: [
       {
         receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
-        processors: { batch: { timeout: '1s' }, memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 } },
+        processors: {
+          batch: { timeout: '1s' },
+          memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+        },
         exporters: { otlp_grpc: { endpoint: 'tempo:4317', tls: { insecure: true } } },
         extensions: { health_check: { endpoint: '0.0.0.0:13133' } },
         service: {
           extensions: ['health_check'],
-          pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_grpc'] } },
+          pipelines: {
+            traces: {
+              receivers: ['otlp'],
+              processors: ['memory_limiter', 'batch'],
+              exporters: ['otlp_grpc'],
+            },
+          },
           telemetry: { logs: { level: 'info' }, metrics: { level: 'normal' } },
         },
       },
       { silencedRules: ['unused-component'] },
     ],
-    call: (v, p) => {
-      const c = CollectorConfig.fromObject(v, p as never);
-      const errors = c.validate().filter((f) => f.severity === 'error');
-      if (errors.length) throw new Error(room.formatFindings(errors));
-      return c.toObject();
+    call: (v, p) => parsedConfig(v, p),
+    accepts: {
+      '0.processors.batch.timeout': DURATION,
+      '0.processors.memory_limiter.check_interval': DURATION,
+      '0.receivers.otlp.protocols.grpc': NULL_MAP,
+      '0.exporters.otlp_grpc.tls': NULL_MAP,
     },
-    accepts: { '0.processors.batch.timeout': DURATION, '0.processors.memory_limiter.check_interval': DURATION, '0.receivers.otlp.protocols.grpc': NULL_MAP, '0.exporters.otlp_grpc.tls': NULL_MAP },
-  },
+  }),
+
   { name: 'envRef', args: ['TOKEN', 'none'], call: (n, d) => room.envRef(n as never, d as never) },
   {
     name: 'formatFindings',
@@ -408,7 +722,9 @@ const cases: FuzzCase[] = [
   },
   {
     name: 'sizeTailSampling',
-    args: [{ tracesPerSec: 100, spansPerTrace: 10, decisionWaitSec: 10, avgSpanSizeBytes: 2000, safetyFactor: 2 }],
+    args: [
+      { tracesPerSec: 100, spansPerTrace: 10, decisionWaitSec: 10, avgSpanSizeBytes: 2000, safetyFactor: 2 },
+    ],
     call: (p) => room.sizeTailSampling(p as never),
   },
 ];
