@@ -17,6 +17,7 @@ import {
   parseMemoryLimiter,
   parsePprof,
   parseProbabilisticSampler,
+  parseRedaction,
   parseResource,
   parseZpages,
 } from './component-parsers';
@@ -698,7 +699,7 @@ function walkStrings(value: ConfigValue, path: string, visit: (s: string, path: 
 /**
  * Parses one component by kind and id (`type[/name]`). Typed parsers (strict keys) exist for every type a
  * factory builds (otlp receiver, memory_limiter, batch, k8s_attributes, attributes, resource,
- * probabilistic_sampler, tail_sampling, otlp_grpc/otlp_http, load_balancing, debug, health_check, zpages,
+ * probabilistic_sampler, redaction, tail_sampling, otlp_grpc/otlp_http, load_balancing, debug, health_check, zpages,
  * pprof, file_storage, forward); deprecated aliases are parsed and rendered
  * with the canonical name (`loadbalancing` -> `load_balancing`, `otlp` exporter -> `otlp_grpc`). Other types
  * become escape-hatch components with their config kept verbatim.
@@ -734,6 +735,8 @@ export function parseComponent(kind: ComponentKind, id: string, config: unknown)
       return parseResource(config, options);
     case 'processor:probabilistic_sampler':
       return parseProbabilisticSampler(config, options);
+    case 'processor:redaction':
+      return parseRedaction(config, options);
     case 'extension:health_check':
       return parseHealthCheck(config, options);
     case 'extension:zpages':

@@ -14,8 +14,27 @@
 import { CollectorComponent, ComponentOptions, ConfiguredComponent } from './component';
 import { asObject, checkKeys, ConfigObject, opt, parseDuration } from './config-values';
 import { EndpointExtension } from './extension';
+import { ComponentKind } from './component-types';
+import { re2Problem } from '../../common/guards';
 
 type Obj = Record<string, unknown>;
+
+/** A parsed component kept verbatim, with the problems the collector would not report (options that do nothing). */
+class ParsedComponent extends ConfiguredComponent {
+  constructor(
+    kind: ComponentKind,
+    type: string,
+    config: ConfigObject,
+    options: ComponentOptions,
+    private readonly found: readonly { rule: string; message: string }[],
+  ) {
+    super(kind, type, config, options);
+  }
+
+  public problems(): { rule: string; message: string }[] {
+    return [...this.found];
+  }
+}
 
 const num = (o: Obj, k: string, w: string) => opt(o, k, 'number', w);
 const str = (o: Obj, k: string, w: string) => opt(o, k, 'string', w);
@@ -418,16 +437,8 @@ function checkActions(items: Array<{ value: Obj; where: string }>): void {
 
 /** Regex constructs JavaScript has and Go's RE2 does not (lookaround, backreferences). */
 export function checkGoRegex(pattern: string, where: string): void {
-  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
-    throw new Error(
-      `${where}: "${pattern}" uses lookaround or a backreference, which the collector's Go (RE2) regular expressions do not support`,
-    );
-  }
-  try {
-    new RegExp(pattern.replace(/\(\?P</g, '(?<'));
-  } catch {
-    throw new Error(`${where}: "${pattern}" is not a valid regular expression`);
-  }
+  const problem = re2Problem(pattern);
+  if (problem) throw new Error(`${where}: "${pattern}" ${problem}; rewrite it without that construct`);
 }
 
 /** Every capturing group must be named (the extract action makes one attribute per group). */
@@ -467,9 +478,54 @@ export function parseAttributes(config: unknown, options: ComponentOptions = {})
   checkActions(actions);
   for (const k of ['include', 'exclude']) {
     const m = map(o, k, w);
-    if (m) checkKeys(m, MATCH_KEYS, `${w}.${k}`);
+    if (m) checkMatch(m, `${w}.${k}`);
   }
   return new ConfiguredComponent('processor', 'attributes', o as ConfigObject, options);
+}
+
+/**
+ * An include/exclude block (filterconfig MatchProperties, the rules filterspan.newExpr applies to spans:
+ * a known match_type, RE2 patterns with regexp, string values with regexp, non-empty attribute keys,
+ * no log or metric fields).
+ */
+function checkMatch(m: Obj, w: string): void {
+  checkKeys(m, MATCH_KEYS, w);
+  for (const k of ['log_bodies', 'log_severity_texts', 'log_severity_number', 'metric_names']) {
+    if (m[k] !== undefined && m[k] !== null) throw new Error(`${w}: ${k} should not be specified for trace spans; remove it`);
+  }
+  const type = str(m, 'match_type', w);
+  // the collector needs a match type to build a name filter or an attribute value comparison
+  const needsType =
+    ['services', 'span_names', 'span_kinds'].some((k) => Array.isArray(m[k]) && (m[k] as unknown[]).length > 0) ||
+    ['attributes', 'resources'].some((k) => Array.isArray(m[k]) && (m[k] as Obj[]).some((a) => a?.value !== undefined && a?.value !== null));
+  if ((type !== undefined || needsType) && type !== 'strict' && type !== 'regexp') {
+    throw new Error(`${w}.match_type: ${JSON.stringify(type ?? null)} is not a match type; use strict or regexp`);
+  }
+  map(m, 'regexp', w);
+  for (const k of ['services', 'span_names', 'span_kinds']) {
+    strings(m, k, w)?.forEach((x, i) => {
+      if (type === 'regexp') checkGoRegex(x, `${w}.${k}[${i}]`);
+    });
+  }
+  for (const k of ['attributes', 'resources']) {
+    for (const { value: a, where } of maps(m, k, w)) {
+      checkKeys(a, ['key', 'value'], where);
+      if (!str(a, 'key', where)) throw new Error(`${where}.key: an attribute key is required (it can't be empty)`);
+      const v = a.value;
+      if (v === undefined || v === null) continue;
+      if (type === 'regexp') {
+        if (typeof v !== 'string') throw new Error(`${where}.value: match_type regexp only supports string values, found ${JSON.stringify(v)}`);
+        checkGoRegex(v, `${where}.value`);
+      } else if (typeof v === 'object') {
+        throw new Error(`${where}.value: ${JSON.stringify(v)} is not a scalar; compare with a string, a number or a boolean`);
+      }
+    }
+  }
+  for (const { value: l, where } of maps(m, 'libraries', w)) {
+    checkKeys(l, ['name', 'version'], where);
+    str(l, 'name', where);
+    str(l, 'version', where);
+  }
 }
 
 /** `resource` (a list of actions under `attributes`). */
@@ -481,6 +537,12 @@ export function parseResource(config: unknown, options: ComponentOptions = {}): 
   if (actions.length === 0) throw new Error(`${w}: attributes is empty; add at least one action`);
   checkActions(actions);
   return new ConfiguredComponent('processor', 'resource', o as ConfigObject, options);
+}
+
+/** Why `hash_seed` does nothing with a mode (collector 0.158: only the hash_seed sampler reads it), if it does nothing. */
+export function ignoredHashSeed(hashSeedSet: boolean, mode: string | undefined): string | undefined {
+  if (!hashSeedSet || (mode !== 'proportional' && mode !== 'equalizing')) return undefined;
+  return `is ignored with mode "${mode}" (only the hash_seed mode hashes with a seed; the ${mode} sampler uses the trace's randomness)`;
 }
 
 /** `probabilistic_sampler` (probabilisticsamplerprocessor Config.Validate and its mode decoder). */
@@ -526,7 +588,94 @@ export function parseProbabilisticSampler(
     throw new Error(`${w}: attribute_source "${source}" is invalid; use traceID or record`);
   str(o, 'from_attribute', w);
   str(o, 'sampling_priority', w);
-  return new ConfiguredComponent('processor', 'probabilistic_sampler', o as ConfigObject, options);
+  // an option that does nothing is a finding (the collector accepts it silently): hash_seed with a
+  // mode other than hash_seed (sampler_mode.go makeSampler: only the hashing sampler reads it)
+  const ignored = ignoredHashSeed(o.hash_seed !== undefined && o.hash_seed !== null, mode);
+  const problems = ignored
+    ? [{ rule: 'ignored-option', message: `hash_seed ${String(o.hash_seed)} ${ignored}; remove hash_seed, or set mode: hash_seed to sample by hash seed` }]
+    : [];
+  return new ParsedComponent('processor', 'probabilistic_sampler', o as ConfigObject, options, problems);
+}
+
+/**
+ * `redaction` (contrib redactionprocessor v0.158.0 Config, HashFunction.UnmarshalText and Validate; the
+ * pattern lists are compiled with Go regexp at start). `hmac_key` must be a `${...}` reference (a
+ * Secret-backed env var): a literal key would put a credential into the manifest. Options that do
+ * nothing are findings: `allowed_keys` with `allow_all_keys: true`, `hmac_key` without an hmac-* hash
+ * function, a `summary` other than debug, info or silent (the collector then writes no summary).
+ */
+export function parseRedaction(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('redaction', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      'allow_all_keys',
+      'allowed_keys',
+      'blocked_key_patterns',
+      'hash_function',
+      'hmac_key',
+      'ignored_keys',
+      'ignored_key_patterns',
+      'redact_all_types',
+      'blocked_values',
+      'allowed_values',
+      'db_sanitizer',
+      'summary',
+      'url_sanitizer',
+    ],
+    w,
+  );
+  const allowAll = bool(o, 'allow_all_keys', w);
+  const allowedKeys = strings(o, 'allowed_keys', w);
+  strings(o, 'ignored_keys', w);
+  bool(o, 'redact_all_types', w);
+  for (const k of ['blocked_key_patterns', 'ignored_key_patterns', 'blocked_values', 'allowed_values']) {
+    strings(o, k, w)?.forEach((p, i) => checkGoRegex(p, `${w}.${k}[${i}]`));
+  }
+  const hash = (str(o, 'hash_function', w) ?? '').toLowerCase();
+  if (!['', 'sha1', 'sha3', 'md5', 'hmac-sha256', 'hmac-sha512'].includes(hash)) {
+    throw new Error(`${w}.hash_function: "${hash}" is not a hash function; use sha1, sha3, md5, hmac-sha256 or hmac-sha512`);
+  }
+  const hmac = hash.startsWith('hmac-');
+  const key = str(o, 'hmac_key', w);
+  if (hmac && !key) throw new Error(`${w}: hmac_key must not be empty when hash_function is "${hash}"; set it to \${env:VAR} with VAR from a Secret`);
+  if (key !== undefined && key !== '' && !/\$\{[^}]+\}/.test(key.replace(/\$\$/g, ''))) {
+    throw new Error(`${w}.hmac_key: a literal key would put a credential into the manifest; write \${env:VAR} and set VAR from a Secret`);
+  }
+  const db = map(o, 'db_sanitizer', w);
+  if (db) {
+    const dw = `${w}.db_sanitizer`;
+    const kinds = ['sql', 'redis', 'valkey', 'memcached', 'mongo', 'opensearch', 'es'];
+    checkKeys(db, [...kinds, 'sanitize_span_name'], dw);
+    bool(db, 'sanitize_span_name', dw);
+    for (const k of kinds) {
+      const s = map(db, k, dw);
+      if (!s) continue;
+      checkKeys(s, ['enabled', 'attributes'], `${dw}.${k}`);
+      bool(s, 'enabled', `${dw}.${k}`);
+      strings(s, 'attributes', `${dw}.${k}`);
+    }
+  }
+  const url = map(o, 'url_sanitizer', w);
+  if (url) {
+    checkKeys(url, ['enabled', 'attributes', 'sanitize_span_name'], `${w}.url_sanitizer`);
+    bool(url, 'enabled', `${w}.url_sanitizer`);
+    bool(url, 'sanitize_span_name', `${w}.url_sanitizer`);
+    strings(url, 'attributes', `${w}.url_sanitizer`);
+  }
+  const summary = str(o, 'summary', w);
+  const problems: { rule: string; message: string }[] = [];
+  if (allowAll && allowedKeys !== undefined) {
+    problems.push({ rule: 'ignored-option', message: 'allowed_keys is not read when allow_all_keys is true (every key is kept); remove allowed_keys or set allow_all_keys: false' });
+  }
+  if (!hmac && key !== undefined) {
+    problems.push({ rule: 'ignored-option', message: `hmac_key is not read ${hash ? `with hash_function "${hash}"` : 'without an hmac-* hash_function'}; remove it or use hash_function hmac-sha256 or hmac-sha512` });
+  }
+  if (summary !== undefined && !['debug', 'info', 'silent'].includes(summary)) {
+    problems.push({ rule: 'ignored-option', message: `summary "${summary}" writes no summary attributes (the collector reads only debug and info); use debug, info or silent` });
+  }
+  return new ParsedComponent('processor', 'redaction', o as ConfigObject, options, problems);
 }
 
 // ------------------------------------------------------------------ extensions and connectors

@@ -41,6 +41,9 @@ export { PIPELINE_SIGNALS, Pipeline } from './pipeline';
 export type { ComponentRef, PipelineProps, PipelineSignal } from './pipeline';
 export { Processor } from './processor';
 export type {
+  AttributeMatch,
+  AttributesMatchProps,
+  AttributesProcessorProps,
   AttributesProps,
   BatchProps,
   K8sAttributesProps,
@@ -49,6 +52,8 @@ export type {
   PodAssociationSource,
   ProbabilisticSamplerProps,
 } from './processor';
+export { REDACTION_HASH_FUNCTIONS } from './redaction';
+export type { RedactionHashFunction, RedactionProps } from './redaction';
 export { OtlpReceiver, Receiver } from './receiver';
 export type { CorsProps, OtlpGrpcServerProps, OtlpHttpServerProps, OtlpReceiverProps } from './receiver';
 export { COMPOSING_POLICY_TYPES, Policy, TailSamplingProcessor, sizeTailSampling } from './tail-sampling';

@@ -1,6 +1,7 @@
 import { AttributeAction } from './attribute-action';
-import { fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber } from '../../common/guards';
-import { K8S_METADATA_FIELDS } from './component-parsers';
+import { checkRe2, fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
+import { redaction, RedactionProps } from './redaction';
+import { ignoredHashSeed, K8S_METADATA_FIELDS } from './component-parsers';
 import {
   checkCustomArgs,
   componentProps,
@@ -80,6 +81,73 @@ export interface AttributesProps extends ComponentOptions {
   readonly actions: readonly AttributeAction[];
 }
 
+/** An attribute condition of an `include`/`exclude` match of the attributes processor. */
+export interface AttributeMatch {
+  /** Attribute key (non-empty). */
+  readonly key: string;
+  /**
+   * The value it must have: equal with `strict`, a Go RE2 regular expression (a string) with `regexp`.
+   * @default - the attribute only has to exist
+   */
+  readonly value?: string | number | boolean;
+}
+
+/**
+ * Which spans an attributes processor acts on (`include`) or skips (`exclude`); filterconfig
+ * MatchProperties of collector 0.158, the span fields only. A span matches when every given criterion
+ * matches: its service is one of `services`, its name one of `spanNames`, and it has all `attributes`.
+ */
+export interface AttributesMatchProps {
+  /** How names and values are compared: `strict` (equal) or `regexp` (Go RE2 regular expressions). */
+  readonly matchType: 'strict' | 'regexp';
+  /** Service names (or patterns with `regexp`); one must match. @default - any service */
+  readonly services?: readonly string[];
+  /** Span names (or patterns with `regexp`); one must match. @default - any span name */
+  readonly spanNames?: readonly string[];
+  /** Attributes that must all match. @default - none */
+  readonly attributes?: readonly AttributeMatch[];
+}
+
+/** Props of `Processor.attributes()`: actions, and which spans they apply to. */
+export interface AttributesProcessorProps extends AttributesProps {
+  /** Apply the actions only to matching spans. @default - every span */
+  readonly include?: AttributesMatchProps;
+  /** Do not apply the actions to matching spans (checked after `include`). @default - no span is skipped */
+  readonly exclude?: AttributesMatchProps;
+}
+
+/** Checks and renders an include/exclude match (`path` is `include` or `exclude`). */
+function renderMatch(where: string, path: string, v: unknown): ConfigObject | undefined {
+  const m = optProps<AttributesMatchProps>(where, path, v, ['matchType', 'services', 'spanNames', 'attributes']);
+  if (!m) return undefined;
+  if (m.matchType === undefined) fail(where, `${path}.matchType`, undefined, 'is missing', 'use "strict" or "regexp"');
+  const matchType = optOneOf(where, `${path}.matchType`, m.matchType, ['strict', 'regexp'] as const)!;
+  const names = (k: 'services' | 'spanNames') => {
+    const l = optStringList(where, `${path}.${k}`, m[k], `pass a list of ${k === 'services' ? 'service' : 'span'} names`);
+    if (matchType === 'regexp') l?.forEach((x, i) => checkRe2(where, `${path}.${k}[${i}]`, x));
+    return l;
+  };
+  const services = names('services');
+  const spanNames = names('spanNames');
+  const attributes = optList(where, `${path}.attributes`, m.attributes, (x, ap) => {
+    const a = optProps<AttributeMatch>(where, ap, x, ['key', 'value']);
+    if (!a) fail(where, ap, x, 'is missing', "pass { key: 'http.route' }");
+    reqString(where, `${ap}.key`, a.key, 'pass the attribute key');
+    const value = a.value;
+    if (value !== undefined) {
+      if (matchType === 'regexp') checkRe2(where, `${ap}.value`, value);
+      else if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) {
+        fail(where, `${ap}.value`, value, 'is not a string, a finite number or a boolean', 'pass the value the attribute must have');
+      }
+    }
+    return compact({ key: a.key, value });
+  }, 'pass a list of { key, value? }');
+  if (!services?.length && !spanNames?.length && !attributes?.length) {
+    fail(where, path, v, 'has no criterion', 'set services, spanNames or attributes (an empty match would select every span)');
+  }
+  return compact({ match_type: matchType, services, span_names: spanNames, attributes });
+}
+
 /** Props of `Processor.probabilisticSampler()`. */
 export interface ProbabilisticSamplerProps extends ComponentOptions {
   /** Percentage of traces kept, 0-100. */
@@ -94,12 +162,6 @@ export interface ProbabilisticSamplerProps extends ComponentOptions {
   readonly mode?: 'hash_seed' | 'proportional' | 'equalizing';
   /** Drop items whose randomness cannot be determined. @default true */
   readonly failClosed?: boolean;
-}
-
-/** Why `hash_seed` does nothing with a mode (collector 0.158: only the hash_seed sampler reads it), if it does nothing. */
-export function ignoredHashSeed(hashSeedSet: boolean, mode: string | undefined): string | undefined {
-  if (!hashSeedSet || (mode !== 'proportional' && mode !== 'equalizing')) return undefined;
-  return `is ignored with mode "${mode}" (only the hash_seed mode hashes with a seed; the ${mode} sampler uses the trace's randomness)`;
 }
 
 /** The actions of `attributes`/`resource`: a non-empty list of `AttributeAction`s. */
@@ -280,14 +342,25 @@ export class Processor {
     return new ConfiguredComponent('processor', 'resource', { attributes: props.actions.map((a) => a.toConfig()) }, props);
   }
 
-  /** `attributes`: actions on span attributes, e.g. `AttributeAction.hash('user.id')`. */
-  public static attributes(props: AttributesProps): CollectorComponent {
+  /**
+   * `attributes`: actions on span attributes, e.g. `AttributeAction.hash('user.id')`, optionally only on
+   * the spans matching `include` and not `exclude`.
+   * @example Processor.attributes({ actions: [AttributeAction.delete('http.request.header.authorization')], include: { matchType: 'strict', services: ['checkout'] } })
+   */
+  public static attributes(props: AttributesProcessorProps): CollectorComponent {
     const { where } = componentProps<AttributesProps>('processor', 'attributes', props, ['actions', 'include', 'exclude'], false);
     checkActions(where, props.actions);
     if (props.actions.length === 0) {
       throw new Error(`${where}: actions is empty; add at least one AttributeAction`);
     }
-    return new ConfiguredComponent('processor', 'attributes', { actions: props.actions.map((a) => a.toConfig()) }, props);
+    const include = renderMatch(where, 'include', props.include);
+    const exclude = renderMatch(where, 'exclude', props.exclude);
+    return new ConfiguredComponent(
+      'processor',
+      'attributes',
+      compact({ actions: props.actions.map((a) => a.toConfig()), include, exclude }),
+      props,
+    );
   }
 
   /** `probabilistic_sampler`: head-style sampling of a fixed percentage. */
@@ -315,6 +388,15 @@ export class Processor {
       }),
       props,
     );
+  }
+
+  /**
+   * `redaction` (otelcol-k8s, otelcol-contrib): deletes attributes that are not allowed and masks or
+   * hashes values matching blocked patterns (PII such as card numbers or e-mail addresses).
+   * @example Processor.redaction({ allowAllKeys: true, blockedValues: ['4[0-9]{12}(?:[0-9]{3})?'], hashFunction: 'hmac-sha256', hmacKeyFrom: { name: 'redaction', key: 'hmac-key' } })
+   */
+  public static redaction(props: RedactionProps): CollectorComponent {
+    return redaction(props);
   }
 
   /**

@@ -32,7 +32,7 @@ export interface CorsProps {
   readonly allowedOrigins: readonly string[];
   /** Extra allowed request headers. @default - none */
   readonly allowedHeaders?: readonly string[];
-  /** Preflight cache duration in seconds. @default - not set */
+  /** Preflight cache duration in seconds (negative: `Access-Control-Max-Age: 0`, no caching). @default - not set */
   readonly maxAgeSec?: number;
 }
 
@@ -87,7 +87,8 @@ function checkOtlpReceiverProps(props: unknown): OtlpReceiverProps {
         if (cors.allowedOrigins === undefined) fail(where, 'http.cors.allowedOrigins', undefined, 'is missing', 'list the allowed origins, e.g. ["https://*.example.com"]');
         optStringList(where, 'http.cors.allowedOrigins', cors.allowedOrigins, 'pass a list of origins, e.g. ["https://*.example.com"]');
         optStringList(where, 'http.cors.allowedHeaders', cors.allowedHeaders, 'pass a list of header names');
-        optNumber(where, 'http.cors.maxAgeSec', cors.maxAgeSec, { min: 0, integer: true });
+        // a negative max age is meaningful: the server sends Access-Control-Max-Age: 0 (no caching)
+        optNumber(where, 'http.cors.maxAgeSec', cors.maxAgeSec, { integer: true });
       }
       optNumber(where, 'http.maxRequestBodySizeMiB', h.maxRequestBodySizeMiB, { min: 0, exclusiveMin: true, example: '20' });
       optBoolean(where, 'http.includeMetadata', h.includeMetadata);
@@ -220,7 +221,7 @@ export class OtlpReceiver extends CollectorComponent {
           ? {
               allowedOrigins: optStrings(cors, 'allowed_origins', `${where}.protocols.http.cors`) ?? [],
               allowedHeaders: optStrings(cors, 'allowed_headers', `${where}.protocols.http.cors`),
-              maxAgeSec: optNum(cors, 'max_age', `${where}.protocols.http.cors`, { min: 0, integer: true }),
+              maxAgeSec: optNum(cors, 'max_age', `${where}.protocols.http.cors`, { integer: true }),
             }
           : undefined,
       };

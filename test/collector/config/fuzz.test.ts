@@ -139,6 +139,8 @@ const cases: FuzzCase[] = [
       },
     ],
     call: (p) => out(Receiver.otlp(p as never)),
+    // a negative CORS max age asks for no preflight caching (Access-Control-Max-Age: 0)
+    accepts: { '0.http.cors.maxAgeSec': ['negative'] },
   },
   {
     name: 'Receiver.otlp (protocol off)',
@@ -181,7 +183,8 @@ const cases: FuzzCase[] = [
       { name: 'x' },
     ],
     call: (c, o) => out(OtlpReceiver.fromConfig(c, o as never)),
-    accepts: { '0.protocols.grpc': NULL_MAP, '0.protocols.http': NULL_MAP },
+    // a negative CORS max_age asks for no preflight caching (the collector accepts it)
+    accepts: { '0.protocols.grpc': NULL_MAP, '0.protocols.http': NULL_MAP, '0.protocols.http.cors.max_age': ['negative'] },
   }),
 
   // ---------------------------------------------------------------- processors
@@ -219,6 +222,40 @@ const cases: FuzzCase[] = [
     name: 'Processor.attributes',
     args: [{ name: 'pii', actions: [AttributeAction.hash('user.email'), AttributeAction.delete('token')] }],
     call: (p) => out(Processor.attributes(p as never)),
+  },
+  {
+    name: 'Processor.attributes (include and exclude)',
+    args: [
+      {
+        actions: [AttributeAction.hash('user.email')],
+        include: { matchType: 'regexp', services: ['^checkout'], spanNames: ['^GET '], attributes: [{ key: 'tenant', value: 'acme|globex' }] },
+        exclude: { matchType: 'strict', attributes: [{ key: 'internal', value: true }] },
+      },
+    ],
+    call: (p) => out(Processor.attributes(p as never)),
+    // a strict attribute value may be any scalar: a string, a finite number or a boolean
+    accepts: { '0.exclude.attributes.0.value': ['string', 'numeric-string', 'number', 'negative'] },
+  },
+  {
+    name: 'Processor.redaction',
+    args: [
+      {
+        name: 'pii',
+        allowAllKeys: false,
+        allowedKeys: ['http.route'],
+        blockedKeyPatterns: ['^password$'],
+        blockedValues: ['4[0-9]{12}'],
+        allowedValues: ['.+@example\\.com'],
+        ignoredKeys: ['safe'],
+        ignoredKeyPatterns: ['^otel\\.'],
+        hashFunction: 'hmac-sha256',
+        hmacKeyFrom: { name: 'redaction', key: 'hmac-key' },
+        hmacKeyEnvVar: 'REDACTION_KEY',
+        redactAllTypes: true,
+        summary: 'info',
+      },
+    ],
+    call: (p) => out(Processor.redaction(p as never)),
   },
   {
     name: 'Processor.resource',
