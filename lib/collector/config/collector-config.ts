@@ -1,10 +1,9 @@
 import { toYaml } from '../../common/yaml';
 import { fail, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, propsObject, reqString } from '../../common/guards';
 import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } from './component';
-import { COMPONENT_KINDS, ComponentKind, canonicalComponentType, isDeprecatedAlias } from './component-types';
+import { COMPONENT_KINDS, ComponentKind, canonicalComponentType } from './component-types';
 import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
 import { CollectorDistribution } from './distribution';
-import { checkExpansionSyntax } from './env-ref';
 import { OtlpExporter } from './exporter';
 import { CollectorConfigError, Finding } from './findings';
 import {
@@ -23,27 +22,12 @@ import {
 } from './component-parsers';
 import { LoadBalancingExporter } from './load-balancing';
 import { ComponentRef, Pipeline, PipelineProps } from './pipeline';
+import { AddFinding, CONFIG_RULES, ConfigView, SECTION } from './collector-config-rules';
 import { OtlpReceiver } from './receiver';
 import { TailSamplingProcessor } from './tail-sampling';
 import { Exporter } from './exporter';
 
-const SECTION: Record<ComponentKind, string> = {
-  receiver: 'receivers',
-  processor: 'processors',
-  exporter: 'exporters',
-  extension: 'extensions',
-  connector: 'connectors',
-};
 
-/**
- * Routing keys the load_balancing exporter (0.158) builds per signal (trace_exporter.go,
- * metrics_exporter.go, log_exporter.go: anything else is "unsupported routing_key").
- */
-const LOAD_BALANCING_ROUTING_KEYS: Partial<Record<string, readonly string[]>> = {
-  traces: ['traceID', 'service', 'attributes'],
-  metrics: ['service', 'resource', 'metric', 'streamID', 'attributes'],
-  logs: ['service', 'traceID', 'resource', 'attributes'],
-};
 
 /** Rule ids of warnings (best practices) that can be silenced. */
 export const WARNING_RULES = [
@@ -410,188 +394,29 @@ export class CollectorConfig {
     return [...seen.values()];
   }
 
-  /** Validates with the collector's rules plus best-practice warnings. */
+  /**
+   * Validates with the collector's rules plus best-practice warnings: the rules of
+   * collector-config-rules.ts (`CONFIG_RULES`), run in order.
+   */
   public validate(options: ConfigValidateOptions = {}): Finding[] {
     const findings: Finding[] = [];
     const silenced = new Set([...this.silenced, ...(options.silence ?? [])]);
-    const add = (severity: 'error' | 'warning', rule: string, path: string, message: string) => {
+    const add: AddFinding = (severity, rule, path, message) => {
       if (severity === 'warning' && silenced.has(rule)) return;
       findings.push({ severity, rule, path, message });
     };
-
-    if (this.receivers.size === 0 && this.connectors.size === 0) {
-      add('error', 'no-receivers', 'receivers', 'no receiver is defined; add one, e.g. Receiver.otlp()');
-    }
-    if (this.exporters.size === 0 && this.connectors.size === 0) {
-      add('error', 'no-exporters', 'exporters', 'no exporter is defined; add one, e.g. Exporter.otlpGrpc({...})');
-    }
-    if (this.pipelines.size === 0) {
-      add('error', 'no-pipelines', 'service.pipelines', 'no pipeline is defined; add one with addPipeline("traces", {...})');
-    }
-
-    const used = new Set<string>();
-    const connectorAs = { receiver: new Set<string>(), exporter: new Set<string>() };
-    for (const p of this.pipelines.values()) {
-      const base = `service.pipelines.${p.id}`;
-      if (p.receivers.length === 0) {
-        add('error', 'pipeline-missing-receiver', `${base}.receivers`, `pipeline "${p.id}" has no receiver; add at least one`);
-      }
-      if (p.exporters.length === 0) {
-        add('error', 'pipeline-missing-exporter', `${base}.exporters`, `pipeline "${p.id}" has no exporter; add at least one`);
-      }
-      const check = (ids: string[], role: 'receiver' | 'processor' | 'exporter') => {
-        const seen = new Set<string>();
-        ids.forEach((id, i) => {
-          const path = `${base}.${SECTION[role]}[${i}]`;
-          if (seen.has(id)) {
-            add('error', role === 'processor' ? 'duplicate-processor' : 'duplicate-reference', path,
-              `"${id}" is listed twice in pipeline "${p.id}"; remove the duplicate (use a second named instance such as ${id.split('/')[0]}/2 if you need it twice)`);
-          }
-          seen.add(id);
-          const own = this.mapOf(role).get(id);
-          const conn = role !== 'processor' ? this.connectors.get(id) : undefined;
-          if (own) used.add(`${role}:${id}`);
-          else if (conn) connectorAs[role as 'receiver' | 'exporter'].add(id);
-          else {
-            const elsewhere = COMPONENT_KINDS.find((k) => this.mapOf(k).has(id));
-            add('error', 'undefined-component', path,
-              elsewhere
-                ? `"${id}" is a ${elsewhere}, not a ${role}; move it to the ${SECTION[elsewhere]} list of the pipeline`
-                : `${role} "${id}" is not defined; add it with add${role[0].toUpperCase()}${role.slice(1)}() or fix the id`);
-          }
-        });
-      };
-      check(p.receivers, 'receiver');
-      check(p.processors, 'processor');
-      check(p.exporters, 'exporter');
-      this.checkSignals(p, add);
-      this.checkOrder(p, add);
-    }
-
-    for (const id of this.connectors.keys()) {
-      const asExp = connectorAs.exporter.has(id);
-      const asRec = connectorAs.receiver.has(id);
-      if (asExp !== asRec) {
-        add('error', 'connector-one-sided', `connectors.${id}`,
-          `connector "${id}" is used only as ${asExp ? 'an exporter' : 'a receiver'}; use it as ${asExp ? 'a receiver' : 'an exporter'} of another pipeline too, or remove it`);
-      } else if (!asExp) {
-        add('warning', 'unused-component', `connectors.${id}`, `connector "${id}" is not used by any pipeline; use it or remove it`);
-      }
-    }
-    for (const kind of ['receiver', 'processor', 'exporter'] as const) {
-      for (const id of this.mapOf(kind).keys()) {
-        if (!used.has(`${kind}:${id}`)) {
-          add('warning', 'unused-component', `${SECTION[kind]}.${id}`, `${kind} "${id}" is defined but not used by any pipeline; add it to a pipeline or remove it`);
-        }
-      }
-    }
-    for (const id of this.enabledExtensions) {
-      if (!this.extensions.has(id)) {
-        add('error', 'undefined-component', 'service.extensions', `extension "${id}" is enabled but not defined; add it with addExtension()`);
-      }
-    }
-
-    for (const kind of COMPONENT_KINDS) {
-      for (const c of this.components(kind)) {
-        const path = `${SECTION[kind]}.${c.id}`;
-        for (const ext of c.referencedExtensions()) {
-          if (!this.extensions.has(ext)) {
-            add('error', 'undefined-component', path, `references extension "${ext}" which is not defined; add it with addExtension()`);
-          } else if (!this.enabledExtensions.includes(ext)) {
-            add('error', 'undefined-component', path, `references extension "${ext}" which is not enabled in service.extensions; enable it`);
-          }
-        }
-        const alias = isDeprecatedAlias(kind, c.type) ? c.type : this.writtenAs.get(`${kind}:${c.id}`);
-        if (alias) {
-          add('warning', 'deprecated-type', path, `type "${alias}" is a deprecated alias in collector 0.158 (the collector logs a deprecation warning); use "${canonicalComponentType(kind, alias)}"`);
-        }
-        for (const problem of c.problems()) add('error', problem.rule, path, problem.message);
-        const res = kind === 'exporter' ? c.resilience() : undefined;
-        if (res && (!res.retry || !res.queue)) {
-          add('warning', 'exporter-without-retry-queue', path,
-            `${[!res.retry ? 'retry_on_failure' : '', !res.queue ? 'sending_queue' : ''].filter(Boolean).join(' and ')} disabled; data is lost when the backend is briefly unavailable, keep them enabled`);
-        }
-        walkStrings(c.toConfig(), path, (value, where) => {
-          for (const problem of checkExpansionSyntax(value)) add(problem.severity, 'env-syntax', where, problem.message);
-        });
-      }
-    }
-
-    const byPort = new Map<number, ListeningPort>();
-    for (const port of this.boundPorts()) {
-      const other = byPort.get(port.port);
-      if (other) {
-        add('error', 'port-conflict', port.componentId,
-          `port ${port.port} is also used by ${other.componentId}; give one of them another endpoint port`);
-      } else byPort.set(port.port, port);
-    }
-
-    if (options.distribution) this.checkDistribution(options.distribution, add);
+    const view: ConfigView = {
+      pipelines: this.allPipelines(),
+      components: (kind) => this.components(kind),
+      component: (kind, id) => this.mapOf(kind).get(id),
+      enabledExtensions: [...this.enabledExtensions],
+      boundPorts: () => this.boundPorts(),
+      writtenAs: (kind, id) => this.writtenAs.get(`${kind}:${id}`),
+      componentTypes: () => this.componentTypes(),
+      distribution: options.distribution,
+    };
+    for (const rule of CONFIG_RULES) rule(view, add);
     return findings;
-  }
-
-  private checkSignals(p: Pipeline, add: (s: 'error' | 'warning', r: string, path: string, m: string) => void): void {
-    p.processors.forEach((id, i) => {
-      const c = this.processors.get(id);
-      if (c && c.type === 'tail_sampling' && p.signal !== 'traces') {
-        add('error', 'signal-mismatch', `service.pipelines.${p.id}.processors[${i}]`,
-          `tail_sampling only supports traces; remove it from the ${p.signal} pipeline`);
-      }
-    });
-    p.exporters.forEach((id, i) => {
-      const c = this.exporters.get(id);
-      if (!(c instanceof LoadBalancingExporter) || c.props.routingKey === undefined) return;
-      const supported = LOAD_BALANCING_ROUTING_KEYS[p.signal];
-      if (supported && !supported.includes(c.props.routingKey)) {
-        add('error', 'signal-mismatch', `service.pipelines.${p.id}.exporters[${i}]`,
-          `load_balancing routing_key "${c.props.routingKey}" is not supported for ${p.signal} (the collector refuses to build the exporter); use one of ${supported.join(', ')}`);
-      }
-    });
-  }
-
-  private checkOrder(p: Pipeline, add: (s: 'error' | 'warning', r: string, path: string, m: string) => void): void {
-    const base = `service.pipelines.${p.id}.processors`;
-    const types = p.processors.map((id) => this.processors.get(id)?.type);
-    const ml = types.indexOf('memory_limiter');
-    if (ml < 0) {
-      add('warning', 'memory-limiter-first', base, `pipeline "${p.id}" has no memory_limiter; add Processor.memoryLimiter() as the first processor`);
-    } else if (ml > 0) {
-      add('warning', 'memory-limiter-first', `${base}[${ml}]`, `memory_limiter is at position ${ml} in pipeline "${p.id}"; move it first so it can refuse data before other processors use memory`);
-    }
-    const batch = types.lastIndexOf('batch');
-    if (batch >= 0 && batch !== types.length - 1) {
-      add('warning', 'batch-last', `${base}[${batch}]`, `batch is not the last processor of pipeline "${p.id}"; move it last (after sampling and filtering)`);
-    }
-    const k8s = types.findIndex((t) => t === 'k8s_attributes' || t === 'k8sattributes');
-    const sampling = types.findIndex((t) => t === 'tail_sampling' || t === 'probabilistic_sampler');
-    if (k8s >= 0 && sampling >= 0 && k8s > sampling) {
-      add('warning', 'k8s-attributes-before-sampling', `${base}[${k8s}]`,
-        `k8s_attributes runs after ${types[sampling]} in pipeline "${p.id}"; move it before sampling so policies can use k8s metadata`);
-    }
-  }
-
-  private checkDistribution(
-    dist: CollectorDistribution,
-    add: (s: 'error' | 'warning', r: string, path: string, m: string) => void,
-  ): void {
-    for (const kind of COMPONENT_KINDS) {
-      for (const c of this.components(kind)) {
-        const a = dist.availability(kind, c.type);
-        const path = `${SECTION[kind]}.${c.id}`;
-        if (a === 'missing') {
-          const options = CollectorDistribution.smallestWith(this.componentTypes());
-          const alt = CollectorDistribution.all().filter((d) => d.availability(kind, c.type) === 'available');
-          const suggestion = options[0] ?? alt[0];
-          add('error', 'distribution-missing-component', path,
-            `${kind} "${c.type}" is not in the ${dist.id} distribution (${dist.dockerHubRepository}); ${
-              suggestion ? `use the ${suggestion.id} image ${suggestion.image()}` : 'build a custom distribution with OCB'
-            }`);
-        } else if (a === 'unknown') {
-          add('warning', 'distribution-unverified-component', path,
-            `${kind} "${c.type}" is not in this library's type table, so its presence in ${dist.binary} could not be checked; verify with "${dist.binary} components"`);
-        }
-      }
-    }
   }
 
   /** Throws a `CollectorConfigError` listing all findings when there is at least one error. */
@@ -686,14 +511,6 @@ function parseTelemetry(value: unknown): TelemetryProps | undefined {
     metricsHost,
     metricsPort,
   };
-}
-
-function walkStrings(value: ConfigValue, path: string, visit: (s: string, path: string) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${path}[${i}]`, visit));
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, `${path}.${k}`, visit);
-  }
 }
 
 /**

@@ -56,7 +56,8 @@ export { REDACTION_HASH_FUNCTIONS } from './redaction';
 export type { RedactionHashFunction, RedactionProps } from './redaction';
 export { OtlpReceiver, Receiver } from './receiver';
 export type { CorsProps, OtlpGrpcServerProps, OtlpHttpServerProps, OtlpReceiverProps } from './receiver';
-export { COMPOSING_POLICY_TYPES, Policy, TailSamplingProcessor, sizeTailSampling } from './tail-sampling';
+export { Policy } from './policies';
+export { COMPOSING_POLICY_TYPES } from './policy-types';
 export type {
   CompositePolicyProps,
   LatencyPolicyProps,
@@ -69,8 +70,8 @@ export type {
   SpanCountPolicyProps,
   SpanStatusCode,
   StringAttributePolicyProps,
-  TailSamplingProps,
-  TailSamplingSizing,
-  TailSamplingSizingProps,
-  TailSamplingTraffic,
-} from './tail-sampling';
+} from './policy-types';
+export { TailSamplingProcessor } from './tail-sampling';
+export type { TailSamplingProps } from './tail-sampling';
+export { sizeTailSampling } from './tail-sampling-sizing';
+export type { TailSamplingSizing, TailSamplingSizingProps, TailSamplingTraffic } from './tail-sampling-sizing';
