@@ -93,7 +93,7 @@ describe('typed parsers of the factory-built types (strict keys, collector types
       /send_batch_max_size 100 is below send_batch_size 8192/,
     );
     expect(verdict('processors', 'batch', { metadata_keys: ['Tenant', 'tenant'] })).toMatch(/twice/);
-    expect(verdict('processors', 'batch', { timeout: '-1s' })).toMatch(/timeout must be >= 0/);
+    expect(verdict('processors', 'batch', { timeout: '-1s' })).toMatch(/timeout "-1s" is out of range; write a duration of at least 0s/);
     expect(verdict('processors', 'batch', { send_batch_size: 1e12 })).toMatch(
       /does not fit the collector's 32-bit field/,
     );

@@ -16,6 +16,17 @@ import { asObject, checkKeys, ConfigObject, opt, parseDuration } from './config-
 import { EndpointExtension } from './extension';
 import { ComponentKind } from './component-types';
 import { re2Problem } from '../../common/guards';
+import { parseFields } from './fields';
+import {
+  BATCH_FIELDS,
+  checkBatch,
+  checkFileStorage,
+  checkHealthCheck,
+  FILE_STORAGE_FIELDS,
+  HEALTH_CHECK_FIELDS,
+  PPROF_FIELDS,
+  ZPAGES_FIELDS,
+} from './component-fields';
 
 type Obj = Record<string, unknown>;
 
@@ -171,31 +182,12 @@ export function parseMemoryLimiter(config: unknown, options: ComponentOptions = 
   return new ConfiguredComponent('processor', 'memory_limiter', o as ConfigObject, options);
 }
 
-/** `batch` (processor/batchprocessor Config.Validate; send_batch_size defaults to 8192). */
+/** `batch`: the fields declared in component-fields.ts (BATCH_FIELDS), their rules, metadata_cardinality_limit. */
 export function parseBatch(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `processors.${idOf('batch', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    ['timeout', 'send_batch_size', 'send_batch_max_size', 'metadata_keys', 'metadata_cardinality_limit'],
-    w,
-  );
-  const timeout = dur(o, 'timeout', w);
-  const size = uint(o, 'send_batch_size', w) ?? 8192;
-  const max = uint(o, 'send_batch_max_size', w) ?? 0;
+  const { props, config: o } = parseFields(BATCH_FIELDS, config, w);
   uint(o, 'metadata_cardinality_limit', w);
-  const keys = strings(o, 'metadata_keys', w) ?? [];
-  if (max > 0 && max < size)
-    throw new Error(
-      `${w}: send_batch_max_size ${max} is below send_batch_size ${size} (default 8192); raise send_batch_max_size or set it to 0`,
-    );
-  const seen = new Set<string>();
-  for (const k of keys) {
-    if (seen.has(k.toLowerCase()))
-      throw new Error(`${w}: metadata_keys has "${k}" twice (case-insensitive); list each key once`);
-    seen.add(k.toLowerCase());
-  }
-  if (timeout !== undefined && timeout < 0) throw new Error(`${w}: timeout must be >= 0`);
+  checkBatch(props, w);
   return new ConfiguredComponent('processor', 'batch', o as ConfigObject, options);
 }
 
@@ -680,26 +672,6 @@ export function parseRedaction(config: unknown, options: ComponentOptions = {}):
 
 // ------------------------------------------------------------------ extensions and connectors
 
-/** Keys of confighttp.ServerConfig (squashed into health_check and zpages). */
-const HTTP_SERVER_KEYS = [
-  'endpoint',
-  'transport',
-  'dialer',
-  'tls',
-  'cors',
-  'auth',
-  'max_request_body_size',
-  'include_metadata',
-  'response_headers',
-  'compression_algorithms',
-  'read_timeout',
-  'read_header_timeout',
-  'write_timeout',
-  'idle_timeout',
-  'middlewares',
-  'keep_alives_enabled',
-];
-
 function checkHttpServer(o: Obj, w: string): void {
   for (const k of ['tls', 'cors', 'auth', 'dialer']) map(o, k, w);
   for (const k of ['read_timeout', 'read_header_timeout', 'write_timeout', 'idle_timeout']) dur(o, k, w);
@@ -711,104 +683,50 @@ function checkHttpServer(o: Obj, w: string): void {
   list(o, 'middlewares', w);
 }
 
-/** `health_check` (internal/healthcheck Config.Validate; legacy mode unless use_v2). */
+/** `health_check`: HEALTH_CHECK_FIELDS, the HTTP server keys, the legacy-mode rules unless use_v2. */
 export function parseHealthCheck(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('health_check', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    [
-      ...HTTP_SERVER_KEYS,
-      'path',
-      'response_body',
-      'check_collector_pipeline',
-      'use_v2',
-      'grpc',
-      'http',
-      'component_health',
-    ],
-    w,
-  );
+  const { props, config: o } = parseFields(HEALTH_CHECK_FIELDS, config, w);
   checkHttpServer(o, w);
-  const endpoint = str(o, 'endpoint', w) ?? 'localhost:13133';
-  const path = str(o, 'path', w) ?? '/';
-  for (const k of ['response_body', 'check_collector_pipeline', 'grpc', 'http', 'component_health'])
-    map(o, k, w);
-  if (!bool(o, 'use_v2', w)) {
-    if (endpoint === '') throw new Error(`${w}: endpoint is empty; set e.g. "0.0.0.0:13133"`);
-    if (!path.startsWith('/')) throw new Error(`${w}: path "${path}" must start with "/"`);
-  }
-  return new EndpointExtension('health_check', o as ConfigObject, options, endpoint, 'health');
+  for (const k of ['response_body', 'check_collector_pipeline', 'grpc', 'http', 'component_health']) map(o, k, w);
+  if (!bool(o, 'use_v2', w)) checkHealthCheck(props, w);
+  return new EndpointExtension('health_check', o as ConfigObject, options, props.endpoint ?? 'localhost:13133', 'health');
 }
 
-/** `zpages`. */
+/** `zpages`: ZPAGES_FIELDS, the HTTP server keys, `expvar`. */
 export function parseZpages(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('zpages', options)}`;
-  const o = asObject(config, w);
-  checkKeys(o, [...HTTP_SERVER_KEYS, 'expvar'], w);
+  const { props, config: o } = parseFields(ZPAGES_FIELDS, config, w);
   checkHttpServer(o, w);
   const expvar = map(o, 'expvar', w);
   if (expvar) {
     checkKeys(expvar, ['enabled'], `${w}.expvar`);
     bool(expvar, 'enabled', `${w}.expvar`);
   }
-  return new EndpointExtension(
-    'zpages',
-    o as ConfigObject,
-    options,
-    str(o, 'endpoint', w) ?? 'localhost:55679',
-    'zpages',
-  );
+  return new EndpointExtension('zpages', o as ConfigObject, options, props.endpoint ?? 'localhost:55679', 'zpages');
 }
 
-/** `pprof` (contrib pprofextension). */
+/** `pprof` (contrib pprofextension): PPROF_FIELDS and the profiling keys. */
 export function parsePprof(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('pprof', options)}`;
-  const o = asObject(config, w);
-  checkKeys(o, ['endpoint', 'dialer', 'block_profile_fraction', 'mutex_profile_fraction', 'save_to_file'], w);
+  const { props, config: o } = parseFields(PPROF_FIELDS, config, w);
   map(o, 'dialer', w);
   int(o, 'block_profile_fraction', w);
   int(o, 'mutex_profile_fraction', w);
   str(o, 'save_to_file', w);
-  return new EndpointExtension(
-    'pprof',
-    o as ConfigObject,
-    options,
-    str(o, 'endpoint', w) ?? 'localhost:1777',
-    'pprof',
-  );
+  return new EndpointExtension('pprof', o as ConfigObject, options, props.endpoint ?? 'localhost:1777', 'pprof');
 }
 
-/** `file_storage` (extension/storage/filestorage Config.Validate, without the filesystem checks). */
+/** `file_storage`: FILE_STORAGE_FIELDS, the directory rules, the unmodelled keys (filestorage Config.Validate, without the filesystem checks). */
 export function parseFileStorage(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('file_storage', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    [
-      'directory',
-      'timeout',
-      'max_size',
-      'compaction',
-      'fsync',
-      'create_directory',
-      'directory_permissions',
-      'recreate',
-    ],
-    w,
-  );
-  const directory = str(o, 'directory', w);
-  if (!directory)
-    throw new Error(
-      `${w}: directory is required here (the collector's default folder is not a mounted volume); set the path of the PVC mount`,
-    );
-  if (!directory.startsWith('/')) throw new Error(`${w}: directory "${directory}" must be an absolute path`);
-  dur(o, 'timeout', w);
+  const { props, config: o } = parseFields(FILE_STORAGE_FIELDS, config, w);
+  checkFileStorage(props, w);
   const maxSize = int(o, 'max_size', w) ?? 0;
   if (maxSize < 0) throw new Error(`${w}: max_size cannot be negative`);
   bool(o, 'fsync', w);
   bool(o, 'recreate', w);
-  const create = bool(o, 'create_directory', w);
+  const create = props.createDirectory;
   const perms = str(o, 'directory_permissions', w);
   if (create && perms !== undefined && !/^0?[0-7]{1,3}$/.test(perms))
     throw new Error(`${w}: directory_permissions "${perms}" is not octal permission bits such as "0750"`);

@@ -1,6 +1,8 @@
 import { AttributeAction } from './attribute-action';
 import { checkRe2, fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
 import { redaction, RedactionProps } from './redaction';
+import { BATCH_FIELDS, checkBatch } from './component-fields';
+import { checkFieldProps, propNames, renderFields } from './fields';
 import { ignoredHashSeed, K8S_METADATA_FIELDS } from './component-parsers';
 import {
   checkCustomArgs,
@@ -223,34 +225,11 @@ export class Processor {
 
   /** `batch`: groups data before export. Put it last in the pipeline. */
   public static batch(props: BatchProps = {}): CollectorComponent {
-    const { where } = componentProps<BatchProps>('processor', 'batch', props, ['sendBatchSize', 'sendBatchMaxSize', 'timeoutSec', 'metadataKeys']);
-    optNumber(where, 'sendBatchSize', props.sendBatchSize, { min: 0, max: 4294967295, integer: true, example: '8192' });
-    optNumber(where, 'sendBatchMaxSize', props.sendBatchMaxSize, { min: 0, max: 4294967295, integer: true });
-    optNumber(where, 'timeoutSec', props.timeoutSec, { min: 0, example: '0.2' });
-    optStringList(where, 'metadataKeys', props.metadataKeys, 'pass a list of client metadata keys');
-    checkInteger(props.sendBatchSize, 0, `${where}: send_batch_size`);
-    checkInteger(props.sendBatchMaxSize, 0, `${where}: send_batch_max_size`);
-    checkRange(props.timeoutSec, 0, Infinity, `${where}: timeout`, 'use a value >= 0 seconds');
-    if (
-      props.sendBatchMaxSize !== undefined &&
-      props.sendBatchMaxSize > 0 &&
-      props.sendBatchMaxSize < (props.sendBatchSize ?? 8192)
-    ) {
-      throw new Error(
-        `${where}: send_batch_max_size ${props.sendBatchMaxSize} is below send_batch_size ${props.sendBatchSize ?? 8192}; raise sendBatchMaxSize or set it to 0`,
-      );
-    }
-    return new ConfiguredComponent(
-      'processor',
-      'batch',
-      compact({
-        send_batch_size: props.sendBatchSize,
-        send_batch_max_size: props.sendBatchMaxSize,
-        timeout: props.timeoutSec === undefined ? undefined : formatDuration(props.timeoutSec),
-        metadata_keys: props.metadataKeys ? [...props.metadataKeys] : undefined,
-      }),
-      props,
-    );
+    // declared once in component-fields.ts: prop checks, rendering and parsing derive from BATCH_FIELDS
+    const { p, where } = componentProps<BatchProps>('processor', 'batch', props, propNames(BATCH_FIELDS));
+    checkFieldProps(BATCH_FIELDS, p, where);
+    checkBatch(p, where);
+    return new ConfiguredComponent('processor', 'batch', renderFields(BATCH_FIELDS, p), p);
   }
 
   /**
