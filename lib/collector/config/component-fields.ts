@@ -89,7 +89,9 @@ export const PPROF_FIELDS: ComponentFields<DebugEndpointProps> = {
 export const FILE_STORAGE_FIELDS: ComponentFields<FileStorageProps> = {
   fields: {
     directory: { key: 'directory', type: 'string', fix: 'pass the absolute path of a mounted volume, e.g. "/var/lib/otelcol/queue"' },
-    timeoutSec: { key: 'timeout', type: 'duration', min: 0, collectorDefault: '1' },
+    // bbolt's file lock wait: 0 waits forever, a negative value gives up after the first try (flock in
+    // bolt_unix.go); the collector accepts both, so no lower bound
+    timeoutSec: { key: 'timeout', type: 'duration', collectorDefault: '1' },
     createDirectory: { key: 'create_directory', type: 'boolean', collectorDefault: 'false' },
   },
   unmodelledKeys: ['max_size', 'compaction', 'fsync', 'directory_permissions', 'recreate'],

@@ -30,7 +30,7 @@ export interface DebugEndpointProps extends ComponentOptions {
 export interface FileStorageProps extends ComponentOptions {
   /** Directory for the persistent queue (mount a volume there). */
   readonly directory: string;
-  /** File lock timeout. @default 1 */
+  /** How long to wait for the file lock (0: forever; negative: give up after the first try). @default 1 */
   readonly timeoutSec?: number;
   /** Create the directory when missing. @default false */
   readonly createDirectory?: boolean;

@@ -151,15 +151,6 @@ export class Policy {
     if (props.values.length === 0) {
       throw new Error(`${where}: values is empty; list at least one value`);
     }
-    if (props.enabledRegexMatching) {
-      props.values.forEach((v, i) => {
-        try {
-          new RegExp(v);
-        } catch {
-          throw new Error(`${where}: values[${i}] "${v}" is not a valid regular expression; fix it or disable enabledRegexMatching`);
-        }
-      });
-    }
     checkInteger(props.cacheMaxSize, 1, `${where}: cache_max_size`);
     return new Policy(
       'string_attribute',
