@@ -1,5 +1,5 @@
 import { toYaml } from '../../common/yaml';
-import { fail, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, propsObject, reqString } from '../../common/guards';
+import { fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, propsObject, reqString } from '../../common/guards';
 import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } from './component';
 import { COMPONENT_KINDS, ComponentKind, canonicalComponentType } from './component-types';
 import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
@@ -247,6 +247,8 @@ export class CollectorConfig {
    */
   public addExtension<T extends CollectorComponent>(extension: T, options: { readonly enable?: boolean } = {}): T {
     this.checkKind(extension, 'extension');
+    propsObject('CollectorConfig.addExtension', options, ['enable']);
+    optBoolean('CollectorConfig.addExtension', 'enable', options.enable);
     this.register(extension);
     if ((options.enable ?? true) && !this.enabledExtensions.includes(extension.id)) this.enabledExtensions.push(extension.id);
     return extension;

@@ -753,6 +753,61 @@ const cases: FuzzCase[] = [
     },
   }),
 
+  // the public methods and constructors of the config model (not entry points of the harness: no constructs)
+  {
+    name: 'new CollectorConfig',
+    args: [{ silencedRules: ['batch-last'], telemetry: { metricsPort: 8888, metricsHost: '0.0.0.0', metricsLevel: 'basic', logsLevel: 'warn' } }],
+    call: (p) => new CollectorConfig(p as never).toObject(),
+  },
+  {
+    name: 'CollectorConfig#addPipeline',
+    args: ['traces/x', { receivers: [Receiver.otlp(), 'otlp/2'], processors: [Processor.batch(), 'memory_limiter'], exporters: [Exporter.debug()] }],
+    call: (id, p) => {
+      const c = new CollectorConfig();
+      c.addPipeline(id as never, p as never);
+      return c.toObject();
+    },
+    // a component may be given by its id (an id nothing defines is a validate() finding)
+    accepts: Object.fromEntries(['receivers.0', 'processors.0', 'exporters.0'].map((k) => [`1.${k}`, ['string', 'numeric-string'] as BadKind[]])),
+  },
+  {
+    name: 'CollectorConfig#insertProcessor',
+    args: ['traces', Processor.batch({ name: 'late' }), 0],
+    call: (id, p, i) => {
+      const c = new CollectorConfig();
+      c.addPipeline('traces', { receivers: [Receiver.otlp()], exporters: [Exporter.debug()] });
+      c.insertProcessor(id as never, p as never, i as never);
+      return c.toObject();
+    },
+    // a processor may be given by its id
+    accepts: { '1': ['string', 'numeric-string'] },
+  },
+  {
+    name: 'CollectorConfig#addExtension',
+    args: [Extension.healthCheck(), { enable: false }],
+    call: (e, o) => {
+      const c = new CollectorConfig();
+      c.addExtension(e as never, o as never);
+      return c.toObject();
+    },
+  },
+  {
+    name: 'CollectorConfig#add',
+    args: [Exporter.debug()],
+    call: (e) => {
+      const c = new CollectorConfig();
+      c.add(e as never);
+      return c.toObject();
+    },
+  },
+  { name: 'new OtlpReceiver', args: [{ http: false }], call: (p) => out(new OtlpReceiver(p as never)) },
+  { name: 'new OtlpExporter', args: ['otlp_http', { endpoint: 'https://x:4318' }], call: (t, p) => out(new OtlpExporter(t as never, p as never)) },
+  {
+    name: 'new LoadBalancingExporter',
+    args: [{ resolver: LoadBalancingResolver.static(['gw:4317']) }],
+    call: (p) => out(new LoadBalancingExporter(p as never)),
+  },
+  { name: 'new TailSamplingProcessor', args: [{ policies: [leafErrors()] }], call: (p) => out(new TailSamplingProcessor(p as never)) },
   { name: 'envRef', args: ['TOKEN', 'none'], call: (n, d) => room.envRef(n as never, d as never) },
   {
     name: 'formatFindings',
