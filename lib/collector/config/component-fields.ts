@@ -53,7 +53,8 @@ export function checkBatch(v: Partial<BatchProps>, where: string): void {
   }
   const seen = new Set<string>();
   for (const k of v.metadataKeys ?? []) {
-    if (seen.has(k.toLowerCase())) throw new Error(`${where}: metadata_keys has "${k}" twice (case-insensitive); list each key once`);
+    if (seen.has(k.toLowerCase()))
+      throw new Error(`${where}: metadata_keys has "${k}" twice (case-insensitive); list each key once`);
     seen.add(k.toLowerCase());
   }
 }
@@ -61,16 +62,37 @@ export function checkBatch(v: Partial<BatchProps>, where: string): void {
 /** `health_check` (internal/healthcheck Config; the collector's default endpoint is localhost:13133). */
 export const HEALTH_CHECK_FIELDS: ComponentFields<HealthCheckProps> = {
   fields: {
-    endpoint: { key: 'endpoint', type: 'string', allowEmpty: true, collectorDefault: 'localhost:13133', fix: LISTEN },
-    path: { key: 'path', type: 'string', allowEmpty: true, collectorDefault: '/', fix: 'pass an HTTP path such as "/health"' },
+    endpoint: {
+      key: 'endpoint',
+      type: 'string',
+      allowEmpty: true,
+      collectorDefault: 'localhost:13133',
+      fix: LISTEN,
+    },
+    path: {
+      key: 'path',
+      type: 'string',
+      allowEmpty: true,
+      collectorDefault: '/',
+      fix: 'pass an HTTP path such as "/health"',
+    },
   },
-  unmodelledKeys: [...HTTP_SERVER_KEYS, 'response_body', 'check_collector_pipeline', 'use_v2', 'grpc', 'http', 'component_health'],
+  unmodelledKeys: [
+    ...HTTP_SERVER_KEYS,
+    'response_body',
+    'check_collector_pipeline',
+    'use_v2',
+    'grpc',
+    'http',
+    'component_health',
+  ],
 };
 
 /** The rules of health_check's legacy mode (internal/healthcheck Config.Validate, without use_v2). */
 export function checkHealthCheck(v: Partial<HealthCheckProps>, where: string): void {
   if (v.endpoint === '') throw new Error(`${where}: endpoint is empty; set e.g. "0.0.0.0:13133"`);
-  if (v.path !== undefined && !v.path.startsWith('/')) throw new Error(`${where}: path "${v.path}" must start with "/"; e.g. "/health"`);
+  if (v.path !== undefined && !v.path.startsWith('/'))
+    throw new Error(`${where}: path "${v.path}" must start with "/"; e.g. "/health"`);
 }
 
 /** `zpages` (extension/zpagesextension Config). */
@@ -88,7 +110,11 @@ export const PPROF_FIELDS: ComponentFields<DebugEndpointProps> = {
 /** `file_storage` (extension/storage/filestorage Config). */
 export const FILE_STORAGE_FIELDS: ComponentFields<FileStorageProps> = {
   fields: {
-    directory: { key: 'directory', type: 'string', fix: 'pass the absolute path of a mounted volume, e.g. "/var/lib/otelcol/queue"' },
+    directory: {
+      key: 'directory',
+      type: 'string',
+      fix: 'pass the absolute path of a mounted volume, e.g. "/var/lib/otelcol/queue"',
+    },
     // bbolt's file lock wait: 0 waits forever, a negative value gives up after the first try (flock in
     // bolt_unix.go); the collector accepts both, so no lower bound
     timeoutSec: { key: 'timeout', type: 'duration', collectorDefault: '1' },
@@ -100,9 +126,13 @@ export const FILE_STORAGE_FIELDS: ComponentFields<FileStorageProps> = {
 /** The rules of file_storage's directory (required here: the collector's default folder is not a mounted volume). */
 export function checkFileStorage(v: Partial<FileStorageProps>, where: string): void {
   if (!v.directory) {
-    throw new Error(`${where}: directory is required here (the collector's default folder is not a mounted volume); set the path of the PVC mount`);
+    throw new Error(
+      `${where}: directory is required here (the collector's default folder is not a mounted volume); set the path of the PVC mount`,
+    );
   }
   if (!v.directory.startsWith('/')) {
-    throw new Error(`${where}: directory "${v.directory}" must be an absolute path; mount a volume and use its path`);
+    throw new Error(
+      `${where}: directory "${v.directory}" must be an absolute path; mount a volume and use its path`,
+    );
   }
 }

@@ -8,8 +8,26 @@
  * declaration, or a declaration of a prop that does not exist, does not compile. The doc comments stay
  * on the props interface, where TypeScript and the API reference read them.
  */
-import { fail, NumberRule, optBoolean, optNumber, optOneOf, optString, optStringList } from '../../common/guards';
-import { asObject, checkKeys, compact, ConfigObject, ConfigValue, formatDuration, opt, optDuration, optStrings } from './config-values';
+import {
+  fail,
+  NumberRule,
+  optBoolean,
+  optNumber,
+  optOneOf,
+  optString,
+  optStringList,
+} from '../../common/guards';
+import {
+  asObject,
+  checkKeys,
+  compact,
+  ConfigObject,
+  ConfigValue,
+  formatDuration,
+  opt,
+  optDuration,
+  optStrings,
+} from './config-values';
 
 /**
  * The Go type of a field, which fixes how it is checked, rendered and parsed:
@@ -95,7 +113,12 @@ export function renderFields<P>(spec: ComponentFields<P>, props: P): ConfigObjec
   for (const [prop, f] of Object.entries(spec.fields) as [string, FieldSpec][]) {
     const v = (props as Record<string, unknown>)[prop];
     if (v === undefined) continue;
-    out[f.key] = f.type === 'duration' ? formatDuration(v as number) : f.type === 'strings' ? [...(v as string[])] : (v as ConfigValue);
+    out[f.key] =
+      f.type === 'duration'
+        ? formatDuration(v as number)
+        : f.type === 'strings'
+          ? [...(v as string[])]
+          : (v as ConfigValue);
   }
   return compact(out);
 }
@@ -105,7 +128,11 @@ export function renderFields<P>(spec: ComponentFields<P>, props: P): ConfigObjec
  * key), checks every declared key by its Go type and range (messages name the config key; null is
  * unset, as for the collector's decoder) and returns the values as props (durations in seconds).
  */
-export function parseFields<P>(spec: ComponentFields<P>, config: unknown, where: string): { props: Partial<P>; config: Record<string, unknown> } {
+export function parseFields<P>(
+  spec: ComponentFields<P>,
+  config: unknown,
+  where: string,
+): { props: Partial<P>; config: Record<string, unknown> } {
   const o = asObject(config, where);
   const fields = Object.entries(spec.fields) as [string, FieldSpec][];
   checkKeys(o, [...fields.map(([, f]) => f.key), ...(spec.unmodelledKeys ?? [])], where);
@@ -134,9 +161,13 @@ function parseField(o: Record<string, unknown>, f: FieldSpec, where: string): un
     case 'uint32': {
       const n = opt(o, k, 'number', where);
       if (n === undefined) return undefined;
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${where}.${k}: ${n} is not an unsigned integer; the collector cannot decode it`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`${where}.${k}: ${n} is not an unsigned integer; the collector cannot decode it`);
       const max = f.max ?? UINT32_MAX;
-      if (n > UINT32_MAX) throw new Error(`${where}.${k}: ${n} does not fit the collector's 32-bit field (it would wrap around); use at most ${max}`);
+      if (n > UINT32_MAX)
+        throw new Error(
+          `${where}.${k}: ${n} does not fit the collector's 32-bit field (it would wrap around); use at most ${max}`,
+        );
       if (f.min !== undefined && n < f.min) fail(where, k, n, 'is out of range', `use at least ${f.min}`);
       if (n > max) fail(where, k, n, 'is out of range', `use at most ${max}`);
       return n;

@@ -6,16 +6,37 @@
  * `hmac-*` hash functions, `allowed_keys` is not read when `allow_all_keys` is true, and the summary
  * attributes are written for `debug` (keys and counts) and `info` (counts) only.
  */
-import { fail, optBoolean, optOneOf, optProps, optString, optStringList, reqString, checkRe2 } from '../../common/guards';
+import {
+  fail,
+  optBoolean,
+  optOneOf,
+  optProps,
+  optString,
+  optStringList,
+  reqString,
+  checkRe2,
+} from '../../common/guards';
 import { SecretKeyRef } from '../../common/otlp-destination';
-import { componentProps, ConfiguredComponent, CollectorComponent, ComponentOptions, SecretEnvVar } from './component';
+import {
+  componentProps,
+  ConfiguredComponent,
+  CollectorComponent,
+  ComponentOptions,
+  SecretEnvVar,
+} from './component';
 import { compact, ConfigObject } from './config-values';
 import { envRef } from './env-ref';
 
 /** Hash functions of the redaction processor (instead of masking with `****`). */
 export type RedactionHashFunction = 'sha1' | 'sha3' | 'md5' | 'hmac-sha256' | 'hmac-sha512';
 /** Allowed hash functions. */
-export const REDACTION_HASH_FUNCTIONS: readonly RedactionHashFunction[] = ['sha1', 'sha3', 'md5', 'hmac-sha256', 'hmac-sha512'];
+export const REDACTION_HASH_FUNCTIONS: readonly RedactionHashFunction[] = [
+  'sha1',
+  'sha3',
+  'md5',
+  'hmac-sha256',
+  'hmac-sha512',
+];
 
 /** Props of `Processor.redaction()`. */
 export interface RedactionProps extends ComponentOptions {
@@ -110,7 +131,13 @@ export function redaction(props: RedactionProps): CollectorComponent {
   };
   const allowedKeys = list('allowedKeys', 'pass a list of attribute keys');
   if (allowAll && allowedKeys !== undefined) {
-    fail(where, 'allowedKeys', allowedKeys, 'is not read when allowAllKeys is true (every key is kept)', 'remove allowedKeys, or set allowAllKeys to false to keep only the listed keys');
+    fail(
+      where,
+      'allowedKeys',
+      allowedKeys,
+      'is not read when allowAllKeys is true (every key is kept)',
+      'remove allowedKeys, or set allowAllKeys to false to keep only the listed keys',
+    );
   }
   const hashFunction = optOneOf(where, 'hashFunction', p.hashFunction, REDACTION_HASH_FUNCTIONS);
   const hmac = hashFunction === 'hmac-sha256' || hashFunction === 'hmac-sha512';
@@ -119,16 +146,42 @@ export function redaction(props: RedactionProps): CollectorComponent {
     reqString(where, 'hmacKeyFrom.name', ref.name, 'pass the name of the Secret holding the HMAC key');
     reqString(where, 'hmacKeyFrom.key', ref.key, 'pass the key inside the Secret');
   }
-  const defaultEnv = `OTEL_REDACTION_${p.name ? `${p.name}_` : ''}HMAC_KEY`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-  const envName = optString(where, 'hmacKeyEnvVar', p.hmacKeyEnvVar, 'pass an environment variable name such as REDACTION_HMAC_KEY') ?? defaultEnv;
+  const defaultEnv = `OTEL_REDACTION_${p.name ? `${p.name}_` : ''}HMAC_KEY`
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_');
+  const envName =
+    optString(
+      where,
+      'hmacKeyEnvVar',
+      p.hmacKeyEnvVar,
+      'pass an environment variable name such as REDACTION_HMAC_KEY',
+    ) ?? defaultEnv;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) {
-    fail(where, 'hmacKeyEnvVar', envName, 'is not an environment variable name', 'use letters, digits and underscores, not starting with a digit');
+    fail(
+      where,
+      'hmacKeyEnvVar',
+      envName,
+      'is not an environment variable name',
+      'use letters, digits and underscores, not starting with a digit',
+    );
   }
   if (hmac && !ref) {
-    fail(where, 'hmacKeyFrom', undefined, `is missing; hash function "${hashFunction}" needs an HMAC key`, "pass the Secret key that holds it, e.g. { name: 'redaction', key: 'hmac-key' } (never a literal key)");
+    fail(
+      where,
+      'hmacKeyFrom',
+      undefined,
+      `is missing; hash function "${hashFunction}" needs an HMAC key`,
+      "pass the Secret key that holds it, e.g. { name: 'redaction', key: 'hmac-key' } (never a literal key)",
+    );
   }
   if (!hmac && ref) {
-    fail(where, 'hmacKeyFrom', ref, `is not read with ${hashFunction ? `hash function "${hashFunction}"` : 'masking (no hashFunction)'}`, "remove it, or use hashFunction 'hmac-sha256' or 'hmac-sha512'");
+    fail(
+      where,
+      'hmacKeyFrom',
+      ref,
+      `is not read with ${hashFunction ? `hash function "${hashFunction}"` : 'masking (no hashFunction)'}`,
+      "remove it, or use hashFunction 'hmac-sha256' or 'hmac-sha512'",
+    );
   }
   if (!hmac && p.hmacKeyEnvVar !== undefined) {
     fail(where, 'hmacKeyEnvVar', p.hmacKeyEnvVar, 'is not used without an hmac-* hash function', 'remove it');
@@ -146,5 +199,9 @@ export function redaction(props: RedactionProps): CollectorComponent {
     allowed_values: patterns('allowedValues'),
     summary: optOneOf(where, 'summary', p.summary, ['debug', 'info', 'silent']),
   });
-  return new RedactionProcessor(config, p, hmac ? { name: envName, secretKeyRef: { name: ref!.name, key: ref!.key } } : undefined);
+  return new RedactionProcessor(
+    config,
+    p,
+    hmac ? { name: envName, secretKeyRef: { name: ref!.name, key: ref!.key } } : undefined,
+  );
 }

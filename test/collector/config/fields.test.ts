@@ -25,8 +25,20 @@ const converted = [
     build: (p: object) => Extension.healthCheck(p),
     props: { endpoint: '0.0.0.0:13133', path: '/health' },
   },
-  { kind: 'extension' as const, type: 'zpages', spec: ZPAGES_FIELDS as ComponentFields<unknown>, build: (p: object) => Extension.zpages(p), props: { endpoint: '0.0.0.0:55679' } },
-  { kind: 'extension' as const, type: 'pprof', spec: PPROF_FIELDS as ComponentFields<unknown>, build: (p: object) => Extension.pprof(p), props: { endpoint: 'localhost:1777' } },
+  {
+    kind: 'extension' as const,
+    type: 'zpages',
+    spec: ZPAGES_FIELDS as ComponentFields<unknown>,
+    build: (p: object) => Extension.zpages(p),
+    props: { endpoint: '0.0.0.0:55679' },
+  },
+  {
+    kind: 'extension' as const,
+    type: 'pprof',
+    spec: PPROF_FIELDS as ComponentFields<unknown>,
+    build: (p: object) => Extension.pprof(p),
+    props: { endpoint: 'localhost:1777' },
+  },
   {
     kind: 'extension' as const,
     type: 'file_storage',
@@ -37,26 +49,47 @@ const converted = [
 ];
 
 describe('components that declare their fields once', () => {
-  test.each(converted.map((c) => [c.type, c]))('%s: the factory renders the declaration, the parser reads it back to the same props', (_t, c) => {
-    const component = c.build(c.props);
-    const config = component.toConfig();
-    // every declared field appears under its config key, and nothing else
-    expect(Object.keys(config).sort()).toEqual((Object.values(c.spec.fields) as FieldSpec[]).map((f) => f.key).sort());
-    expect(config).toEqual(renderFields(c.spec, c.props));
-    expect(parseFields(c.spec, config, 'x').props).toEqual(c.props);
-    expect(parseComponent(c.kind, c.type, config).toConfig()).toEqual(config);
-  });
+  test.each(converted.map((c) => [c.type, c]))(
+    '%s: the factory renders the declaration, the parser reads it back to the same props',
+    (_t, c) => {
+      const component = c.build(c.props);
+      const config = component.toConfig();
+      // every declared field appears under its config key, and nothing else
+      expect(Object.keys(config).sort()).toEqual(
+        (Object.values(c.spec.fields) as FieldSpec[]).map((f) => f.key).sort(),
+      );
+      expect(config).toEqual(renderFields(c.spec, c.props));
+      expect(parseFields(c.spec, config, 'x').props).toEqual(c.props);
+      expect(parseComponent(c.kind, c.type, config).toConfig()).toEqual(config);
+    },
+  );
 
   test('the same declaration names the prop for factory callers and the config key for parsed configs', () => {
-    expect(() => Processor.batch({ sendBatchSize: -1 })).toThrow(/processors.batch: sendBatchSize -1 is out of range; pass a whole number between 0 and 4294967295/);
-    expect(() => parseComponent('processor', 'batch', { send_batch_size: -1 })).toThrow(/processors.batch.send_batch_size: -1 is not an unsigned integer/);
-    expect(() => Processor.batch({ timeoutSec: '1s' as never })).toThrow(/timeoutSec "1s" is not a finite number/);
+    expect(() => Processor.batch({ sendBatchSize: -1 })).toThrow(
+      /processors.batch: sendBatchSize -1 is out of range; pass a whole number between 0 and 4294967295/,
+    );
+    expect(() => parseComponent('processor', 'batch', { send_batch_size: -1 })).toThrow(
+      /processors.batch.send_batch_size: -1 is not an unsigned integer/,
+    );
+    expect(() => Processor.batch({ timeoutSec: '1s' as never })).toThrow(
+      /timeoutSec "1s" is not a finite number/,
+    );
     expect(() => parseComponent('processor', 'batch', { timeout: 5 })).not.toThrow(); // nanoseconds, as the collector decodes a number
-    expect(() => parseComponent('processor', 'batch', { timeout: true })).toThrow(/processors.batch.timeout: duration true is not a string/);
-    expect(() => Extension.fileStorage({ directory: '/q', createDirectory: 'yes' as never })).toThrow(/createDirectory "yes" is not a boolean/);
-    expect(() => parseComponent('extension', 'file_storage', { directory: '/q', create_directory: 'yes' })).toThrow(/create_directory: expected a boolean/);
-    expect(() => Extension.zpages({ endpoint: 55679 as never })).toThrow(/extensions.zpages: endpoint 55679 is not a string/);
-    expect(() => parseComponent('extension', 'zpages', { endpoint: 55679 })).toThrow(/extensions.zpages.endpoint: expected a string/);
+    expect(() => parseComponent('processor', 'batch', { timeout: true })).toThrow(
+      /processors.batch.timeout: duration true is not a string/,
+    );
+    expect(() => Extension.fileStorage({ directory: '/q', createDirectory: 'yes' as never })).toThrow(
+      /createDirectory "yes" is not a boolean/,
+    );
+    expect(() =>
+      parseComponent('extension', 'file_storage', { directory: '/q', create_directory: 'yes' }),
+    ).toThrow(/create_directory: expected a boolean/);
+    expect(() => Extension.zpages({ endpoint: 55679 as never })).toThrow(
+      /extensions.zpages: endpoint 55679 is not a string/,
+    );
+    expect(() => parseComponent('extension', 'zpages', { endpoint: 55679 })).toThrow(
+      /extensions.zpages.endpoint: expected a string/,
+    );
   });
 
   test('rules between fields run on both paths with one message', () => {
@@ -85,12 +118,21 @@ describe('components that declare their fields once', () => {
       /file_storage: directory "queue" must be an absolute path/,
     );
     // use_v2 health checks skip the legacy rules, as in the collector
-    expect(parseComponent('extension', 'health_check', { use_v2: true, path: 'x' }).toConfig()).toEqual({ use_v2: true, path: 'x' });
+    expect(parseComponent('extension', 'health_check', { use_v2: true, path: 'x' }).toConfig()).toEqual({
+      use_v2: true,
+      path: 'x',
+    });
   });
 
   test('unmodelled keys the collector accepts are kept as written; unknown keys get the closest key', () => {
-    expect(parseComponent('processor', 'batch', { metadata_cardinality_limit: 10 }).toConfig()).toEqual({ metadata_cardinality_limit: 10 });
-    expect(() => parseComponent('processor', 'batch', { send_batch_sise: 1 })).toThrow(/unknown key "send_batch_sise"; did you mean "send_batch_size"\?/);
-    expect(() => Processor.batch({ sendBatchSise: 1 } as never)).toThrow(/sendBatchSise is not a known prop; did you mean sendBatchSize\?/);
+    expect(parseComponent('processor', 'batch', { metadata_cardinality_limit: 10 }).toConfig()).toEqual({
+      metadata_cardinality_limit: 10,
+    });
+    expect(() => parseComponent('processor', 'batch', { send_batch_sise: 1 })).toThrow(
+      /unknown key "send_batch_sise"; did you mean "send_batch_size"\?/,
+    );
+    expect(() => Processor.batch({ sendBatchSise: 1 } as never)).toThrow(
+      /sendBatchSise is not a known prop; did you mean sendBatchSize\?/,
+    );
   });
 });

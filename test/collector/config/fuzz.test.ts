@@ -184,7 +184,11 @@ const cases: FuzzCase[] = [
     ],
     call: (c, o) => out(OtlpReceiver.fromConfig(c, o as never)),
     // a negative CORS max_age asks for no preflight caching (the collector accepts it)
-    accepts: { '0.protocols.grpc': NULL_MAP, '0.protocols.http': NULL_MAP, '0.protocols.http.cors.max_age': ['negative'] },
+    accepts: {
+      '0.protocols.grpc': NULL_MAP,
+      '0.protocols.http': NULL_MAP,
+      '0.protocols.http.cors.max_age': ['negative'],
+    },
   }),
 
   // ---------------------------------------------------------------- processors
@@ -228,7 +232,12 @@ const cases: FuzzCase[] = [
     args: [
       {
         actions: [AttributeAction.hash('user.email')],
-        include: { matchType: 'regexp', services: ['^checkout'], spanNames: ['^GET '], attributes: [{ key: 'tenant', value: 'acme|globex' }] },
+        include: {
+          matchType: 'regexp',
+          services: ['^checkout'],
+          spanNames: ['^GET '],
+          attributes: [{ key: 'tenant', value: 'acme|globex' }],
+        },
         exclude: { matchType: 'strict', attributes: [{ key: 'internal', value: true }] },
       },
     ],
@@ -756,19 +765,36 @@ const cases: FuzzCase[] = [
   // the public methods and constructors of the config model (not entry points of the harness: no constructs)
   {
     name: 'new CollectorConfig',
-    args: [{ silencedRules: ['batch-last'], telemetry: { metricsPort: 8888, metricsHost: '0.0.0.0', metricsLevel: 'basic', logsLevel: 'warn' } }],
+    args: [
+      {
+        silencedRules: ['batch-last'],
+        telemetry: { metricsPort: 8888, metricsHost: '0.0.0.0', metricsLevel: 'basic', logsLevel: 'warn' },
+      },
+    ],
     call: (p) => new CollectorConfig(p as never).toObject(),
   },
   {
     name: 'CollectorConfig#addPipeline',
-    args: ['traces/x', { receivers: [Receiver.otlp(), 'otlp/2'], processors: [Processor.batch(), 'memory_limiter'], exporters: [Exporter.debug()] }],
+    args: [
+      'traces/x',
+      {
+        receivers: [Receiver.otlp(), 'otlp/2'],
+        processors: [Processor.batch(), 'memory_limiter'],
+        exporters: [Exporter.debug()],
+      },
+    ],
     call: (id, p) => {
       const c = new CollectorConfig();
       c.addPipeline(id as never, p as never);
       return c.toObject();
     },
     // a component may be given by its id (an id nothing defines is a validate() finding)
-    accepts: Object.fromEntries(['receivers.0', 'processors.0', 'exporters.0'].map((k) => [`1.${k}`, ['string', 'numeric-string'] as BadKind[]])),
+    accepts: Object.fromEntries(
+      ['receivers.0', 'processors.0', 'exporters.0'].map((k) => [
+        `1.${k}`,
+        ['string', 'numeric-string'] as BadKind[],
+      ]),
+    ),
   },
   {
     name: 'CollectorConfig#insertProcessor',
@@ -801,13 +827,21 @@ const cases: FuzzCase[] = [
     },
   },
   { name: 'new OtlpReceiver', args: [{ http: false }], call: (p) => out(new OtlpReceiver(p as never)) },
-  { name: 'new OtlpExporter', args: ['otlp_http', { endpoint: 'https://x:4318' }], call: (t, p) => out(new OtlpExporter(t as never, p as never)) },
+  {
+    name: 'new OtlpExporter',
+    args: ['otlp_http', { endpoint: 'https://x:4318' }],
+    call: (t, p) => out(new OtlpExporter(t as never, p as never)),
+  },
   {
     name: 'new LoadBalancingExporter',
     args: [{ resolver: LoadBalancingResolver.static(['gw:4317']) }],
     call: (p) => out(new LoadBalancingExporter(p as never)),
   },
-  { name: 'new TailSamplingProcessor', args: [{ policies: [leafErrors()] }], call: (p) => out(new TailSamplingProcessor(p as never)) },
+  {
+    name: 'new TailSamplingProcessor',
+    args: [{ policies: [leafErrors()] }],
+    call: (p) => out(new TailSamplingProcessor(p as never)),
+  },
   { name: 'envRef', args: ['TOKEN', 'none'], call: (n, d) => room.envRef(n as never, d as never) },
   {
     name: 'formatFindings',

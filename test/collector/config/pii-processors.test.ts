@@ -44,13 +44,23 @@ describe('redaction processor', () => {
       blocked_values: ['4[0-9]{12}(?:[0-9]{3})?', '[a-z]+@example\\.com'],
       summary: 'debug',
     });
-    expect(p.secretEnv()).toEqual([{ name: 'OTEL_REDACTION_HMAC_KEY', secretKeyRef: { name: 'redaction', key: 'hmac-key' } }]);
+    expect(p.secretEnv()).toEqual([
+      { name: 'OTEL_REDACTION_HMAC_KEY', secretKeyRef: { name: 'redaction', key: 'hmac-key' } },
+    ]);
     // a named instance gets its own variable, and the variable name can be chosen
-    expect(Processor.redaction({ name: 'pii', hashFunction: 'hmac-sha512', hmacKeyFrom: { name: 's', key: 'k' } }).secretEnv()[0].name).toBe(
-      'OTEL_REDACTION_PII_HMAC_KEY',
-    );
     expect(
-      Processor.redaction({ hashFunction: 'hmac-sha512', hmacKeyFrom: { name: 's', key: 'k' }, hmacKeyEnvVar: 'MY_KEY' }).toConfig().hmac_key,
+      Processor.redaction({
+        name: 'pii',
+        hashFunction: 'hmac-sha512',
+        hmacKeyFrom: { name: 's', key: 'k' },
+      }).secretEnv()[0].name,
+    ).toBe('OTEL_REDACTION_PII_HMAC_KEY');
+    expect(
+      Processor.redaction({
+        hashFunction: 'hmac-sha512',
+        hmacKeyFrom: { name: 's', key: 'k' },
+        hmacKeyEnvVar: 'MY_KEY',
+      }).toConfig().hmac_key,
     ).toBe('${env:MY_KEY}');
   });
 
@@ -58,12 +68,22 @@ describe('redaction processor', () => {
     const config = new CollectorConfig();
     config.addPipeline('traces', {
       receivers: [Receiver.otlp()],
-      processors: [Processor.redaction({ allowedKeys: ['http.route', 'http.method'], blockedValues: ['\\d{16}'], summary: 'info' })],
+      processors: [
+        Processor.redaction({
+          allowedKeys: ['http.route', 'http.method'],
+          blockedValues: ['\\d{16}'],
+          summary: 'info',
+        }),
+      ],
       exporters: [Exporter.debug()],
     });
     expect(errorsOf(config)).toEqual([]);
-    expect(config.validate({ distribution: CollectorDistribution.K8S }).filter((f) => f.severity === 'error')).toEqual([]);
-    const core = config.validate({ distribution: CollectorDistribution.CORE }).filter((f) => f.rule === 'distribution-missing-component');
+    expect(
+      config.validate({ distribution: CollectorDistribution.K8S }).filter((f) => f.severity === 'error'),
+    ).toEqual([]);
+    const core = config
+      .validate({ distribution: CollectorDistribution.CORE })
+      .filter((f) => f.rule === 'distribution-missing-component');
     expect(core.map((f) => f.path)).toEqual(['processors.redaction']);
     expect(config.recommendedDistribution()?.id).toBe('k8s');
     const parsed = CollectorConfig.fromObject(config.toObject());
@@ -75,16 +95,30 @@ describe('redaction processor', () => {
     expect(() => Processor.redaction({ allowAllKeys: true, allowedKeys: ['a'] })).toThrow(
       /processors.redaction: allowedKeys a list is not read when allowAllKeys is true/,
     );
-    expect(() => Processor.redaction({ hashFunction: 'hmac-sha256' })).toThrow(/hmacKeyFrom undefined is missing; hash function "hmac-sha256" needs an HMAC key/);
+    expect(() => Processor.redaction({ hashFunction: 'hmac-sha256' })).toThrow(
+      /hmacKeyFrom undefined is missing; hash function "hmac-sha256" needs an HMAC key/,
+    );
     expect(() => Processor.redaction({ hashFunction: 'sha3', hmacKeyFrom: { name: 's', key: 'k' } })).toThrow(
       /hmacKeyFrom .* is not read with hash function "sha3"/,
     );
-    expect(() => Processor.redaction({ hmacKeyEnvVar: 'K' })).toThrow(/hmacKeyEnvVar "K" is not used without an hmac-\* hash function/);
-    expect(() => Processor.redaction({ blockedValues: ['(?<=card )\\d+'] })).toThrow(/blockedValues\[0\] .* uses look-behind/);
-    expect(() => Processor.redaction({ hashFunction: 'sha256' as never })).toThrow(/hashFunction "sha256" is not allowed; use "sha1" \(closest\)|hashFunction "sha256" is not allowed/);
-    expect(() => Processor.redaction({ summary: 'verbose' as never })).toThrow(/summary "verbose" is not allowed/);
-    expect(() => Processor.redaction({ blockedValues: 'x' as never })).toThrow(/blockedValues "x" is a string, not a list/);
-    expect(() => Processor.redaction({ hmacKey: 'literal' } as never)).toThrow(/hmacKey is not a known prop; known: .*hmacKeyFrom/);
+    expect(() => Processor.redaction({ hmacKeyEnvVar: 'K' })).toThrow(
+      /hmacKeyEnvVar "K" is not used without an hmac-\* hash function/,
+    );
+    expect(() => Processor.redaction({ blockedValues: ['(?<=card )\\d+'] })).toThrow(
+      /blockedValues\[0\] .* uses look-behind/,
+    );
+    expect(() => Processor.redaction({ hashFunction: 'sha256' as never })).toThrow(
+      /hashFunction "sha256" is not allowed; use "sha1" \(closest\)|hashFunction "sha256" is not allowed/,
+    );
+    expect(() => Processor.redaction({ summary: 'verbose' as never })).toThrow(
+      /summary "verbose" is not allowed/,
+    );
+    expect(() => Processor.redaction({ blockedValues: 'x' as never })).toThrow(
+      /blockedValues "x" is a string, not a list/,
+    );
+    expect(() => Processor.redaction({ hmacKey: 'literal' } as never)).toThrow(
+      /hmacKey is not a known prop; known: .*hmacKeyFrom/,
+    );
   });
 
   test('parsing: strict keys, RE2, hmac_key only as a reference, options that do nothing are findings', () => {
@@ -98,54 +132,86 @@ describe('redaction processor', () => {
     });
     expect(ok.problems()).toEqual([]);
     expect(ok.toConfig().hash_function).toBe('HMAC-SHA512');
-    expect(() => parseComponent('processor', 'redaction', { hash_function: 'hmac-sha256' })).toThrow(/hmac_key must not be empty/);
-    expect(() => parseComponent('processor', 'redaction', { hash_function: 'hmac-sha256', hmac_key: 'sekrit-sekrit' })).toThrow(
-      /hmac_key: a literal key would put a credential into the manifest/,
+    expect(() => parseComponent('processor', 'redaction', { hash_function: 'hmac-sha256' })).toThrow(
+      /hmac_key must not be empty/,
     );
-    expect(() => parseComponent('processor', 'redaction', { blocked_values: ['(?!x)'] })).toThrow(/blocked_values\[0\]: "\(\?!x\)" uses look-ahead/);
-    expect(() => parseComponent('processor', 'redaction', { hash_function: 'crc32' })).toThrow(/hash_function: "crc32" is not a hash function/);
-    expect(() => parseComponent('processor', 'redaction', { allowed_key: ['a'] })).toThrow(/unknown key "allowed_key"; did you mean "allowed_keys"\?/);
-    const config = CollectorConfig.fromObject(configWith('redaction', { allow_all_keys: true, allowed_keys: ['a'], hmac_key: '${env:K}', summary: 'loud' }));
+    expect(() =>
+      parseComponent('processor', 'redaction', { hash_function: 'hmac-sha256', hmac_key: 'sekrit-sekrit' }),
+    ).toThrow(/hmac_key: a literal key would put a credential into the manifest/);
+    expect(() => parseComponent('processor', 'redaction', { blocked_values: ['(?!x)'] })).toThrow(
+      /blocked_values\[0\]: "\(\?!x\)" uses look-ahead/,
+    );
+    expect(() => parseComponent('processor', 'redaction', { hash_function: 'crc32' })).toThrow(
+      /hash_function: "crc32" is not a hash function/,
+    );
+    expect(() => parseComponent('processor', 'redaction', { allowed_key: ['a'] })).toThrow(
+      /unknown key "allowed_key"; did you mean "allowed_keys"\?/,
+    );
+    const config = CollectorConfig.fromObject(
+      configWith('redaction', {
+        allow_all_keys: true,
+        allowed_keys: ['a'],
+        hmac_key: '${env:K}',
+        summary: 'loud',
+      }),
+    );
     expect(errorsOf(config).map((f) => [f.rule, f.path])).toEqual([
       ['ignored-option', 'processors.redaction'],
       ['ignored-option', 'processors.redaction'],
       ['ignored-option', 'processors.redaction'],
     ]);
-    expect(errorsOf(config).map((f) => f.message).join('\n')).toMatch(/allowed_keys is not read[\s\S]*hmac_key is not read[\s\S]*summary "loud" writes no summary/);
+    expect(
+      errorsOf(config)
+        .map((f) => f.message)
+        .join('\n'),
+    ).toMatch(/allowed_keys is not read[\s\S]*hmac_key is not read[\s\S]*summary "loud" writes no summary/);
   });
 });
 
 describe('probabilistic_sampler hash_seed with a mode that ignores it', () => {
   test('the factory refuses hash_seed with proportional and equalizing, keeps it with hash_seed and no mode', () => {
-    expect(() => Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 7, mode: 'proportional' })).toThrow(
-      /processors.probabilistic_sampler: hashSeed 7 is ignored with mode "proportional"/,
-    );
-    expect(() => Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 0, mode: 'equalizing' })).toThrow(
-      /hashSeed 0 is ignored with mode "equalizing"/,
-    );
-    expect(Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 7, mode: 'hash_seed' }).toConfig()).toEqual({
+    expect(() =>
+      Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 7, mode: 'proportional' }),
+    ).toThrow(/processors.probabilistic_sampler: hashSeed 7 is ignored with mode "proportional"/);
+    expect(() =>
+      Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 0, mode: 'equalizing' }),
+    ).toThrow(/hashSeed 0 is ignored with mode "equalizing"/);
+    expect(
+      Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 7, mode: 'hash_seed' }).toConfig(),
+    ).toEqual({
       sampling_percentage: 10,
       hash_seed: 7,
       mode: 'hash_seed',
     });
-    expect(Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 7 }).toConfig()).toEqual({ sampling_percentage: 10, hash_seed: 7 });
-    expect(Processor.probabilisticSampler({ samplingPercentage: 10, mode: 'proportional' }).toConfig()).toEqual({
+    expect(Processor.probabilisticSampler({ samplingPercentage: 10, hashSeed: 7 }).toConfig()).toEqual({
+      sampling_percentage: 10,
+      hash_seed: 7,
+    });
+    expect(
+      Processor.probabilisticSampler({ samplingPercentage: 10, mode: 'proportional' }).toConfig(),
+    ).toEqual({
       sampling_percentage: 10,
       mode: 'proportional',
     });
   });
 
   test('a parsed config with it gets an ignored-option finding (the collector accepts it silently)', () => {
-    const bad = CollectorConfig.fromObject(configWith('probabilistic_sampler', { sampling_percentage: 10, hash_seed: 22, mode: 'proportional' }));
+    const bad = CollectorConfig.fromObject(
+      configWith('probabilistic_sampler', { sampling_percentage: 10, hash_seed: 22, mode: 'proportional' }),
+    );
     expect(errorsOf(bad)).toEqual([
       {
         severity: 'error',
         rule: 'ignored-option',
         path: 'processors.probabilistic_sampler',
-        message: expect.stringMatching(/^hash_seed 22 is ignored with mode "proportional" .*; remove hash_seed, or set mode: hash_seed/),
+        message: expect.stringMatching(
+          /^hash_seed 22 is ignored with mode "proportional" .*; remove hash_seed, or set mode: hash_seed/,
+        ),
       },
     ]);
-    const good = CollectorConfig.fromObject(configWith('probabilistic_sampler', { sampling_percentage: 10, hash_seed: 22 }));
+    const good = CollectorConfig.fromObject(
+      configWith('probabilistic_sampler', { sampling_percentage: 10, hash_seed: 22 }),
+    );
     expect(errorsOf(good)).toEqual([]);
   });
 });
@@ -154,12 +220,20 @@ describe('attributes processor include/exclude', () => {
   test('renders match properties and round-trips them', () => {
     const p = Processor.attributes({
       actions: [AttributeAction.hash('user.email')],
-      include: { matchType: 'regexp', services: ['^checkout-.*'], attributes: [{ key: 'tenant', value: 'acme|globex' }] },
+      include: {
+        matchType: 'regexp',
+        services: ['^checkout-.*'],
+        attributes: [{ key: 'tenant', value: 'acme|globex' }],
+      },
       exclude: { matchType: 'strict', spanNames: ['health'], attributes: [{ key: 'internal' }] },
     });
     expect(p.toConfig()).toEqual({
       actions: [{ key: 'user.email', action: 'hash' }],
-      include: { match_type: 'regexp', services: ['^checkout-.*'], attributes: [{ key: 'tenant', value: 'acme|globex' }] },
+      include: {
+        match_type: 'regexp',
+        services: ['^checkout-.*'],
+        attributes: [{ key: 'tenant', value: 'acme|globex' }],
+      },
       exclude: { match_type: 'strict', span_names: ['health'], attributes: [{ key: 'internal' }] },
     });
     expect(parseComponent('processor', 'attributes', p.toConfig()).toConfig()).toEqual(p.toConfig());
@@ -170,32 +244,51 @@ describe('attributes processor include/exclude', () => {
 
   test('refuses matches the collector would refuse at start, and empty matches', () => {
     const actions = [AttributeAction.delete('x')];
-    expect(() => Processor.attributes({ actions, include: { matchType: 'regexp', spanNames: ['(?=a)'] } })).toThrow(
-      /include.spanNames\[0\] "\(\?=a\)" uses look-ahead/,
+    expect(() =>
+      Processor.attributes({ actions, include: { matchType: 'regexp', spanNames: ['(?=a)'] } }),
+    ).toThrow(/include.spanNames\[0\] "\(\?=a\)" uses look-ahead/);
+    expect(() =>
+      Processor.attributes({
+        actions,
+        include: { matchType: 'regexp', attributes: [{ key: 'k', value: 5 }] },
+      }),
+    ).toThrow(/include.attributes\[0\].value 5 is not a string/);
+    expect(() => Processor.attributes({ actions, exclude: { matchType: 'strict' } })).toThrow(
+      /exclude .* has no criterion/,
     );
-    expect(() => Processor.attributes({ actions, include: { matchType: 'regexp', attributes: [{ key: 'k', value: 5 }] } })).toThrow(
-      /include.attributes\[0\].value 5 is not a string/,
-    );
-    expect(() => Processor.attributes({ actions, exclude: { matchType: 'strict' } })).toThrow(/exclude .* has no criterion/);
-    expect(() => Processor.attributes({ actions, include: { services: ['a'] } as never })).toThrow(/include.matchType undefined is missing/);
-    expect(() => Processor.attributes({ actions, include: { matchType: 'strict', span_names: ['a'] } as never })).toThrow(
-      /include.span_names is not a known prop; did you mean spanNames\?/,
-    );
-    expect(() => Processor.resource({ actions, include: { matchType: 'strict', services: ['a'] } } as never)).toThrow(
-      /processors.resource: include is not a known prop/,
-    );
-    expect(() => parseComponent('processor', 'attributes', { actions: [{ key: 'x', action: 'delete' }], include: { services: ['a'] } })).toThrow(
-      /include.match_type: null is not a match type/,
+    expect(() => Processor.attributes({ actions, include: { services: ['a'] } as never })).toThrow(
+      /include.matchType undefined is missing/,
     );
     expect(() =>
-      parseComponent('processor', 'attributes', { actions: [{ key: 'x', action: 'delete' }], include: { match_type: 'regexp', attributes: [{ key: 'k', value: true }] } }),
+      Processor.attributes({ actions, include: { matchType: 'strict', span_names: ['a'] } as never }),
+    ).toThrow(/include.span_names is not a known prop; did you mean spanNames\?/);
+    expect(() =>
+      Processor.resource({ actions, include: { matchType: 'strict', services: ['a'] } } as never),
+    ).toThrow(/processors.resource: include is not a known prop/);
+    expect(() =>
+      parseComponent('processor', 'attributes', {
+        actions: [{ key: 'x', action: 'delete' }],
+        include: { services: ['a'] },
+      }),
+    ).toThrow(/include.match_type: null is not a match type/);
+    expect(() =>
+      parseComponent('processor', 'attributes', {
+        actions: [{ key: 'x', action: 'delete' }],
+        include: { match_type: 'regexp', attributes: [{ key: 'k', value: true }] },
+      }),
     ).toThrow(/match_type regexp only supports string values/);
     expect(() =>
-      parseComponent('processor', 'attributes', { actions: [{ key: 'x', action: 'delete' }], include: { match_type: 'strict', metric_names: ['m'] } }),
+      parseComponent('processor', 'attributes', {
+        actions: [{ key: 'x', action: 'delete' }],
+        include: { match_type: 'strict', metric_names: ['m'] },
+      }),
     ).toThrow(/metric_names should not be specified for trace spans/);
     // presence-only attribute matches need no match type (the collector builds no comparison for them)
     expect(
-      parseComponent('processor', 'attributes', { actions: [{ key: 'x', action: 'delete' }], include: { attributes: [{ key: 'k' }] } }).toConfig(),
+      parseComponent('processor', 'attributes', {
+        actions: [{ key: 'x', action: 'delete' }],
+        include: { attributes: [{ key: 'k' }] },
+      }).toConfig(),
     ).toEqual({ actions: [{ key: 'x', action: 'delete' }], include: { attributes: [{ key: 'k' }] } });
   });
 });
