@@ -166,7 +166,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'memory_limiter negative limit (upstream negative_unsigned_limits)',
     () => Processor.memoryLimiter({ limitMiB: -2000 }),
-    /processors.memory_limiter: limitMiB -2000 is out of range; pass a whole number between 1 and 4294967295/,
+    /processors.memory_limiter: limitMiB -2000 is out of range; pass a whole number between 0 and 4294967295/,
   ],
   [
     'memory_limiter spike >= limit',

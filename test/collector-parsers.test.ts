@@ -68,7 +68,7 @@ describe('typed parsers of the factory-built types (strict keys, collector types
       verdict('processors', 'memory_limiter', { check_interval: '1s', limit_percentage: 'lots' }),
     ).toMatch(/expected a number/);
     expect(verdict('processors', 'memory_limiter', { check_interval: '-1s', limit_percentage: 80 })).toMatch(
-      /check_interval must be greater than zero/,
+      /check_interval "-1s" is out of range; write a duration above 0s/,
     );
     expect(verdict('processors', 'memory_limiter', { check_intervall: '1s' })).toMatch(
       /unknown key "check_intervall"; did you mean "check_interval"/,

@@ -1,14 +1,15 @@
 /**
  * The field declarations of the components converted to declare their fields once (see fields.ts):
- * `batch`, `health_check`, `zpages`, `pprof` and `file_storage`. The factory (`Processor.batch()`,
+ * `memory_limiter`, `batch`, `health_check`, `zpages`, `pprof`, `file_storage` and the `debug` exporter. The factory (`Processor.batch()`,
  * `Extension.*`) checks and renders from these, the parser (component-parsers.ts) parses from them,
  * and the rules between fields below run on both paths. Sources: the 0.158.0 `Config` structs and
- * `Validate()` methods (processor/batchprocessor, internal/healthcheck, extension/zpagesextension,
- * extension/pprofextension, extension/storage/filestorage).
+ * `Validate()` methods (internal/memorylimiter, processor/batchprocessor, internal/healthcheck, extension/zpagesextension,
+ * extension/pprofextension, extension/storage/filestorage, exporter/debugexporter).
  */
 import { ComponentFields } from './fields';
-import type { BatchProps } from './processor';
+import type { BatchProps, MemoryLimiterProps } from './processor';
 import type { DebugEndpointProps, FileStorageProps, HealthCheckProps } from './extension';
+import type { DebugExporterProps } from './exporter';
 
 /** Keys of confighttp.ServerConfig besides `endpoint` (squashed into health_check and zpages). */
 export const HTTP_SERVER_KEYS = [
@@ -133,6 +134,76 @@ export function checkFileStorage(v: Partial<FileStorageProps>, where: string): v
   if (!v.directory.startsWith('/')) {
     throw new Error(
       `${where}: directory "${v.directory}" must be an absolute path; mount a volume and use its path`,
+    );
+  }
+}
+
+/** The `debug` exporter (exporter/debugexporter Config; the sampler counts are Go ints, 0 is meaningful). */
+export const DEBUG_FIELDS: ComponentFields<DebugExporterProps> = {
+  fields: {
+    verbosity: {
+      key: 'verbosity',
+      type: 'string',
+      oneOf: ['basic', 'normal', 'detailed'],
+      collectorDefault: 'basic',
+    },
+    samplingInitial: { key: 'sampling_initial', type: 'int', min: 0, collectorDefault: '2' },
+    samplingThereafter: { key: 'sampling_thereafter', type: 'int', min: 0, collectorDefault: '1' },
+  },
+  unmodelledKeys: ['use_internal_logger', 'output_paths', 'sending_queue'],
+};
+
+/** `memory_limiter` (internal/memorylimiter Config; every limit is a Go uint32, 0 meaning unset). */
+export const MEMORY_LIMITER_FIELDS: ComponentFields<MemoryLimiterProps> = {
+  fields: {
+    checkIntervalSec: {
+      key: 'check_interval',
+      type: 'duration',
+      min: 0,
+      exclusiveMin: true,
+      collectorDefault: '1',
+    },
+    limitMiB: { key: 'limit_mib', type: 'uint32' },
+    spikeLimitMiB: { key: 'spike_limit_mib', type: 'uint32' },
+    limitPercentage: { key: 'limit_percentage', type: 'uint32', max: 100, collectorDefault: '80' },
+    spikeLimitPercentage: { key: 'spike_limit_percentage', type: 'uint32', max: 100, collectorDefault: '25' },
+  },
+  unmodelledKeys: [
+    'min_gc_interval_when_soft_limited',
+    'min_gc_interval_when_hard_limited',
+    'max_gc_interval_when_soft_limited',
+    'max_gc_interval_when_hard_limited',
+  ],
+};
+
+/** The rules between memory_limiter limits (memorylimiter Config.Validate; a 0 limit is unset). */
+export function checkMemoryLimiter(v: Partial<MemoryLimiterProps>, where: string): void {
+  if (v.checkIntervalSec === undefined) {
+    throw new Error(`${where}: check_interval must be greater than zero (it has no default); set e.g. "1s"`);
+  }
+  const limitMiB = v.limitMiB ?? 0;
+  const spikeMiB = v.spikeLimitMiB ?? 0;
+  const limitPct = v.limitPercentage ?? 0;
+  const spikePct = v.spikeLimitPercentage ?? 0;
+  if (limitMiB === 0 && limitPct === 0) {
+    throw new Error(
+      `${where}: limit_mib or limit_percentage must be greater than zero; set limit_percentage: 80 (or limit_mib)`,
+    );
+  }
+  if (limitMiB > 0 && spikeMiB >= limitMiB) {
+    throw new Error(
+      `${where}: spike_limit_mib ${spikeMiB} must be below limit_mib ${limitMiB}; use about 20 % of the limit`,
+    );
+  }
+  if (limitPct > 0 && spikePct >= limitPct) {
+    throw new Error(
+      `${where}: spike_limit_percentage ${spikePct} must be below limit_percentage ${limitPct}; lower the spike limit`,
+    );
+  }
+  if ((limitMiB > 0 || spikeMiB > 0) && (limitPct > 0 || spikePct > 0)) {
+    // the collector takes limit_mib and ignores the percentages: refused on both paths
+    throw new Error(
+      `${where}: both limit_mib and limit_percentage are set; use either the MiB form or the percentage form`,
     );
   }
 }

@@ -20,6 +20,8 @@ import { parseFields } from './fields';
 import {
   BATCH_FIELDS,
   checkBatch,
+  checkMemoryLimiter,
+  MEMORY_LIMITER_FIELDS,
   checkFileStorage,
   checkHealthCheck,
   FILE_STORAGE_FIELDS,
@@ -120,36 +122,16 @@ function idOf(type: string, options: ComponentOptions): string {
 
 // ------------------------------------------------------------------ processors
 
-/** `memory_limiter` (internal/memorylimiter Config.Validate). */
+/** `memory_limiter`: MEMORY_LIMITER_FIELDS, the GC interval rules, the limit rules (internal/memorylimiter Config.Validate). */
 export function parseMemoryLimiter(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `processors.${idOf('memory_limiter', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    [
-      'check_interval',
-      'limit_mib',
-      'spike_limit_mib',
-      'limit_percentage',
-      'spike_limit_percentage',
-      'min_gc_interval_when_soft_limited',
-      'min_gc_interval_when_hard_limited',
-      'max_gc_interval_when_soft_limited',
-      'max_gc_interval_when_hard_limited',
-    ],
-    w,
-  );
-  const check = dur(o, 'check_interval', w) ?? 0;
-  const limitMiB = uint(o, 'limit_mib', w) ?? 0;
-  const spikeMiB = uint(o, 'spike_limit_mib', w) ?? 0;
-  const limitPct = uint(o, 'limit_percentage', w) ?? 0;
-  const spikePct = uint(o, 'spike_limit_percentage', w) ?? 0;
+  const { props, config: o } = parseFields(MEMORY_LIMITER_FIELDS, config, w);
   const minSoft = dur(o, 'min_gc_interval_when_soft_limited', w) ?? 10;
   const minHard = dur(o, 'min_gc_interval_when_hard_limited', w) ?? 0;
   const maxSoft = dur(o, 'max_gc_interval_when_soft_limited', w) ?? 0;
   const maxHard = dur(o, 'max_gc_interval_when_hard_limited', w) ?? 0;
-  if (!(check > 0))
-    throw new Error(`${w}: check_interval must be greater than zero (it has no default); set e.g. "1s"`);
+  // a missing check_interval is reported first, before the GC interval rules
+  if (props.checkIntervalSec === undefined) checkMemoryLimiter(props, w);
   if (minSoft < minHard)
     throw new Error(`${w}: min_gc_interval_when_soft_limited must be >= min_gc_interval_when_hard_limited`);
   if (maxSoft < 0 || maxHard < 0)
@@ -159,26 +141,7 @@ export function parseMemoryLimiter(config: unknown, options: ComponentOptions = 
   }
   if (maxSoft > 0 && maxHard > 0 && maxSoft < maxHard)
     throw new Error(`${w}: max_gc_interval_when_soft_limited must be >= max_gc_interval_when_hard_limited`);
-  if (limitMiB === 0 && limitPct === 0)
-    throw new Error(
-      `${w}: limit_mib or limit_percentage must be greater than zero; set limit_percentage: 80 (or limit_mib)`,
-    );
-  if (limitPct > 100 || spikePct > 100)
-    throw new Error(`${w}: limit_percentage and spike_limit_percentage must be at most 100`);
-  if (limitMiB > 0 && spikeMiB >= limitMiB)
-    throw new Error(
-      `${w}: spike_limit_mib ${spikeMiB} must be below limit_mib ${limitMiB}; use about 20 % of the limit`,
-    );
-  if (limitPct > 0 && spikePct >= limitPct)
-    throw new Error(
-      `${w}: spike_limit_percentage ${spikePct} must be below limit_percentage ${limitPct}; lower the spike limit`,
-    );
-  if ((limitMiB > 0 || spikeMiB > 0) && (limitPct > 0 || spikePct > 0)) {
-    // the collector takes limit_mib and ignores the percentages: refused here as in Processor.memoryLimiter()
-    throw new Error(
-      `${w}: both limit_mib and limit_percentage are set; use either the MiB form or the percentage form`,
-    );
-  }
+  checkMemoryLimiter(props, w);
   return new ConfiguredComponent('processor', 'memory_limiter', o as ConfigObject, options);
 }
 

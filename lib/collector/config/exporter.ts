@@ -1,5 +1,5 @@
 import { ITraceBackend } from '../../common/trace-backend';
-import { fail, isPlainObject, optBoolean, optList, optNumber, optOneOf, optString, reqProps, reqString } from '../../common/guards';
+import { fail, isPlainObject, optBoolean, optList, optOneOf, optString, reqProps, reqString } from '../../common/guards';
 import { checkQueueProps, checkRetryProps, ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
 import {
   checkCustomArgs,
@@ -12,18 +12,17 @@ import {
 } from './component';
 import {
   asObject,
-  checkInteger,
-  checkKeys,
   compact,
   ConfigObject,
   hasExpansion,
   opt,
   optStrings,
   splitHostPort,
-  optNum,
   optEnum,
 } from './config-values';
 import { envRef } from './env-ref';
+import { DEBUG_FIELDS } from './component-fields';
+import { checkFieldProps, parseFields, propNames, renderFields } from './fields';
 import { LoadBalancingExporter, LoadBalancingProps } from './load-balancing';
 import { checkOtlpClientProps, OTLP_CLIENT_PROPS, OtlpClientProps, parseOtlpClient, renderOtlpClient } from './otlp-client';
 
@@ -206,45 +205,23 @@ export class Exporter {
 
   /** `debug`: logs telemetry (troubleshooting only). */
   public static debug(props: DebugExporterProps = {}): CollectorComponent {
-    const { where } = componentProps<DebugExporterProps>('exporter', 'debug', props, ['verbosity', 'samplingInitial', 'samplingThereafter']);
-    optOneOf(where, 'verbosity', props.verbosity, ['basic', 'normal', 'detailed']);
-    optNumber(where, 'samplingInitial', props.samplingInitial, { min: 0, integer: true });
-    optNumber(where, 'samplingThereafter', props.samplingThereafter, { min: 0, integer: true });
-    if (props.verbosity !== undefined && !['basic', 'normal', 'detailed'].includes(props.verbosity)) {
-      throw new Error(`${where}: verbosity "${props.verbosity}" is invalid; use basic, normal or detailed`);
-    }
-    // 0 is meaningful for the collector's log sampler (none at first / none after the first ones)
-    checkInteger(props.samplingInitial, 0, `${where}: sampling_initial`);
-    checkInteger(props.samplingThereafter, 0, `${where}: sampling_thereafter`);
-    return new ConfiguredComponent(
-      'exporter',
-      'debug',
-      compact({
-        verbosity: props.verbosity,
-        sampling_initial: props.samplingInitial,
-        sampling_thereafter: props.samplingThereafter,
-      }),
-      props,
-    );
+    // declared once in component-fields.ts (DEBUG_FIELDS); 0 is meaningful for the collector's log
+    // sampler (none at first / none after the first ones)
+    const { p, where } = componentProps<DebugExporterProps>('exporter', 'debug', props, propNames(DEBUG_FIELDS));
+    checkFieldProps(DEBUG_FIELDS, p, where);
+    return new ConfiguredComponent('exporter', 'debug', renderFields(DEBUG_FIELDS, p), p);
   }
 
   /** Parses a `debug` exporter config (strict keys: a typo such as `verBosity` is rejected). */
   public static debugFromConfig(config: unknown, options: ComponentOptions = {}): CollectorComponent {
     const { where } = componentProps('exporter', 'debug', options, []);
-    const o = asObject(config, where);
-    checkKeys(o, ['verbosity', 'sampling_initial', 'sampling_thereafter', 'use_internal_logger', 'output_paths', 'sending_queue'], where);
-    const base = Exporter.debug({
-      name: options.name,
-      verbosity: optEnum(o, 'verbosity', where, ['basic', 'normal', 'detailed'] as const),
-      samplingInitial: optNum(o, 'sampling_initial', where, { min: 0, integer: true }),
-      samplingThereafter: optNum(o, 'sampling_thereafter', where, { min: 0, integer: true }),
-    });
+    const { props, config: o } = parseFields(DEBUG_FIELDS, config, where);
     if (o.sending_queue !== undefined && o.sending_queue !== null) parseQueue(o.sending_queue, `${where}.sending_queue`);
     opt(o, 'use_internal_logger', 'boolean', where);
     optStrings(o, 'output_paths', where);
     // kept as written (validated above): dropping them would change the config on the way through
     const rest = compact({ use_internal_logger: o.use_internal_logger, output_paths: o.output_paths, sending_queue: o.sending_queue });
-    return new ConfiguredComponent('exporter', 'debug', { ...base.toConfig(), ...rest }, options);
+    return new ConfiguredComponent('exporter', 'debug', { ...renderFields(DEBUG_FIELDS, props), ...rest }, options);
   }
 
   /**

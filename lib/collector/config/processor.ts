@@ -1,7 +1,7 @@
 import { AttributeAction } from './attribute-action';
 import { checkRe2, fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
 import { redaction, RedactionProps } from './redaction';
-import { BATCH_FIELDS, checkBatch } from './component-fields';
+import { BATCH_FIELDS, checkBatch, checkMemoryLimiter, MEMORY_LIMITER_FIELDS } from './component-fields';
 import { checkFieldProps, propNames, renderFields } from './fields';
 import { ignoredHashSeed, K8S_METADATA_FIELDS } from './component-parsers';
 import {
@@ -12,7 +12,7 @@ import {
   ConfiguredComponent,
   CustomComponentOptions,
 } from './component';
-import { checkInteger, checkRange, compact, ConfigObject, ConfigValue, formatDuration } from './config-values';
+import { checkInteger, checkRange, compact, ConfigObject, ConfigValue } from './config-values';
 import { TailSamplingProcessor, TailSamplingProps } from './tail-sampling';
 
 /** Props of `Processor.memoryLimiter()`: give either the MiB form or the percentage form. */
@@ -182,45 +182,25 @@ export class Processor {
    * @example Processor.memoryLimiter({ limitPercentage: 80, spikeLimitPercentage: 25 })
    */
   public static memoryLimiter(props: MemoryLimiterProps = {}): CollectorComponent {
-    const { where } = componentProps<MemoryLimiterProps>('processor', 'memory_limiter', props, ['checkIntervalSec', 'limitMiB', 'spikeLimitMiB', 'limitPercentage', 'spikeLimitPercentage']);
-    optNumber(where, 'checkIntervalSec', props.checkIntervalSec, { min: 0, exclusiveMin: true, example: '1' });
-    optNumber(where, 'limitMiB', props.limitMiB, { min: 1, max: 4294967295, integer: true });
-    optNumber(where, 'spikeLimitMiB', props.spikeLimitMiB, { min: 0, max: 4294967295, integer: true });
-    optNumber(where, 'limitPercentage', props.limitPercentage, { min: 1, max: 100, integer: true, example: '80' });
-    optNumber(where, 'spikeLimitPercentage', props.spikeLimitPercentage, { min: 0, max: 100, integer: true, example: '25' });
-    const mib = props.limitMiB !== undefined || props.spikeLimitMiB !== undefined;
-    const pct = props.limitPercentage !== undefined || props.spikeLimitPercentage !== undefined;
+    // declared once in component-fields.ts (MEMORY_LIMITER_FIELDS); the defaults are the factory's
+    const { p, where } = componentProps<MemoryLimiterProps>('processor', 'memory_limiter', props, propNames(MEMORY_LIMITER_FIELDS));
+    checkFieldProps(MEMORY_LIMITER_FIELDS, p, where);
+    const mib = p.limitMiB !== undefined || p.spikeLimitMiB !== undefined;
+    const pct = p.limitPercentage !== undefined || p.spikeLimitPercentage !== undefined;
     if (mib && pct) {
       throw new Error(`${where}: both limit_mib and limit_percentage are set; use either the MiB form or the percentage form`);
     }
-    checkRange(props.checkIntervalSec, 0.001, Infinity, `${where}: check_interval`, 'use a value > 0 seconds (1 is typical)');
-    let limits: Record<string, number | undefined>;
-    if (mib) {
-      if (props.limitMiB === undefined) {
-        throw new Error(`${where}: spike_limit_mib is set without limit_mib; set limitMiB too`);
-      }
-      checkInteger(props.limitMiB, 1, `${where}: limit_mib`);
-      checkInteger(props.spikeLimitMiB, 0, `${where}: spike_limit_mib`);
-      if (props.spikeLimitMiB !== undefined && props.spikeLimitMiB >= props.limitMiB) {
-        throw new Error(`${where}: spike_limit_mib ${props.spikeLimitMiB} must be below limit_mib ${props.limitMiB}; use about 20 % of the limit`);
-      }
-      limits = { limit_mib: props.limitMiB, spike_limit_mib: props.spikeLimitMiB };
-    } else {
-      const limit = props.limitPercentage ?? 80;
-      const spike = props.spikeLimitPercentage ?? 25;
-      checkRange(limit, 1, 100, `${where}: limit_percentage`, 'use a value between 1 and 100');
-      checkRange(spike, 0, 100, `${where}: spike_limit_percentage`, 'use a value between 0 and 100');
-      if (spike >= limit) {
-        throw new Error(`${where}: spike_limit_percentage ${spike} must be below limit_percentage ${limit}; lower the spike limit`);
-      }
-      limits = { limit_percentage: limit, spike_limit_percentage: spike };
+    if (mib && p.limitMiB === undefined) {
+      throw new Error(`${where}: spike_limit_mib is set without limit_mib; set limitMiB too`);
     }
-    return new ConfiguredComponent(
-      'processor',
-      'memory_limiter',
-      compact({ check_interval: formatDuration(props.checkIntervalSec ?? 1), ...limits }),
-      props,
-    );
+    const values: MemoryLimiterProps = {
+      checkIntervalSec: p.checkIntervalSec ?? 1,
+      ...(mib
+        ? { limitMiB: p.limitMiB, spikeLimitMiB: p.spikeLimitMiB }
+        : { limitPercentage: p.limitPercentage ?? 80, spikeLimitPercentage: p.spikeLimitPercentage ?? 25 }),
+    };
+    checkMemoryLimiter(values, where);
+    return new ConfiguredComponent('processor', 'memory_limiter', renderFields(MEMORY_LIMITER_FIELDS, values), p);
   }
 
   /** `batch`: groups data before export. Put it last in the pipeline. */

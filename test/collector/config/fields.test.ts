@@ -1,7 +1,9 @@
-import { Extension, Processor } from '../../../lib/collector/config';
+import { Exporter, Extension, Processor } from '../../../lib/collector/config';
 import { parseComponent } from '../../../lib/collector/config/collector-config';
 import {
   BATCH_FIELDS,
+  DEBUG_FIELDS,
+  MEMORY_LIMITER_FIELDS,
   FILE_STORAGE_FIELDS,
   HEALTH_CHECK_FIELDS,
   PPROF_FIELDS,
@@ -11,6 +13,20 @@ import { ComponentFields, FieldSpec, parseFields, renderFields } from '../../../
 
 /** The converted components: factory, declaration, valid props, the kind/type to parse. */
 const converted = [
+  {
+    kind: 'processor' as const,
+    type: 'memory_limiter',
+    spec: MEMORY_LIMITER_FIELDS as ComponentFields<unknown>,
+    build: (p: object) => Processor.memoryLimiter(p),
+    props: { checkIntervalSec: 2, limitMiB: 400, spikeLimitMiB: 80 },
+  },
+  {
+    kind: 'exporter' as const,
+    type: 'debug',
+    spec: DEBUG_FIELDS as ComponentFields<unknown>,
+    build: (p: object) => Exporter.debug(p),
+    props: { verbosity: 'detailed', samplingInitial: 0, samplingThereafter: 10 },
+  },
   {
     kind: 'processor' as const,
     type: 'batch',
@@ -54,9 +70,12 @@ describe('components that declare their fields once', () => {
     (_t, c) => {
       const component = c.build(c.props);
       const config = component.toConfig();
-      // every declared field appears under its config key, and nothing else
+      // every given prop appears under its declared config key, and nothing else
+      const fields = c.spec.fields as Record<string, FieldSpec>;
       expect(Object.keys(config).sort()).toEqual(
-        (Object.values(c.spec.fields) as FieldSpec[]).map((f) => f.key).sort(),
+        Object.keys(c.props)
+          .map((k) => fields[k].key)
+          .sort(),
       );
       expect(config).toEqual(renderFields(c.spec, c.props));
       expect(parseFields(c.spec, config, 'x').props).toEqual(c.props);
@@ -102,6 +121,30 @@ describe('components that declare their fields once', () => {
       () => parseComponent('processor', 'batch', { send_batch_max_size: 100 }),
       /send_batch_max_size 100 is below send_batch_size 8192 \(the default\)/,
     );
+    both(
+      () => Processor.memoryLimiter({ limitPercentage: 50, spikeLimitPercentage: 50 }),
+      () =>
+        parseComponent('processor', 'memory_limiter', {
+          check_interval: '1s',
+          limit_percentage: 50,
+          spike_limit_percentage: 50,
+        }),
+      /memory_limiter: spike_limit_percentage 50 must be below limit_percentage 50/,
+    );
+    both(
+      () => Processor.memoryLimiter({ limitMiB: 0 }),
+      () => parseComponent('processor', 'memory_limiter', { check_interval: '1s', limit_mib: 0 }),
+      /memory_limiter: limit_mib or limit_percentage must be greater than zero/,
+    );
+    // the factory's defaults (1s, 80 %, 25 %) are rendered, so its config parses back
+    expect(Processor.memoryLimiter().toConfig()).toEqual({
+      check_interval: '1s',
+      limit_percentage: 80,
+      spike_limit_percentage: 25,
+    });
+    expect(
+      parseComponent('processor', 'memory_limiter', Processor.memoryLimiter().toConfig()).toConfig(),
+    ).toEqual(Processor.memoryLimiter().toConfig());
     both(
       () => Processor.batch({ metadataKeys: ['Tenant', 'tenant'] }),
       () => parseComponent('processor', 'batch', { metadata_keys: ['Tenant', 'tenant'] }),
