@@ -310,6 +310,7 @@ export function checkOttl(where: string, path: string, text: unknown): string {
 }
 
 /**
+/**
  * An optional nested object of props (`tls`, `resources`, ...): anything that is not a plain object
  * is refused, and keys outside `known` get the closest known key. Returns it.
  */
@@ -320,10 +321,52 @@ export function optObject<T extends object>(where: string, path: string, v: unkn
   return v as T;
 }
 
+/** `optObject` whose fix lists the known keys (e.g. `tls`, `retryOnFailure`). */
+export function optProps<T extends object>(where: string, path: string, v: unknown, known: readonly string[]): T | undefined {
+  return optObject<T>(where, path, v, known, `pass an object with some of ${known.join(', ')}`);
+}
+
 /** An optional construct (a cdk8s chart, an ApiObject, one of our constructs...). Returns it. */
 export function optConstruct<T>(where: string, path: string, v: unknown, fix = 'pass a construct (a Chart, an ApiObject or a construct of this library)'): T | undefined {
   if (v === undefined) return undefined;
   const isConstruct = v !== null && typeof v === 'object' && typeof (v as { node?: { path?: unknown } }).node?.path === 'string';
   if (!isConstruct) fail(where, path, v, 'is not a construct', fix);
   return v as T;
+}
+
+/** A required nested props object (see `optProps`). */
+export function reqProps<T extends object>(where: string, path: string, v: unknown, known: readonly string[]): T {
+  if (v === undefined || v === null) fail(where, path, v, 'is missing', `pass an object with some of ${known.join(', ')}`);
+  return optProps<T>(where, path, v, known)!;
+}
+
+/**
+ * Refuses what cannot be a value of a YAML/JSON config (a free-form config given to an escape hatch):
+ * NaN, infinite numbers, functions, `undefined` in a list, symbols, and instances of classes. Strings,
+ * finite numbers, booleans, null, lists and plain objects of those pass.
+ */
+export function checkConfigValue(where: string, path: string, v: unknown): void {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) fail(where, path, v, 'is not a finite number', 'pass a finite number, a string, a boolean, a list or an object');
+    return;
+  }
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => checkConfigValue(where, `${path}[${i}]`, x));
+    return;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x !== undefined) checkConfigValue(where, path ? `${path}.${k}` : k, x);
+    }
+    return;
+  }
+  fail(where, path, v, 'is not a config value', 'pass a string, a finite number, a boolean, null, a list or a plain object');
+}
+
+/** An optional boolean or `false`-able nested object: `false` disables, an object configures (e.g. `retryOnFailure`). */
+export function optFalseOrProps<T extends object>(where: string, path: string, v: unknown, known: readonly string[]): T | false | undefined {
+  if (v === false) return false;
+  if (v === true) fail(where, path, v, 'is not allowed', `pass false to disable it, or an object with some of ${known.join(', ')}`);
+  return optProps<T>(where, path, v, known);
 }

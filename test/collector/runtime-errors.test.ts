@@ -366,7 +366,7 @@ describe('sizing and malformed components', () => {
 
   test('an undefined policy or processor is a clear error, not a TypeError', () => {
     expect(gateway({ policies: [undefined as unknown as Policy] })).toThrow(
-      /policies\[0\] is undefined; build each policy with Policy\.\*/,
+      /policies\[0\] undefined is missing; build it with Policy\.\*/,
     );
     expect(() => Policy.and('both', null as unknown as Policy)).toThrow(
       /policies\[0\] is null; build each policy with Policy\.\*/,

@@ -1,4 +1,5 @@
-import { checkGoRegex, checkNamedGroups } from './component-parsers';
+import { checkNamedGroups } from './component-parsers';
+import { checkRe2, fail, reqString } from '../../common/guards';
 import { ConfigObject, compact } from './config-values';
 
 type ActionName = 'insert' | 'update' | 'upsert' | 'delete' | 'hash' | 'extract';
@@ -14,18 +15,22 @@ type ActionName = 'insert' | 'update' | 'upsert' | 'delete' | 'hash' | 'extract'
 export class AttributeAction {
   /** Inserts the attribute when it does not exist. */
   public static insert(key: string, value: string | number | boolean): AttributeAction {
+    checkValue('insert', value);
     return new AttributeAction('insert', key, { value });
   }
   /** Updates the attribute when it exists. */
   public static update(key: string, value: string | number | boolean): AttributeAction {
+    checkValue('update', value);
     return new AttributeAction('update', key, { value });
   }
   /** Inserts or updates. */
   public static upsert(key: string, value: string | number | boolean): AttributeAction {
+    checkValue('upsert', value);
     return new AttributeAction('upsert', key, { value });
   }
   /** Inserts or updates from another attribute. */
   public static upsertFrom(key: string, fromAttribute: string): AttributeAction {
+    reqString('attribute action upsert', 'fromAttribute', fromAttribute, 'pass the name of the attribute to copy');
     return new AttributeAction('upsert', key, { fromAttribute });
   }
   /** Deletes the attribute. */
@@ -39,7 +44,7 @@ export class AttributeAction {
   /** Extracts named regex groups of the attribute into new attributes. */
   public static extract(key: string, pattern: string): AttributeAction {
     // the collector compiles Go (RE2) regexps and makes one attribute per group: every group must be named
-    checkGoRegex(pattern, `attribute action extract "${key}": pattern`);
+    checkRe2('attribute action extract', 'pattern', pattern);
     checkNamedGroups(pattern, `attribute action extract "${key}": pattern`);
     return new AttributeAction('extract', key, { pattern });
   }
@@ -55,6 +60,7 @@ export class AttributeAction {
     key: string,
     extra: { value?: string | number | boolean; fromAttribute?: string; pattern?: string },
   ) {
+    reqString(`attribute action ${action}`, 'key', key, 'name the attribute, e.g. "user.id"');
     if (key.trim().length === 0) {
       throw new Error(`attribute action ${action}: key is empty; name the attribute, e.g. "user.id"`);
     }
@@ -73,4 +79,11 @@ export class AttributeAction {
       pattern: this.extra.pattern,
     });
   }
+}
+
+/** A literal attribute value: a string, a finite number or a boolean. */
+function checkValue(action: string, value: unknown): void {
+  if (typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number' && Number.isFinite(value)) return;
+  fail(`attribute action ${action}`, 'value', value, 'is not a string, a finite number or a boolean', 'pass the literal value to write, e.g. "prod"');
 }

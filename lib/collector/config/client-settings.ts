@@ -7,8 +7,11 @@ import {
   ConfigObject,
   formatDuration,
   opt,
-  parseDuration,
+  optDuration,
+  optEnum,
+  optNum
 } from './config-values';
+import { optBoolean, optFalseOrProps, optNumber, optOneOf, optProps, optString, optStringMap, reqString } from '../../common/guards';
 
 const TLS_VERSIONS = ['1.0', '1.1', '1.2', '1.3'];
 
@@ -87,8 +90,8 @@ export function parseClientTls(value: unknown, where: string): ClientTlsProps {
     certFile: opt(o, 'cert_file', 'string', where),
     keyFile: opt(o, 'key_file', 'string', where),
     serverNameOverride: opt(o, 'server_name_override', 'string', where),
-    minVersion: opt(o, 'min_version', 'string', where),
-    maxVersion: opt(o, 'max_version', 'string', where),
+    minVersion: optEnum(o, 'min_version', where, TLS_VERSIONS),
+    maxVersion: optEnum(o, 'max_version', where, TLS_VERSIONS),
   };
   renderClientTls(props, where);
   return props;
@@ -102,7 +105,7 @@ export function parseServerTls(value: unknown, where: string): ServerTlsProps {
     certFile: opt(o, 'cert_file', 'string', where) ?? '',
     keyFile: opt(o, 'key_file', 'string', where) ?? '',
     clientCaFile: opt(o, 'client_ca_file', 'string', where),
-    minVersion: opt(o, 'min_version', 'string', where),
+    minVersion: optEnum(o, 'min_version', where, TLS_VERSIONS),
   };
   renderServerTls(props, where);
   return props;
@@ -178,13 +181,13 @@ export function parseRetry(value: unknown, where: string): RetryProps | false {
   const o = asObject(value, where);
   checkKeys(o, ['enabled', 'initial_interval', 'max_interval', 'max_elapsed_time', 'multiplier', 'randomization_factor'], where);
   if (opt(o, 'enabled', 'boolean', where) === false) return false;
-  const dur = (k: string) => (o[k] === undefined ? undefined : parseDuration(o[k], `${where}.${k}`));
+  const dur = (k: string) => optDuration(o, k, where);
   const props: RetryProps = {
     initialIntervalSec: dur('initial_interval'),
     maxIntervalSec: dur('max_interval'),
     maxElapsedTimeSec: dur('max_elapsed_time'),
-    multiplier: opt(o, 'multiplier', 'number', where),
-    randomizationFactor: opt(o, 'randomization_factor', 'number', where),
+    multiplier: optNum(o, 'multiplier', where, { min: 0, exclusiveMin: true }),
+    randomizationFactor: optNum(o, 'randomization_factor', where, { min: 0, max: 1 }),
   };
   renderRetry(props, where);
   return props;
@@ -270,9 +273,9 @@ export function parseQueue(value: unknown, where: string): SendingQueueProps | f
     const b = asObject(o.batch, `${where}.batch`);
     checkKeys(b, ['flush_timeout', 'min_size', 'max_size'], `${where}.batch`);
     batch = {
-      flushTimeoutSec: b.flush_timeout === undefined ? undefined : parseDuration(b.flush_timeout, `${where}.batch.flush_timeout`),
-      minSize: opt(b, 'min_size', 'number', `${where}.batch`),
-      maxSize: opt(b, 'max_size', 'number', `${where}.batch`),
+      flushTimeoutSec: optDuration(b, 'flush_timeout', `${where}.batch`, 0, true),
+      minSize: optNum(b, 'min_size', `${where}.batch`, { min: 0, integer: true }),
+      maxSize: optNum(b, 'max_size', `${where}.batch`, { min: 0, integer: true }),
     };
   }
   const sizer = opt(o, 'sizer', 'string', where);
@@ -281,8 +284,8 @@ export function parseQueue(value: unknown, where: string): SendingQueueProps | f
   }
   const props: SendingQueueProps = {
     sizer: sizer as SendingQueueProps['sizer'],
-    numConsumers: opt(o, 'num_consumers', 'number', where),
-    queueSize: opt(o, 'queue_size', 'number', where),
+    numConsumers: optNum(o, 'num_consumers', where, { min: 1, integer: true }),
+    queueSize: optNum(o, 'queue_size', where, { min: 1, integer: true }),
     blockOnOverflow: opt(o, 'block_on_overflow', 'boolean', where),
     storage: opt(o, 'storage', 'string', where),
     batch,
@@ -313,4 +316,71 @@ export function checkHeaders(headers: Record<string, string> | undefined, where:
       throw new Error(`${where}: header "${name}" value must be a string; use "\${env:VAR}" for a Secret-backed value`);
     }
   }
+}
+
+// ------------------------------------------------------------------ type checks of the props (paths named as written)
+
+const CLIENT_TLS_KEYS = ['insecure', 'insecureSkipVerify', 'caFile', 'certFile', 'keyFile', 'serverNameOverride', 'minVersion', 'maxVersion'];
+const SERVER_TLS_KEYS = ['certFile', 'keyFile', 'clientCaFile', 'minVersion'];
+const RETRY_KEYS = ['initialIntervalSec', 'maxIntervalSec', 'maxElapsedTimeSec', 'multiplier', 'randomizationFactor'];
+const QUEUE_KEYS = ['numConsumers', 'queueSize', 'sizer', 'blockOnOverflow', 'storage', 'batch'];
+
+const file = (where: string, path: string, v: unknown) => optString(where, path, v, 'pass a file path in the container, e.g. "/etc/tls/tls.crt"');
+
+/** Type checks of `ClientTlsProps` at `path`. */
+export function checkClientTlsProps(where: string, path: string, v: unknown): void {
+  const t = optProps<ClientTlsProps>(where, path, v, CLIENT_TLS_KEYS);
+  if (!t) return;
+  optBoolean(where, `${path}.insecure`, t.insecure);
+  optBoolean(where, `${path}.insecureSkipVerify`, t.insecureSkipVerify);
+  file(where, `${path}.caFile`, t.caFile);
+  file(where, `${path}.certFile`, t.certFile);
+  file(where, `${path}.keyFile`, t.keyFile);
+  optString(where, `${path}.serverNameOverride`, t.serverNameOverride, 'pass a host name');
+  optOneOf(where, `${path}.minVersion`, t.minVersion, TLS_VERSIONS);
+  optOneOf(where, `${path}.maxVersion`, t.maxVersion, TLS_VERSIONS);
+}
+
+/** Type checks of `ServerTlsProps` at `path`. */
+export function checkServerTlsProps(where: string, path: string, v: unknown): void {
+  const t = optProps<ServerTlsProps>(where, path, v, SERVER_TLS_KEYS);
+  if (!t) return;
+  reqString(where, `${path}.certFile`, t.certFile, 'pass the server certificate path, e.g. "/etc/tls/tls.crt"');
+  reqString(where, `${path}.keyFile`, t.keyFile, 'pass the server key path, e.g. "/etc/tls/tls.key"');
+  file(where, `${path}.clientCaFile`, t.clientCaFile);
+  optOneOf(where, `${path}.minVersion`, t.minVersion, TLS_VERSIONS);
+}
+
+/** Type checks of `RetryProps | false` at `path`. */
+export function checkRetryProps(where: string, path: string, v: unknown): void {
+  const r = optFalseOrProps<RetryProps>(where, path, v, RETRY_KEYS);
+  if (!r) return;
+  optNumber(where, `${path}.initialIntervalSec`, r.initialIntervalSec, { min: 0 });
+  optNumber(where, `${path}.maxIntervalSec`, r.maxIntervalSec, { min: 0 });
+  optNumber(where, `${path}.maxElapsedTimeSec`, r.maxElapsedTimeSec, { min: 0, example: '300; 0 retries forever' });
+  optNumber(where, `${path}.multiplier`, r.multiplier, { min: 0, exclusiveMin: true, example: '1.5' });
+  optNumber(where, `${path}.randomizationFactor`, r.randomizationFactor, { min: 0, max: 1 });
+}
+
+/** Type checks of `SendingQueueProps | false` at `path`. */
+export function checkQueueProps(where: string, path: string, v: unknown): void {
+  const q = optFalseOrProps<SendingQueueProps>(where, path, v, QUEUE_KEYS);
+  if (!q) return;
+  optNumber(where, `${path}.numConsumers`, q.numConsumers, { min: 1, integer: true });
+  optNumber(where, `${path}.queueSize`, q.queueSize, { min: 1, integer: true });
+  optOneOf(where, `${path}.sizer`, q.sizer, ['requests', 'items', 'bytes']);
+  optBoolean(where, `${path}.blockOnOverflow`, q.blockOnOverflow);
+  optString(where, `${path}.storage`, q.storage, 'pass the id of a storage extension, e.g. "file_storage"');
+  const b = optProps<QueueBatchProps>(where, `${path}.batch`, q.batch, ['flushTimeoutSec', 'minSize', 'maxSize']);
+  if (b) {
+    optNumber(where, `${path}.batch.flushTimeoutSec`, b.flushTimeoutSec, { min: 0, exclusiveMin: true, example: '0.2' });
+    optNumber(where, `${path}.batch.minSize`, b.minSize, { min: 0, integer: true });
+    optNumber(where, `${path}.batch.maxSize`, b.maxSize, { min: 0, integer: true });
+  }
+}
+
+/** Type checks of OTLP headers at `path`: names are HTTP tokens, values strings. */
+export function checkHeadersProps(where: string, path: string, v: unknown): void {
+  const h = optStringMap(where, path, v, 'pass an object of header values; use envRef("VAR") for a Secret-backed value');
+  if (h) checkHeaders(h, `${where}: ${path}`);
 }

@@ -1,9 +1,9 @@
 import { toYaml } from '../../common/yaml';
+import { fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, propsObject, reqString } from '../../common/guards';
 import { CollectorComponent, ConfiguredComponent, ListeningPort, SecretEnvVar } from './component';
-import { COMPONENT_KINDS, ComponentKind, canonicalComponentType, isDeprecatedAlias } from './component-types';
+import { COMPONENT_KINDS, ComponentKind, canonicalComponentType } from './component-types';
 import { asObject, checkInteger, checkKeys, ConfigObject, ConfigValue } from './config-values';
 import { CollectorDistribution } from './distribution';
-import { checkExpansionSyntax } from './env-ref';
 import { OtlpExporter } from './exporter';
 import { CollectorConfigError, Finding } from './findings';
 import {
@@ -16,32 +16,18 @@ import {
   parseMemoryLimiter,
   parsePprof,
   parseProbabilisticSampler,
+  parseRedaction,
   parseResource,
   parseZpages,
 } from './component-parsers';
 import { LoadBalancingExporter } from './load-balancing';
 import { ComponentRef, Pipeline, PipelineProps } from './pipeline';
+import { AddFinding, CONFIG_RULES, ConfigView, SECTION } from './collector-config-rules';
 import { OtlpReceiver } from './receiver';
 import { TailSamplingProcessor } from './tail-sampling';
 import { Exporter } from './exporter';
 
-const SECTION: Record<ComponentKind, string> = {
-  receiver: 'receivers',
-  processor: 'processors',
-  exporter: 'exporters',
-  extension: 'extensions',
-  connector: 'connectors',
-};
 
-/**
- * Routing keys the load_balancing exporter (0.158) builds per signal (trace_exporter.go,
- * metrics_exporter.go, log_exporter.go: anything else is "unsupported routing_key").
- */
-const LOAD_BALANCING_ROUTING_KEYS: Partial<Record<string, readonly string[]>> = {
-  traces: ['traceID', 'service', 'attributes'],
-  metrics: ['service', 'resource', 'metric', 'streamID', 'attributes'],
-  logs: ['service', 'traceID', 'resource', 'attributes'],
-};
 
 /** Rule ids of warnings (best practices) that can be silenced. */
 export const WARNING_RULES = [
@@ -110,6 +96,7 @@ export interface ComponentTypeRef {
 export class CollectorConfig {
   /** Parses a whole collector config (typed where the type is modelled, escape hatch otherwise). */
   public static fromObject(value: unknown, props: CollectorConfigProps = {}): CollectorConfig {
+    propsObject('CollectorConfig.fromObject', props, ['silencedRules', 'telemetry']);
     const root = asObject(value, 'config');
     const known = ['receivers', 'processors', 'exporters', 'extensions', 'connectors', 'service'];
     for (const k of Object.keys(root)) {
@@ -167,6 +154,16 @@ export class CollectorConfig {
   private readonly writtenAs = new Map<string, string>();
 
   constructor(props: CollectorConfigProps = {}) {
+    const where = 'CollectorConfig';
+    propsObject(where, props, ['silencedRules', 'telemetry']);
+    optStringList(where, 'silencedRules', props.silencedRules, `pass a list of warning rule ids (${WARNING_RULES.join(', ')})`);
+    const t = optProps<TelemetryProps>(where, 'telemetry', props.telemetry, ['metricsPort', 'metricsHost', 'metricsLevel', 'logsLevel']);
+    if (t) {
+      optNumber(where, 'telemetry.metricsPort', t.metricsPort, { min: 1, max: 65535, integer: true, example: '8888' });
+      optString(where, 'telemetry.metricsHost', t.metricsHost, 'pass a listen host such as "0.0.0.0"');
+      optOneOf(where, 'telemetry.metricsLevel', t.metricsLevel, ['none', 'basic', 'normal', 'detailed']);
+      optOneOf(where, 'telemetry.logsLevel', t.logsLevel, ['debug', 'info', 'warn', 'error']);
+    }
     this.silenced = new Set(props.silencedRules ?? []);
     for (const r of this.silenced) {
       if (!(WARNING_RULES as readonly string[]).includes(r)) {
@@ -202,6 +199,7 @@ export class CollectorConfig {
    * a different component with the same id throws.
    */
   public add<T extends CollectorComponent>(component: T): T {
+    checkComponent('add', component);
     if (component.kind === 'extension') return this.addExtension(component);
     return this.register(component);
   }
@@ -249,12 +247,15 @@ export class CollectorConfig {
    */
   public addExtension<T extends CollectorComponent>(extension: T, options: { readonly enable?: boolean } = {}): T {
     this.checkKind(extension, 'extension');
+    propsObject('CollectorConfig.addExtension', options, ['enable']);
+    optBoolean('CollectorConfig.addExtension', 'enable', options.enable);
     this.register(extension);
     if ((options.enable ?? true) && !this.enabledExtensions.includes(extension.id)) this.enabledExtensions.push(extension.id);
     return extension;
   }
 
   private checkKind(c: CollectorComponent, kind: ComponentKind): void {
+    checkComponent(`add${kind[0].toUpperCase()}${kind.slice(1)}`, c);
     if (c.kind !== kind) {
       throw new Error(`${c.id} is a ${c.kind}, not a ${kind}; use add${c.kind[0].toUpperCase()}${c.kind.slice(1)}() instead`);
     }
@@ -291,6 +292,13 @@ export class CollectorConfig {
    * registered as connectors); ids must name components added separately.
    */
   public addPipeline(id: string, props: PipelineProps): Pipeline {
+    const where = 'CollectorConfig.addPipeline';
+    reqString(where, 'id', id, 'pass a pipeline id such as "traces" or "traces/sampling"');
+    propsObject(where, props, ['receivers', 'processors', 'exporters'], false);
+    for (const k of ['receivers', 'processors', 'exporters'] as const) {
+      if (k !== 'processors' && props[k] === undefined) fail(where, k, undefined, 'is missing', `pass a list of components or ids`);
+      optList(where, k, props[k], (r, path) => checkRef(where, path, r), 'pass a list of components or component ids');
+    }
     if (this.pipelines.has(id)) {
       throw new Error(`service.pipelines.${id} is already defined; use pipeline('${id}') to extend it or pick another name`);
     }
@@ -314,6 +322,10 @@ export class CollectorConfig {
 
   /** Inserts a processor into a pipeline at `index`. @param index position @default - end */
   public insertProcessor(pipelineId: string, processor: ComponentRef, index?: number): void {
+    const where = 'CollectorConfig.insertProcessor';
+    reqString(where, 'pipelineId', pipelineId, 'pass a pipeline id such as "traces"');
+    checkRef(where, 'processor', processor);
+    optNumber(where, 'index', index, { min: 0, integer: true });
     const p = this.pipelines.get(pipelineId);
     if (!p) throw new Error(`service.pipelines.${pipelineId} does not exist; add it with addPipeline() first`);
     const id = this.refId(processor, 'processor');
@@ -384,188 +396,29 @@ export class CollectorConfig {
     return [...seen.values()];
   }
 
-  /** Validates with the collector's rules plus best-practice warnings. */
+  /**
+   * Validates with the collector's rules plus best-practice warnings: the rules of
+   * collector-config-rules.ts (`CONFIG_RULES`), run in order.
+   */
   public validate(options: ConfigValidateOptions = {}): Finding[] {
     const findings: Finding[] = [];
     const silenced = new Set([...this.silenced, ...(options.silence ?? [])]);
-    const add = (severity: 'error' | 'warning', rule: string, path: string, message: string) => {
+    const add: AddFinding = (severity, rule, path, message) => {
       if (severity === 'warning' && silenced.has(rule)) return;
       findings.push({ severity, rule, path, message });
     };
-
-    if (this.receivers.size === 0 && this.connectors.size === 0) {
-      add('error', 'no-receivers', 'receivers', 'no receiver is defined; add one, e.g. Receiver.otlp()');
-    }
-    if (this.exporters.size === 0 && this.connectors.size === 0) {
-      add('error', 'no-exporters', 'exporters', 'no exporter is defined; add one, e.g. Exporter.otlpGrpc({...})');
-    }
-    if (this.pipelines.size === 0) {
-      add('error', 'no-pipelines', 'service.pipelines', 'no pipeline is defined; add one with addPipeline("traces", {...})');
-    }
-
-    const used = new Set<string>();
-    const connectorAs = { receiver: new Set<string>(), exporter: new Set<string>() };
-    for (const p of this.pipelines.values()) {
-      const base = `service.pipelines.${p.id}`;
-      if (p.receivers.length === 0) {
-        add('error', 'pipeline-missing-receiver', `${base}.receivers`, `pipeline "${p.id}" has no receiver; add at least one`);
-      }
-      if (p.exporters.length === 0) {
-        add('error', 'pipeline-missing-exporter', `${base}.exporters`, `pipeline "${p.id}" has no exporter; add at least one`);
-      }
-      const check = (ids: string[], role: 'receiver' | 'processor' | 'exporter') => {
-        const seen = new Set<string>();
-        ids.forEach((id, i) => {
-          const path = `${base}.${SECTION[role]}[${i}]`;
-          if (seen.has(id)) {
-            add('error', role === 'processor' ? 'duplicate-processor' : 'duplicate-reference', path,
-              `"${id}" is listed twice in pipeline "${p.id}"; remove the duplicate (use a second named instance such as ${id.split('/')[0]}/2 if you need it twice)`);
-          }
-          seen.add(id);
-          const own = this.mapOf(role).get(id);
-          const conn = role !== 'processor' ? this.connectors.get(id) : undefined;
-          if (own) used.add(`${role}:${id}`);
-          else if (conn) connectorAs[role as 'receiver' | 'exporter'].add(id);
-          else {
-            const elsewhere = COMPONENT_KINDS.find((k) => this.mapOf(k).has(id));
-            add('error', 'undefined-component', path,
-              elsewhere
-                ? `"${id}" is a ${elsewhere}, not a ${role}; move it to the ${SECTION[elsewhere]} list of the pipeline`
-                : `${role} "${id}" is not defined; add it with add${role[0].toUpperCase()}${role.slice(1)}() or fix the id`);
-          }
-        });
-      };
-      check(p.receivers, 'receiver');
-      check(p.processors, 'processor');
-      check(p.exporters, 'exporter');
-      this.checkSignals(p, add);
-      this.checkOrder(p, add);
-    }
-
-    for (const id of this.connectors.keys()) {
-      const asExp = connectorAs.exporter.has(id);
-      const asRec = connectorAs.receiver.has(id);
-      if (asExp !== asRec) {
-        add('error', 'connector-one-sided', `connectors.${id}`,
-          `connector "${id}" is used only as ${asExp ? 'an exporter' : 'a receiver'}; use it as ${asExp ? 'a receiver' : 'an exporter'} of another pipeline too, or remove it`);
-      } else if (!asExp) {
-        add('warning', 'unused-component', `connectors.${id}`, `connector "${id}" is not used by any pipeline; use it or remove it`);
-      }
-    }
-    for (const kind of ['receiver', 'processor', 'exporter'] as const) {
-      for (const id of this.mapOf(kind).keys()) {
-        if (!used.has(`${kind}:${id}`)) {
-          add('warning', 'unused-component', `${SECTION[kind]}.${id}`, `${kind} "${id}" is defined but not used by any pipeline; add it to a pipeline or remove it`);
-        }
-      }
-    }
-    for (const id of this.enabledExtensions) {
-      if (!this.extensions.has(id)) {
-        add('error', 'undefined-component', 'service.extensions', `extension "${id}" is enabled but not defined; add it with addExtension()`);
-      }
-    }
-
-    for (const kind of COMPONENT_KINDS) {
-      for (const c of this.components(kind)) {
-        const path = `${SECTION[kind]}.${c.id}`;
-        for (const ext of c.referencedExtensions()) {
-          if (!this.extensions.has(ext)) {
-            add('error', 'undefined-component', path, `references extension "${ext}" which is not defined; add it with addExtension()`);
-          } else if (!this.enabledExtensions.includes(ext)) {
-            add('error', 'undefined-component', path, `references extension "${ext}" which is not enabled in service.extensions; enable it`);
-          }
-        }
-        const alias = isDeprecatedAlias(kind, c.type) ? c.type : this.writtenAs.get(`${kind}:${c.id}`);
-        if (alias) {
-          add('warning', 'deprecated-type', path, `type "${alias}" is a deprecated alias in collector 0.158 (the collector logs a deprecation warning); use "${canonicalComponentType(kind, alias)}"`);
-        }
-        for (const problem of c.problems()) add('error', problem.rule, path, problem.message);
-        const res = kind === 'exporter' ? c.resilience() : undefined;
-        if (res && (!res.retry || !res.queue)) {
-          add('warning', 'exporter-without-retry-queue', path,
-            `${[!res.retry ? 'retry_on_failure' : '', !res.queue ? 'sending_queue' : ''].filter(Boolean).join(' and ')} disabled; data is lost when the backend is briefly unavailable, keep them enabled`);
-        }
-        walkStrings(c.toConfig(), path, (value, where) => {
-          for (const problem of checkExpansionSyntax(value)) add(problem.severity, 'env-syntax', where, problem.message);
-        });
-      }
-    }
-
-    const byPort = new Map<number, ListeningPort>();
-    for (const port of this.boundPorts()) {
-      const other = byPort.get(port.port);
-      if (other) {
-        add('error', 'port-conflict', port.componentId,
-          `port ${port.port} is also used by ${other.componentId}; give one of them another endpoint port`);
-      } else byPort.set(port.port, port);
-    }
-
-    if (options.distribution) this.checkDistribution(options.distribution, add);
+    const view: ConfigView = {
+      pipelines: this.allPipelines(),
+      components: (kind) => this.components(kind),
+      component: (kind, id) => this.mapOf(kind).get(id),
+      enabledExtensions: [...this.enabledExtensions],
+      boundPorts: () => this.boundPorts(),
+      writtenAs: (kind, id) => this.writtenAs.get(`${kind}:${id}`),
+      componentTypes: () => this.componentTypes(),
+      distribution: options.distribution,
+    };
+    for (const rule of CONFIG_RULES) rule(view, add);
     return findings;
-  }
-
-  private checkSignals(p: Pipeline, add: (s: 'error' | 'warning', r: string, path: string, m: string) => void): void {
-    p.processors.forEach((id, i) => {
-      const c = this.processors.get(id);
-      if (c && c.type === 'tail_sampling' && p.signal !== 'traces') {
-        add('error', 'signal-mismatch', `service.pipelines.${p.id}.processors[${i}]`,
-          `tail_sampling only supports traces; remove it from the ${p.signal} pipeline`);
-      }
-    });
-    p.exporters.forEach((id, i) => {
-      const c = this.exporters.get(id);
-      if (!(c instanceof LoadBalancingExporter) || c.props.routingKey === undefined) return;
-      const supported = LOAD_BALANCING_ROUTING_KEYS[p.signal];
-      if (supported && !supported.includes(c.props.routingKey)) {
-        add('error', 'signal-mismatch', `service.pipelines.${p.id}.exporters[${i}]`,
-          `load_balancing routing_key "${c.props.routingKey}" is not supported for ${p.signal} (the collector refuses to build the exporter); use one of ${supported.join(', ')}`);
-      }
-    });
-  }
-
-  private checkOrder(p: Pipeline, add: (s: 'error' | 'warning', r: string, path: string, m: string) => void): void {
-    const base = `service.pipelines.${p.id}.processors`;
-    const types = p.processors.map((id) => this.processors.get(id)?.type);
-    const ml = types.indexOf('memory_limiter');
-    if (ml < 0) {
-      add('warning', 'memory-limiter-first', base, `pipeline "${p.id}" has no memory_limiter; add Processor.memoryLimiter() as the first processor`);
-    } else if (ml > 0) {
-      add('warning', 'memory-limiter-first', `${base}[${ml}]`, `memory_limiter is at position ${ml} in pipeline "${p.id}"; move it first so it can refuse data before other processors use memory`);
-    }
-    const batch = types.lastIndexOf('batch');
-    if (batch >= 0 && batch !== types.length - 1) {
-      add('warning', 'batch-last', `${base}[${batch}]`, `batch is not the last processor of pipeline "${p.id}"; move it last (after sampling and filtering)`);
-    }
-    const k8s = types.findIndex((t) => t === 'k8s_attributes' || t === 'k8sattributes');
-    const sampling = types.findIndex((t) => t === 'tail_sampling' || t === 'probabilistic_sampler');
-    if (k8s >= 0 && sampling >= 0 && k8s > sampling) {
-      add('warning', 'k8s-attributes-before-sampling', `${base}[${k8s}]`,
-        `k8s_attributes runs after ${types[sampling]} in pipeline "${p.id}"; move it before sampling so policies can use k8s metadata`);
-    }
-  }
-
-  private checkDistribution(
-    dist: CollectorDistribution,
-    add: (s: 'error' | 'warning', r: string, path: string, m: string) => void,
-  ): void {
-    for (const kind of COMPONENT_KINDS) {
-      for (const c of this.components(kind)) {
-        const a = dist.availability(kind, c.type);
-        const path = `${SECTION[kind]}.${c.id}`;
-        if (a === 'missing') {
-          const options = CollectorDistribution.smallestWith(this.componentTypes());
-          const alt = CollectorDistribution.all().filter((d) => d.availability(kind, c.type) === 'available');
-          const suggestion = options[0] ?? alt[0];
-          add('error', 'distribution-missing-component', path,
-            `${kind} "${c.type}" is not in the ${dist.id} distribution (${dist.dockerHubRepository}); ${
-              suggestion ? `use the ${suggestion.id} image ${suggestion.image()}` : 'build a custom distribution with OCB'
-            }`);
-        } else if (a === 'unknown') {
-          add('warning', 'distribution-unverified-component', path,
-            `${kind} "${c.type}" is not in this library's type table, so its presence in ${dist.binary} could not be checked; verify with "${dist.binary} components"`);
-        }
-      }
-    }
   }
 
   /** Throws a `CollectorConfigError` listing all findings when there is at least one error. */
@@ -616,6 +469,20 @@ export class CollectorConfig {
   }
 }
 
+/** A component or a component id. */
+function checkRef(where: string, path: string, r: unknown): ComponentRef {
+  if (typeof r === 'string') return reqString(where, path, r, 'pass a component id such as "otlp"');
+  if (r === undefined) fail(where, path, r, 'is missing', 'pass a component (Receiver.*, Processor.*, Exporter.*, Connector.*) or its id');
+  return optInstance(where, path, r, CollectorComponent, 'Receiver.*, Processor.*, Exporter.*, Extension.* or Connector.* (or pass its id)')!;
+}
+
+/** A component given to `add*()`. */
+function checkComponent(method: string, c: unknown): void {
+  const where = `CollectorConfig.${method}`;
+  if (c === undefined) fail(where, 'component', c, 'is missing', 'pass a component built with Receiver.*, Processor.*, Exporter.*, Extension.* or Connector.*');
+  optInstance(where, 'component', c, CollectorComponent, 'Receiver.*, Processor.*, Exporter.*, Extension.* or Connector.*');
+}
+
 /** Parses the `service.telemetry` forms the model renders; anything else is refused, never dropped. */
 function parseTelemetry(value: unknown): TelemetryProps | undefined {
   if (value === undefined || value === null) return undefined;
@@ -624,8 +491,10 @@ function parseTelemetry(value: unknown): TelemetryProps | undefined {
   checkKeys(t, ['logs', 'metrics'], where);
   const logs = t.logs === undefined ? {} : asObject(t.logs, `${where}.logs`);
   checkKeys(logs, ['level'], `${where}.logs`);
+  optOneOf(`${where}.logs`, 'level', logs.level ?? undefined, ['debug', 'info', 'warn', 'error']);
   const metrics = t.metrics === undefined ? {} : asObject(t.metrics, `${where}.metrics`);
   checkKeys(metrics, ['level', 'readers'], `${where}.metrics`);
+  optOneOf(`${where}.metrics`, 'level', metrics.level ?? undefined, ['none', 'basic', 'normal', 'detailed']);
   let metricsHost: string | undefined;
   let metricsPort: number | undefined;
   if (metrics.readers !== undefined) {
@@ -634,7 +503,8 @@ function parseTelemetry(value: unknown): TelemetryProps | undefined {
     if (!prom || typeof prom.port !== 'number' || Object.keys(prom).some((k) => k !== 'host' && k !== 'port')) {
       throw new Error(`${where}.metrics.readers: only one pull reader with a prometheus exporter {host, port} is modelled; use CollectorConfigProps.telemetry or describe the readers you need`);
     }
-    metricsHost = prom.host;
+    metricsHost = optString(`${where}.metrics.readers[0].pull.exporter.prometheus`, 'host', prom.host ?? undefined, 'pass a listen host such as "0.0.0.0"');
+    optNumber(`${where}.metrics.readers[0].pull.exporter.prometheus`, 'port', prom.port, { min: 1, max: 65535, integer: true });
     metricsPort = prom.port;
   }
   return {
@@ -645,18 +515,10 @@ function parseTelemetry(value: unknown): TelemetryProps | undefined {
   };
 }
 
-function walkStrings(value: ConfigValue, path: string, visit: (s: string, path: string) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${path}[${i}]`, visit));
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, `${path}.${k}`, visit);
-  }
-}
-
 /**
  * Parses one component by kind and id (`type[/name]`). Typed parsers (strict keys) exist for every type a
  * factory builds (otlp receiver, memory_limiter, batch, k8s_attributes, attributes, resource,
- * probabilistic_sampler, tail_sampling, otlp_grpc/otlp_http, load_balancing, debug, health_check, zpages,
+ * probabilistic_sampler, redaction, tail_sampling, otlp_grpc/otlp_http, load_balancing, debug, health_check, zpages,
  * pprof, file_storage, forward); deprecated aliases are parsed and rendered
  * with the canonical name (`loadbalancing` -> `load_balancing`, `otlp` exporter -> `otlp_grpc`). Other types
  * become escape-hatch components with their config kept verbatim.
@@ -692,6 +554,8 @@ export function parseComponent(kind: ComponentKind, id: string, config: unknown)
       return parseResource(config, options);
     case 'processor:probabilistic_sampler':
       return parseProbabilisticSampler(config, options);
+    case 'processor:redaction':
+      return parseRedaction(config, options);
     case 'extension:health_check':
       return parseHealthCheck(config, options);
     case 'extension:zpages':

@@ -14,8 +14,40 @@
 import { CollectorComponent, ComponentOptions, ConfiguredComponent } from './component';
 import { asObject, checkKeys, ConfigObject, opt, parseDuration } from './config-values';
 import { EndpointExtension } from './extension';
+import { ComponentKind } from './component-types';
+import { re2Problem } from '../../common/guards';
+import { parseFields } from './fields';
+import {
+  BATCH_FIELDS,
+  checkBatch,
+  checkMemoryLimiter,
+  MEMORY_LIMITER_FIELDS,
+  checkFileStorage,
+  checkHealthCheck,
+  FILE_STORAGE_FIELDS,
+  HEALTH_CHECK_FIELDS,
+  PPROF_FIELDS,
+  ZPAGES_FIELDS,
+} from './component-fields';
 
 type Obj = Record<string, unknown>;
+
+/** A parsed component kept verbatim, with the problems the collector would not report (options that do nothing). */
+class ParsedComponent extends ConfiguredComponent {
+  constructor(
+    kind: ComponentKind,
+    type: string,
+    config: ConfigObject,
+    options: ComponentOptions,
+    private readonly found: readonly { rule: string; message: string }[],
+  ) {
+    super(kind, type, config, options);
+  }
+
+  public problems(): { rule: string; message: string }[] {
+    return [...this.found];
+  }
+}
 
 const num = (o: Obj, k: string, w: string) => opt(o, k, 'number', w);
 const str = (o: Obj, k: string, w: string) => opt(o, k, 'string', w);
@@ -90,36 +122,16 @@ function idOf(type: string, options: ComponentOptions): string {
 
 // ------------------------------------------------------------------ processors
 
-/** `memory_limiter` (internal/memorylimiter Config.Validate). */
+/** `memory_limiter`: MEMORY_LIMITER_FIELDS, the GC interval rules, the limit rules (internal/memorylimiter Config.Validate). */
 export function parseMemoryLimiter(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `processors.${idOf('memory_limiter', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    [
-      'check_interval',
-      'limit_mib',
-      'spike_limit_mib',
-      'limit_percentage',
-      'spike_limit_percentage',
-      'min_gc_interval_when_soft_limited',
-      'min_gc_interval_when_hard_limited',
-      'max_gc_interval_when_soft_limited',
-      'max_gc_interval_when_hard_limited',
-    ],
-    w,
-  );
-  const check = dur(o, 'check_interval', w) ?? 0;
-  const limitMiB = uint(o, 'limit_mib', w) ?? 0;
-  const spikeMiB = uint(o, 'spike_limit_mib', w) ?? 0;
-  const limitPct = uint(o, 'limit_percentage', w) ?? 0;
-  const spikePct = uint(o, 'spike_limit_percentage', w) ?? 0;
+  const { props, config: o } = parseFields(MEMORY_LIMITER_FIELDS, config, w);
   const minSoft = dur(o, 'min_gc_interval_when_soft_limited', w) ?? 10;
   const minHard = dur(o, 'min_gc_interval_when_hard_limited', w) ?? 0;
   const maxSoft = dur(o, 'max_gc_interval_when_soft_limited', w) ?? 0;
   const maxHard = dur(o, 'max_gc_interval_when_hard_limited', w) ?? 0;
-  if (!(check > 0))
-    throw new Error(`${w}: check_interval must be greater than zero (it has no default); set e.g. "1s"`);
+  // a missing check_interval is reported first, before the GC interval rules
+  if (props.checkIntervalSec === undefined) checkMemoryLimiter(props, w);
   if (minSoft < minHard)
     throw new Error(`${w}: min_gc_interval_when_soft_limited must be >= min_gc_interval_when_hard_limited`);
   if (maxSoft < 0 || maxHard < 0)
@@ -129,54 +141,16 @@ export function parseMemoryLimiter(config: unknown, options: ComponentOptions = 
   }
   if (maxSoft > 0 && maxHard > 0 && maxSoft < maxHard)
     throw new Error(`${w}: max_gc_interval_when_soft_limited must be >= max_gc_interval_when_hard_limited`);
-  if (limitMiB === 0 && limitPct === 0)
-    throw new Error(
-      `${w}: limit_mib or limit_percentage must be greater than zero; set limit_percentage: 80 (or limit_mib)`,
-    );
-  if (limitPct > 100 || spikePct > 100)
-    throw new Error(`${w}: limit_percentage and spike_limit_percentage must be at most 100`);
-  if (limitMiB > 0 && spikeMiB >= limitMiB)
-    throw new Error(
-      `${w}: spike_limit_mib ${spikeMiB} must be below limit_mib ${limitMiB}; use about 20 % of the limit`,
-    );
-  if (limitPct > 0 && spikePct >= limitPct)
-    throw new Error(
-      `${w}: spike_limit_percentage ${spikePct} must be below limit_percentage ${limitPct}; lower the spike limit`,
-    );
-  if ((limitMiB > 0 || spikeMiB > 0) && (limitPct > 0 || spikePct > 0)) {
-    // the collector takes limit_mib and ignores the percentages: refused here as in Processor.memoryLimiter()
-    throw new Error(
-      `${w}: both limit_mib and limit_percentage are set; use either the MiB form or the percentage form`,
-    );
-  }
+  checkMemoryLimiter(props, w);
   return new ConfiguredComponent('processor', 'memory_limiter', o as ConfigObject, options);
 }
 
-/** `batch` (processor/batchprocessor Config.Validate; send_batch_size defaults to 8192). */
+/** `batch`: the fields declared in component-fields.ts (BATCH_FIELDS), their rules, metadata_cardinality_limit. */
 export function parseBatch(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `processors.${idOf('batch', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    ['timeout', 'send_batch_size', 'send_batch_max_size', 'metadata_keys', 'metadata_cardinality_limit'],
-    w,
-  );
-  const timeout = dur(o, 'timeout', w);
-  const size = uint(o, 'send_batch_size', w) ?? 8192;
-  const max = uint(o, 'send_batch_max_size', w) ?? 0;
+  const { props, config: o } = parseFields(BATCH_FIELDS, config, w);
   uint(o, 'metadata_cardinality_limit', w);
-  const keys = strings(o, 'metadata_keys', w) ?? [];
-  if (max > 0 && max < size)
-    throw new Error(
-      `${w}: send_batch_max_size ${max} is below send_batch_size ${size} (default 8192); raise send_batch_max_size or set it to 0`,
-    );
-  const seen = new Set<string>();
-  for (const k of keys) {
-    if (seen.has(k.toLowerCase()))
-      throw new Error(`${w}: metadata_keys has "${k}" twice (case-insensitive); list each key once`);
-    seen.add(k.toLowerCase());
-  }
-  if (timeout !== undefined && timeout < 0) throw new Error(`${w}: timeout must be >= 0`);
+  checkBatch(props, w);
   return new ConfiguredComponent('processor', 'batch', o as ConfigObject, options);
 }
 
@@ -418,16 +392,8 @@ function checkActions(items: Array<{ value: Obj; where: string }>): void {
 
 /** Regex constructs JavaScript has and Go's RE2 does not (lookaround, backreferences). */
 export function checkGoRegex(pattern: string, where: string): void {
-  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
-    throw new Error(
-      `${where}: "${pattern}" uses lookaround or a backreference, which the collector's Go (RE2) regular expressions do not support`,
-    );
-  }
-  try {
-    new RegExp(pattern.replace(/\(\?P</g, '(?<'));
-  } catch {
-    throw new Error(`${where}: "${pattern}" is not a valid regular expression`);
-  }
+  const problem = re2Problem(pattern);
+  if (problem) throw new Error(`${where}: "${pattern}" ${problem}; rewrite it without that construct`);
 }
 
 /** Every capturing group must be named (the extract action makes one attribute per group). */
@@ -467,9 +433,54 @@ export function parseAttributes(config: unknown, options: ComponentOptions = {})
   checkActions(actions);
   for (const k of ['include', 'exclude']) {
     const m = map(o, k, w);
-    if (m) checkKeys(m, MATCH_KEYS, `${w}.${k}`);
+    if (m) checkMatch(m, `${w}.${k}`);
   }
   return new ConfiguredComponent('processor', 'attributes', o as ConfigObject, options);
+}
+
+/**
+ * An include/exclude block (filterconfig MatchProperties, the rules filterspan.newExpr applies to spans:
+ * a known match_type, RE2 patterns with regexp, string values with regexp, non-empty attribute keys,
+ * no log or metric fields).
+ */
+function checkMatch(m: Obj, w: string): void {
+  checkKeys(m, MATCH_KEYS, w);
+  for (const k of ['log_bodies', 'log_severity_texts', 'log_severity_number', 'metric_names']) {
+    if (m[k] !== undefined && m[k] !== null) throw new Error(`${w}: ${k} should not be specified for trace spans; remove it`);
+  }
+  const type = str(m, 'match_type', w);
+  // the collector needs a match type to build a name filter or an attribute value comparison
+  const needsType =
+    ['services', 'span_names', 'span_kinds'].some((k) => Array.isArray(m[k]) && (m[k] as unknown[]).length > 0) ||
+    ['attributes', 'resources'].some((k) => Array.isArray(m[k]) && (m[k] as Obj[]).some((a) => a?.value !== undefined && a?.value !== null));
+  if ((type !== undefined || needsType) && type !== 'strict' && type !== 'regexp') {
+    throw new Error(`${w}.match_type: ${JSON.stringify(type ?? null)} is not a match type; use strict or regexp`);
+  }
+  map(m, 'regexp', w);
+  for (const k of ['services', 'span_names', 'span_kinds']) {
+    strings(m, k, w)?.forEach((x, i) => {
+      if (type === 'regexp') checkGoRegex(x, `${w}.${k}[${i}]`);
+    });
+  }
+  for (const k of ['attributes', 'resources']) {
+    for (const { value: a, where } of maps(m, k, w)) {
+      checkKeys(a, ['key', 'value'], where);
+      if (!str(a, 'key', where)) throw new Error(`${where}.key: an attribute key is required (it can't be empty)`);
+      const v = a.value;
+      if (v === undefined || v === null) continue;
+      if (type === 'regexp') {
+        if (typeof v !== 'string') throw new Error(`${where}.value: match_type regexp only supports string values, found ${JSON.stringify(v)}`);
+        checkGoRegex(v, `${where}.value`);
+      } else if (typeof v === 'object') {
+        throw new Error(`${where}.value: ${JSON.stringify(v)} is not a scalar; compare with a string, a number or a boolean`);
+      }
+    }
+  }
+  for (const { value: l, where } of maps(m, 'libraries', w)) {
+    checkKeys(l, ['name', 'version'], where);
+    str(l, 'name', where);
+    str(l, 'version', where);
+  }
 }
 
 /** `resource` (a list of actions under `attributes`). */
@@ -481,6 +492,12 @@ export function parseResource(config: unknown, options: ComponentOptions = {}): 
   if (actions.length === 0) throw new Error(`${w}: attributes is empty; add at least one action`);
   checkActions(actions);
   return new ConfiguredComponent('processor', 'resource', o as ConfigObject, options);
+}
+
+/** Why `hash_seed` does nothing with a mode (collector 0.158: only the hash_seed sampler reads it), if it does nothing. */
+export function ignoredHashSeed(hashSeedSet: boolean, mode: string | undefined): string | undefined {
+  if (!hashSeedSet || (mode !== 'proportional' && mode !== 'equalizing')) return undefined;
+  return `is ignored with mode "${mode}" (only the hash_seed mode hashes with a seed; the ${mode} sampler uses the trace's randomness)`;
 }
 
 /** `probabilistic_sampler` (probabilisticsamplerprocessor Config.Validate and its mode decoder). */
@@ -526,30 +543,97 @@ export function parseProbabilisticSampler(
     throw new Error(`${w}: attribute_source "${source}" is invalid; use traceID or record`);
   str(o, 'from_attribute', w);
   str(o, 'sampling_priority', w);
-  return new ConfiguredComponent('processor', 'probabilistic_sampler', o as ConfigObject, options);
+  // an option that does nothing is a finding (the collector accepts it silently): hash_seed with a
+  // mode other than hash_seed (sampler_mode.go makeSampler: only the hashing sampler reads it)
+  const ignored = ignoredHashSeed(o.hash_seed !== undefined && o.hash_seed !== null, mode);
+  const problems = ignored
+    ? [{ rule: 'ignored-option', message: `hash_seed ${String(o.hash_seed)} ${ignored}; remove hash_seed, or set mode: hash_seed to sample by hash seed` }]
+    : [];
+  return new ParsedComponent('processor', 'probabilistic_sampler', o as ConfigObject, options, problems);
+}
+
+/**
+ * `redaction` (contrib redactionprocessor v0.158.0 Config, HashFunction.UnmarshalText and Validate; the
+ * pattern lists are compiled with Go regexp at start). `hmac_key` must be a `${...}` reference (a
+ * Secret-backed env var): a literal key would put a credential into the manifest. Options that do
+ * nothing are findings: `allowed_keys` with `allow_all_keys: true`, `hmac_key` without an hmac-* hash
+ * function, a `summary` other than debug, info or silent (the collector then writes no summary).
+ */
+export function parseRedaction(config: unknown, options: ComponentOptions = {}): CollectorComponent {
+  const w = `processors.${idOf('redaction', options)}`;
+  const o = asObject(config, w);
+  checkKeys(
+    o,
+    [
+      'allow_all_keys',
+      'allowed_keys',
+      'blocked_key_patterns',
+      'hash_function',
+      'hmac_key',
+      'ignored_keys',
+      'ignored_key_patterns',
+      'redact_all_types',
+      'blocked_values',
+      'allowed_values',
+      'db_sanitizer',
+      'summary',
+      'url_sanitizer',
+    ],
+    w,
+  );
+  const allowAll = bool(o, 'allow_all_keys', w);
+  const allowedKeys = strings(o, 'allowed_keys', w);
+  strings(o, 'ignored_keys', w);
+  bool(o, 'redact_all_types', w);
+  for (const k of ['blocked_key_patterns', 'ignored_key_patterns', 'blocked_values', 'allowed_values']) {
+    strings(o, k, w)?.forEach((p, i) => checkGoRegex(p, `${w}.${k}[${i}]`));
+  }
+  const hash = (str(o, 'hash_function', w) ?? '').toLowerCase();
+  if (!['', 'sha1', 'sha3', 'md5', 'hmac-sha256', 'hmac-sha512'].includes(hash)) {
+    throw new Error(`${w}.hash_function: "${hash}" is not a hash function; use sha1, sha3, md5, hmac-sha256 or hmac-sha512`);
+  }
+  const hmac = hash.startsWith('hmac-');
+  const key = str(o, 'hmac_key', w);
+  if (hmac && !key) throw new Error(`${w}: hmac_key must not be empty when hash_function is "${hash}"; set it to \${env:VAR} with VAR from a Secret`);
+  if (key !== undefined && key !== '' && !/\$\{[^}]+\}/.test(key.replace(/\$\$/g, ''))) {
+    throw new Error(`${w}.hmac_key: a literal key would put a credential into the manifest; write \${env:VAR} and set VAR from a Secret`);
+  }
+  const db = map(o, 'db_sanitizer', w);
+  if (db) {
+    const dw = `${w}.db_sanitizer`;
+    const kinds = ['sql', 'redis', 'valkey', 'memcached', 'mongo', 'opensearch', 'es'];
+    checkKeys(db, [...kinds, 'sanitize_span_name'], dw);
+    bool(db, 'sanitize_span_name', dw);
+    for (const k of kinds) {
+      const s = map(db, k, dw);
+      if (!s) continue;
+      checkKeys(s, ['enabled', 'attributes'], `${dw}.${k}`);
+      bool(s, 'enabled', `${dw}.${k}`);
+      strings(s, 'attributes', `${dw}.${k}`);
+    }
+  }
+  const url = map(o, 'url_sanitizer', w);
+  if (url) {
+    checkKeys(url, ['enabled', 'attributes', 'sanitize_span_name'], `${w}.url_sanitizer`);
+    bool(url, 'enabled', `${w}.url_sanitizer`);
+    bool(url, 'sanitize_span_name', `${w}.url_sanitizer`);
+    strings(url, 'attributes', `${w}.url_sanitizer`);
+  }
+  const summary = str(o, 'summary', w);
+  const problems: { rule: string; message: string }[] = [];
+  if (allowAll && allowedKeys !== undefined) {
+    problems.push({ rule: 'ignored-option', message: 'allowed_keys is not read when allow_all_keys is true (every key is kept); remove allowed_keys or set allow_all_keys: false' });
+  }
+  if (!hmac && key !== undefined) {
+    problems.push({ rule: 'ignored-option', message: `hmac_key is not read ${hash ? `with hash_function "${hash}"` : 'without an hmac-* hash_function'}; remove it or use hash_function hmac-sha256 or hmac-sha512` });
+  }
+  if (summary !== undefined && !['debug', 'info', 'silent'].includes(summary)) {
+    problems.push({ rule: 'ignored-option', message: `summary "${summary}" writes no summary attributes (the collector reads only debug and info); use debug, info or silent` });
+  }
+  return new ParsedComponent('processor', 'redaction', o as ConfigObject, options, problems);
 }
 
 // ------------------------------------------------------------------ extensions and connectors
-
-/** Keys of confighttp.ServerConfig (squashed into health_check and zpages). */
-const HTTP_SERVER_KEYS = [
-  'endpoint',
-  'transport',
-  'dialer',
-  'tls',
-  'cors',
-  'auth',
-  'max_request_body_size',
-  'include_metadata',
-  'response_headers',
-  'compression_algorithms',
-  'read_timeout',
-  'read_header_timeout',
-  'write_timeout',
-  'idle_timeout',
-  'middlewares',
-  'keep_alives_enabled',
-];
 
 function checkHttpServer(o: Obj, w: string): void {
   for (const k of ['tls', 'cors', 'auth', 'dialer']) map(o, k, w);
@@ -562,104 +646,50 @@ function checkHttpServer(o: Obj, w: string): void {
   list(o, 'middlewares', w);
 }
 
-/** `health_check` (internal/healthcheck Config.Validate; legacy mode unless use_v2). */
+/** `health_check`: HEALTH_CHECK_FIELDS, the HTTP server keys, the legacy-mode rules unless use_v2. */
 export function parseHealthCheck(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('health_check', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    [
-      ...HTTP_SERVER_KEYS,
-      'path',
-      'response_body',
-      'check_collector_pipeline',
-      'use_v2',
-      'grpc',
-      'http',
-      'component_health',
-    ],
-    w,
-  );
+  const { props, config: o } = parseFields(HEALTH_CHECK_FIELDS, config, w);
   checkHttpServer(o, w);
-  const endpoint = str(o, 'endpoint', w) ?? 'localhost:13133';
-  const path = str(o, 'path', w) ?? '/';
-  for (const k of ['response_body', 'check_collector_pipeline', 'grpc', 'http', 'component_health'])
-    map(o, k, w);
-  if (!bool(o, 'use_v2', w)) {
-    if (endpoint === '') throw new Error(`${w}: endpoint is empty; set e.g. "0.0.0.0:13133"`);
-    if (!path.startsWith('/')) throw new Error(`${w}: path "${path}" must start with "/"`);
-  }
-  return new EndpointExtension('health_check', o as ConfigObject, options, endpoint, 'health');
+  for (const k of ['response_body', 'check_collector_pipeline', 'grpc', 'http', 'component_health']) map(o, k, w);
+  if (!bool(o, 'use_v2', w)) checkHealthCheck(props, w);
+  return new EndpointExtension('health_check', o as ConfigObject, options, props.endpoint ?? 'localhost:13133', 'health');
 }
 
-/** `zpages`. */
+/** `zpages`: ZPAGES_FIELDS, the HTTP server keys, `expvar`. */
 export function parseZpages(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('zpages', options)}`;
-  const o = asObject(config, w);
-  checkKeys(o, [...HTTP_SERVER_KEYS, 'expvar'], w);
+  const { props, config: o } = parseFields(ZPAGES_FIELDS, config, w);
   checkHttpServer(o, w);
   const expvar = map(o, 'expvar', w);
   if (expvar) {
     checkKeys(expvar, ['enabled'], `${w}.expvar`);
     bool(expvar, 'enabled', `${w}.expvar`);
   }
-  return new EndpointExtension(
-    'zpages',
-    o as ConfigObject,
-    options,
-    str(o, 'endpoint', w) ?? 'localhost:55679',
-    'zpages',
-  );
+  return new EndpointExtension('zpages', o as ConfigObject, options, props.endpoint ?? 'localhost:55679', 'zpages');
 }
 
-/** `pprof` (contrib pprofextension). */
+/** `pprof` (contrib pprofextension): PPROF_FIELDS and the profiling keys. */
 export function parsePprof(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('pprof', options)}`;
-  const o = asObject(config, w);
-  checkKeys(o, ['endpoint', 'dialer', 'block_profile_fraction', 'mutex_profile_fraction', 'save_to_file'], w);
+  const { props, config: o } = parseFields(PPROF_FIELDS, config, w);
   map(o, 'dialer', w);
   int(o, 'block_profile_fraction', w);
   int(o, 'mutex_profile_fraction', w);
   str(o, 'save_to_file', w);
-  return new EndpointExtension(
-    'pprof',
-    o as ConfigObject,
-    options,
-    str(o, 'endpoint', w) ?? 'localhost:1777',
-    'pprof',
-  );
+  return new EndpointExtension('pprof', o as ConfigObject, options, props.endpoint ?? 'localhost:1777', 'pprof');
 }
 
-/** `file_storage` (extension/storage/filestorage Config.Validate, without the filesystem checks). */
+/** `file_storage`: FILE_STORAGE_FIELDS, the directory rules, the unmodelled keys (filestorage Config.Validate, without the filesystem checks). */
 export function parseFileStorage(config: unknown, options: ComponentOptions = {}): CollectorComponent {
   const w = `extensions.${idOf('file_storage', options)}`;
-  const o = asObject(config, w);
-  checkKeys(
-    o,
-    [
-      'directory',
-      'timeout',
-      'max_size',
-      'compaction',
-      'fsync',
-      'create_directory',
-      'directory_permissions',
-      'recreate',
-    ],
-    w,
-  );
-  const directory = str(o, 'directory', w);
-  if (!directory)
-    throw new Error(
-      `${w}: directory is required here (the collector's default folder is not a mounted volume); set the path of the PVC mount`,
-    );
-  if (!directory.startsWith('/')) throw new Error(`${w}: directory "${directory}" must be an absolute path`);
-  dur(o, 'timeout', w);
+  const { props, config: o } = parseFields(FILE_STORAGE_FIELDS, config, w);
+  checkFileStorage(props, w);
   const maxSize = int(o, 'max_size', w) ?? 0;
   if (maxSize < 0) throw new Error(`${w}: max_size cannot be negative`);
   bool(o, 'fsync', w);
   bool(o, 'recreate', w);
-  const create = bool(o, 'create_directory', w);
+  const create = props.createDirectory;
   const perms = str(o, 'directory_permissions', w);
   if (create && perms !== undefined && !/^0?[0-7]{1,3}$/.test(perms))
     throw new Error(`${w}: directory_permissions "${perms}" is not octal permission bits such as "0750"`);

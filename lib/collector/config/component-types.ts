@@ -15,7 +15,7 @@
  *   distribution check and the deprecation warning know about them.
  * - The OTLP *receiver* keeps its type `otlp` (only the exporters were split by transport).
  * - `memory_limiter`, `batch`, `tail_sampling`, `probabilistic_sampler`, `health_check`, `file_storage`,
- *   `pprof`, `zpages`, `debug`, `resource`, `attributes` were never renamed.
+ *   `pprof`, `zpages`, `debug`, `resource`, `attributes`, `redaction` were never renamed.
  *
  * Parsing accepts the deprecated aliases and renders the canonical name (a documented rename);
  * `validate()` reports a `deprecated-type` warning for components created with an alias via `custom()`.
@@ -76,6 +76,7 @@ export const COMPONENT_TYPES: readonly ComponentTypeInfo[] = [
   row('processor', 'filter', 'filterprocessor'),
   row('processor', 'transform', 'transformprocessor'),
   row('processor', 'span', 'spanprocessor'),
+  row('processor', 'redaction', 'redactionprocessor'),
   row('exporter', 'otlp_grpc', 'otlpexporter', ['otlp'], 'v0.144.0'),
   row('exporter', 'otlp_http', 'otlphttpexporter', ['otlphttp'], 'v0.144.0'),
   row('exporter', 'load_balancing', 'loadbalancingexporter', ['loadbalancing'], 'v0.153.0'),

@@ -1,6 +1,7 @@
 import { ComponentKind } from './component-types';
 import { ConfigObject, ConfigValue, cloneConfig } from './config-values';
 import { SecretKeyRef } from '../../common/otlp-destination';
+import { checkConfigValue, fail, optList, optNumber, optOneOf, optString, optStringList, propsObject, reqProps, reqString } from '../../common/guards';
 
 /** Upstream component type pattern (`component.Type`). */
 export const TYPE_PATTERN = /^[a-zA-Z][0-9a-zA-Z_]{0,62}$/;
@@ -40,6 +41,8 @@ export interface ComponentOptions {
 
 /** Validates a `type[/name]` id part and returns it. */
 export function checkIdParts(kind: string, type: string, name: string | undefined): void {
+  if (typeof type !== 'string') fail(kind, 'type', type, 'is not a string', 'pass a component type such as "otlp"');
+  if (name !== undefined && typeof name !== 'string') fail(`${kind} "${type}"`, 'name', name, 'is not a string', 'pass an instance name such as "primary"');
   if (!TYPE_PATTERN.test(type)) {
     throw new Error(
       `${kind} type "${type}" is invalid; a type starts with a letter and has at most 63 letters, digits or underscores`,
@@ -180,4 +183,68 @@ export function portName(base: string, componentName: string | undefined): strin
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
   return cleaned.slice(0, 15).replace(/-$/, '') || base.slice(0, 15);
+}
+
+/** Section names of the component kinds (`processors`, ...). */
+const SECTIONS: Record<ComponentKind, string> = {
+  receiver: 'receivers',
+  processor: 'processors',
+  exporter: 'exporters',
+  extension: 'extensions',
+  connector: 'connectors',
+};
+
+/**
+ * The props of a typed component factory, checked: a plain object (`undefined` allowed when
+ * `optional`) with only `known` keys (plus `name`), and a string `name`. Returns the props and the
+ * message prefix (`processors.batch/name`).
+ */
+export function componentProps<T extends object>(
+  kind: ComponentKind,
+  type: string,
+  props: unknown,
+  known: readonly string[],
+  optional = true,
+): { p: T; where: string } {
+  const base = `${SECTIONS[kind]}.${type}`;
+  const p = propsObject<T & ComponentOptions>(base, props, ['name', ...known], optional);
+  const name = optString(base, 'name', p.name, 'pass an instance name such as "primary"');
+  return { p, where: name === undefined ? base : `${base}/${name}` };
+}
+
+const PORT_KEYS = ['name', 'port', 'protocol', 'appProtocol'];
+
+/** Checks the options of an escape-hatch component (`*.custom(type, config, options)`). */
+export function checkCustomArgs(kind: ComponentKind, type: unknown, config: unknown, options: unknown): void {
+  const where = `${SECTIONS[kind]}.${typeof type === 'string' ? type : '(custom)'}`;
+  reqString(where, 'type', type, 'pass a component type such as "span_metrics"');
+  const cfg = propsObject<Record<string, unknown>>(where, config, undefined);
+  checkConfigValue(where, '', cfg);
+  const o = propsObject<CustomComponentOptions>(where, options, ['name', 'ports', 'extensions', 'secretEnv']);
+  optString(where, 'name', o.name, 'pass an instance name such as "primary"');
+  optList(where, 'ports', o.ports, (x, path) => {
+    const port = reqProps<Record<string, unknown>>(where, path, x, PORT_KEYS);
+    reqString(where, `${path}.name`, port.name, 'pass a Kubernetes port name such as "jaeger-grpc"');
+    if (port.port === undefined) fail(where, `${path}.port`, port.port, 'is missing', 'pass a port number between 1 and 65535');
+    optNumber(where, `${path}.port`, port.port, { min: 1, max: 65535, integer: true });
+    if (port.protocol === undefined) fail(where, `${path}.protocol`, port.protocol, 'is missing', 'pass "TCP" or "UDP"');
+    optOneOf(where, `${path}.protocol`, port.protocol, ['TCP', 'UDP']);
+    optString(where, `${path}.appProtocol`, port.appProtocol, 'pass an application protocol such as "grpc"');
+    return port;
+  });
+  optStringList(where, 'extensions', o.extensions, 'pass a list of extension ids');
+  checkSecretEnv(where, 'secretEnv', o.secretEnv);
+}
+
+/** Checks a list of Secret-backed env vars (`{ name, secretKeyRef: { name, key } }`). */
+export function checkSecretEnv(where: string, path: string, v: unknown): void {
+  optList(where, path, v, (x, itemPath) => {
+    const e = reqProps<Record<string, unknown>>(where, itemPath, x, ['name', 'secretKeyRef']);
+    const name = reqString(where, `${itemPath}.name`, e.name, 'pass an environment variable name such as BACKEND_TOKEN');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(where, `${itemPath}.name`, name, 'is not an environment variable name', 'use letters, digits and underscores, not starting with a digit');
+    const ref = reqProps<Record<string, unknown>>(where, `${itemPath}.secretKeyRef`, e.secretKeyRef, ['name', 'key']);
+    reqString(where, `${itemPath}.secretKeyRef.name`, ref.name, 'pass the Secret name');
+    reqString(where, `${itemPath}.secretKeyRef.key`, ref.key, 'pass the key inside the Secret');
+    return e;
+  });
 }

@@ -1,4 +1,5 @@
 /** Small helpers shared by the component files: durations, endpoints, range checks, strict parsing. */
+import { fail, NumberRule, optNumber, optOneOf } from '../../common/guards';
 
 /** A plain config value. */
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
@@ -24,7 +25,10 @@ const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, 
 
 /** Parses a Go duration (`10s`, `1m30s`, `-5s`, `200ms`) or a number of nanoseconds into seconds. */
 export function parseDuration(value: unknown, where: string): number {
-  if (typeof value === 'number') return value / 1e9;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${where}: duration ${value} is not a finite number of nanoseconds; write it like "10s" or "200ms"`);
+    return value / 1e9;
+  }
   if (typeof value !== 'string') {
     throw new Error(`${where}: duration ${JSON.stringify(value)} is not a string; write it like "10s" or "200ms"`);
   }
@@ -162,4 +166,32 @@ export function cloneConfig<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/**
+ * Reads an optional number of a parsed config within a rule (null is unset, as for the collector's
+ * decoder); the message names the config key.
+ */
+export function optNum(obj: Record<string, unknown>, key: string, where: string, rule: NumberRule): number | undefined {
+  const v = opt(obj, key, 'number', where);
+  return optNumber(where, key, v, rule);
+}
+
+/** Reads an optional member of a string union of a parsed config (null is unset); the message names the key. */
+export function optEnum<T extends string>(obj: Record<string, unknown>, key: string, where: string, allowed: readonly T[]): T | undefined {
+  return optOneOf(where, key, opt(obj, key, 'string', where), allowed);
+}
+
+/**
+ * Reads an optional Go duration (or nanoseconds) of a parsed config in seconds, within `min` (and
+ * above it when `exclusive`); null is unset. The message names the key and the value as written.
+ */
+export function optDuration(obj: Record<string, unknown>, key: string, where: string, min = 0, exclusive = false): number | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  const seconds = parseDuration(v, `${where}.${key}`);
+  if (exclusive ? seconds <= min : seconds < min) {
+    fail(where, key, v, 'is out of range', `write a duration ${exclusive ? 'above' : 'of at least'} ${min}s, e.g. "5s"`);
+  }
+  return seconds;
 }

@@ -1,4 +1,5 @@
-import { ComponentKind, componentModule } from './component-types';
+import { COMPONENT_KINDS, ComponentKind, componentModule } from './component-types';
+import { fail, optList, optOneOf, reqProps, reqString } from '../../common/guards';
 
 /** Collector version shipped by the pinned OpenTelemetry Operator (v0.158.0). */
 export const COLLECTOR_VERSION = '0.158.0';
@@ -189,6 +190,7 @@ export class CollectorDistribution {
    * Throws for images that are not an official distribution.
    */
   public static fromImage(image: string): CollectorDistribution {
+    reqString('CollectorDistribution.fromImage', 'image', image, 'pass an image reference such as "otel/opentelemetry-collector-k8s:0.158.0"');
     const repo = imageRepository(image);
     const found = CollectorDistribution.all().find(
       (d) => d.dockerHubRepository === repo || d.ghcrRepository === repo || `docker.io/${d.dockerHubRepository}` === repo,
@@ -252,6 +254,15 @@ export class CollectorDistribution {
 
   /** The smallest distributions that contain all the given components (for error messages). */
   public static smallestWith(components: readonly { kind: ComponentKind; type: string }[]): CollectorDistribution[] {
+    const where = 'CollectorDistribution.smallestWith';
+    if (components === undefined) fail(where, 'components', components, 'is missing', 'pass a list of { kind, type }');
+    optList(where, 'components', components, (c, path) => {
+      const o = reqProps<Record<string, unknown>>(where, path, c, ['kind', 'type']);
+      if (o.kind === undefined) fail(where, `${path}.kind`, o.kind, 'is missing', `use one of ${COMPONENT_KINDS.join(', ')}`);
+      optOneOf(where, `${path}.kind`, o.kind, COMPONENT_KINDS);
+      reqString(where, `${path}.type`, o.type, 'pass a component type such as "tail_sampling"');
+      return o;
+    }, 'pass a list of { kind, type }');
     return CollectorDistribution.all().filter((d) =>
       components.every((c) => d.availability(c.kind, c.type) === 'available'),
     );

@@ -1,3 +1,5 @@
+import { optString, reqString } from '../../common/guards';
+
 /**
  * `${env:VAR}` references and `$` escaping in collector config strings (confmap expansion rules).
  * The collector expands `${scheme:ref}` (and `${env:VAR:-default}`); `$$` is a literal `$`.
@@ -12,6 +14,8 @@ const PROVIDERS = ['env', 'file', 'http', 'https', 'yaml'];
  * @param defaultValue value used when the variable is unset (without `$` or `}`) @default - none
  */
 export function envRef(name: string, defaultValue?: string): string {
+  reqString('envRef', 'name', name, 'pass an environment variable name such as BACKEND_AUTH');
+  optString('envRef', 'defaultValue', defaultValue, 'pass the default as a string', true);
   if (!ENV_NAME.test(name)) {
     throw new Error(
       `env reference "${name}" is not a valid environment variable name; use letters, digits and underscores, not starting with a digit (e.g. BACKEND_AUTH)`,

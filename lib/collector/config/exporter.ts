@@ -1,6 +1,9 @@
 import { ITraceBackend } from '../../common/trace-backend';
-import { ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
+import { fail, isPlainObject, optBoolean, optList, optOneOf, optString, reqProps, reqString } from '../../common/guards';
+import { checkQueueProps, checkRetryProps, ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
 import {
+  checkCustomArgs,
+  componentProps,
   CollectorComponent,
   ComponentOptions,
   ConfiguredComponent,
@@ -9,18 +12,19 @@ import {
 } from './component';
 import {
   asObject,
-  checkInteger,
-  checkKeys,
   compact,
   ConfigObject,
   hasExpansion,
   opt,
   optStrings,
   splitHostPort,
+  optEnum,
 } from './config-values';
 import { envRef } from './env-ref';
+import { DEBUG_FIELDS } from './component-fields';
+import { checkFieldProps, parseFields, propNames, renderFields } from './fields';
 import { LoadBalancingExporter, LoadBalancingProps } from './load-balancing';
-import { OtlpClientProps, parseOtlpClient, renderOtlpClient } from './otlp-client';
+import { checkOtlpClientProps, OTLP_CLIENT_PROPS, OtlpClientProps, parseOtlpClient, renderOtlpClient } from './otlp-client';
 
 /** Props of `Exporter.otlpGrpc()` / `Exporter.otlpHttp()`. */
 export interface OtlpExporterProps extends OtlpClientProps, ComponentOptions {
@@ -71,13 +75,27 @@ function checkHttpEndpoint(endpoint: string | undefined, where: string, field = 
   }
 }
 
+/** Type checks of `OtlpExporterProps` (each prop named by its path). Returns the props. */
+function checkOtlpExporterProps(type: unknown, props: unknown): OtlpExporterProps {
+  optOneOf('exporters', 'type', type, ['otlp_grpc', 'otlp_http'] as const);
+  if (type === undefined) fail('exporters', 'type', type, 'is missing', 'pass "otlp_grpc" or "otlp_http"');
+  const known = [...OTLP_CLIENT_PROPS, 'endpoint', 'balancerName', 'encoding', 'tracesEndpoint'];
+  const { p, where } = componentProps<OtlpExporterProps>('exporter', type as string, props, known, false);
+  optString(where, 'endpoint', p.endpoint, 'pass the endpoint as a string, e.g. "tempo.observability:4317"', true);
+  optOneOf(where, 'balancerName', p.balancerName, ['round_robin', 'pick_first']);
+  optOneOf(where, 'encoding', p.encoding, ['proto', 'json']);
+  optString(where, 'tracesEndpoint', p.tracesEndpoint, 'pass a URL such as "https://otlp.example.com/v1/traces"');
+  checkOtlpClientProps(where, '', p as unknown as Record<string, unknown>);
+  return p;
+}
+
 /** The OTLP exporters (`otlp_grpc`, `otlp_http`). */
 export class OtlpExporter extends CollectorComponent {
   /** The properties it was created with. */
   public readonly props: OtlpExporterProps;
 
   constructor(type: 'otlp_grpc' | 'otlp_http', props: OtlpExporterProps) {
-    super('exporter', type, props);
+    super('exporter', type, checkOtlpExporterProps(type, props));
     this.props = props;
     const where = `exporters.${this.id}`;
     if (type === 'otlp_grpc') {
@@ -132,7 +150,8 @@ export class OtlpExporter extends CollectorComponent {
 
   /** Parses an `otlp_grpc` / `otlp_http` exporter config (strict keys). */
   public static fromConfig(type: 'otlp_grpc' | 'otlp_http', config: unknown, options: ComponentOptions = {}): OtlpExporter {
-    const where = `exporters.${options.name ? `${type}/${options.name}` : type}`;
+    optOneOf('exporters', 'type', type, ['otlp_grpc', 'otlp_http'] as const);
+    const { where } = componentProps('exporter', type ?? '(type missing)', options, []);
     const o = asObject(config, where);
     const extra = type === 'otlp_grpc' ? ['balancer_name'] : ['encoding', 'traces_endpoint'];
     const client = parseOtlpClient(o, where, extra);
@@ -140,8 +159,8 @@ export class OtlpExporter extends CollectorComponent {
       ...client,
       name: options.name,
       endpoint: opt(o, 'endpoint', 'string', where) ?? '',
-      balancerName: opt(o, 'balancer_name', 'string', where) as OtlpExporterProps['balancerName'],
-      encoding: opt(o, 'encoding', 'string', where) as OtlpExporterProps['encoding'],
+      balancerName: optEnum(o, 'balancer_name', where, ['round_robin', 'pick_first'] as const),
+      encoding: optEnum(o, 'encoding', where, ['proto', 'json'] as const),
       tracesEndpoint: opt(o, 'traces_endpoint', 'string', where),
     });
   }
@@ -186,42 +205,23 @@ export class Exporter {
 
   /** `debug`: logs telemetry (troubleshooting only). */
   public static debug(props: DebugExporterProps = {}): CollectorComponent {
-    const where = `exporters.${props.name ? `debug/${props.name}` : 'debug'}`;
-    if (props.verbosity !== undefined && !['basic', 'normal', 'detailed'].includes(props.verbosity)) {
-      throw new Error(`${where}: verbosity "${props.verbosity}" is invalid; use basic, normal or detailed`);
-    }
-    // 0 is meaningful for the collector's log sampler (none at first / none after the first ones)
-    checkInteger(props.samplingInitial, 0, `${where}: sampling_initial`);
-    checkInteger(props.samplingThereafter, 0, `${where}: sampling_thereafter`);
-    return new ConfiguredComponent(
-      'exporter',
-      'debug',
-      compact({
-        verbosity: props.verbosity,
-        sampling_initial: props.samplingInitial,
-        sampling_thereafter: props.samplingThereafter,
-      }),
-      props,
-    );
+    // declared once in component-fields.ts (DEBUG_FIELDS); 0 is meaningful for the collector's log
+    // sampler (none at first / none after the first ones)
+    const { p, where } = componentProps<DebugExporterProps>('exporter', 'debug', props, propNames(DEBUG_FIELDS));
+    checkFieldProps(DEBUG_FIELDS, p, where);
+    return new ConfiguredComponent('exporter', 'debug', renderFields(DEBUG_FIELDS, p), p);
   }
 
   /** Parses a `debug` exporter config (strict keys: a typo such as `verBosity` is rejected). */
   public static debugFromConfig(config: unknown, options: ComponentOptions = {}): CollectorComponent {
-    const where = `exporters.${options.name ? `debug/${options.name}` : 'debug'}`;
-    const o = asObject(config, where);
-    checkKeys(o, ['verbosity', 'sampling_initial', 'sampling_thereafter', 'use_internal_logger', 'output_paths', 'sending_queue'], where);
-    const base = Exporter.debug({
-      name: options.name,
-      verbosity: opt(o, 'verbosity', 'string', where) as DebugExporterProps['verbosity'],
-      samplingInitial: opt(o, 'sampling_initial', 'number', where),
-      samplingThereafter: opt(o, 'sampling_thereafter', 'number', where),
-    });
+    const { where } = componentProps('exporter', 'debug', options, []);
+    const { props, config: o } = parseFields(DEBUG_FIELDS, config, where);
     if (o.sending_queue !== undefined && o.sending_queue !== null) parseQueue(o.sending_queue, `${where}.sending_queue`);
     opt(o, 'use_internal_logger', 'boolean', where);
     optStrings(o, 'output_paths', where);
     // kept as written (validated above): dropping them would change the config on the way through
     const rest = compact({ use_internal_logger: o.use_internal_logger, output_paths: o.output_paths, sending_queue: o.sending_queue });
-    return new ConfiguredComponent('exporter', 'debug', { ...base.toConfig(), ...rest }, options);
+    return new ConfiguredComponent('exporter', 'debug', { ...renderFields(DEBUG_FIELDS, props), ...rest }, options);
   }
 
   /**
@@ -230,6 +230,12 @@ export class Exporter {
    * backend's Secrets (see `secretEnv()`), never inlined.
    */
   public static fromBackend(backend: ITraceBackend, options: BackendExporterOptions = {}): OtlpExporter {
+    checkBackend(backend);
+    const { where } = componentProps<BackendExporterOptions>('exporter', 'fromBackend', options, ['retryOnFailure', 'sendingQueue', 'caMountDir']);
+    checkRetryProps(where, 'retryOnFailure', options.retryOnFailure);
+    checkQueueProps(where, 'sendingQueue', options.sendingQueue);
+    const dirText = optString(where, 'caMountDir', options.caMountDir, 'pass an absolute directory such as "/etc/otelcol/backend-ca"');
+    if (dirText !== undefined && !dirText.startsWith('/')) fail(where, 'caMountDir', dirText, 'is not an absolute path', 'pass an absolute directory such as "/etc/otelcol/backend-ca"');
     const name = options.name ?? backend.backendKind;
     const grpc = backend.preferredProtocol === 'grpc';
     const secretEnv: SecretEnvVar[] = [];
@@ -260,8 +266,39 @@ export class Exporter {
 
   /** Escape hatch: any exporter type with a free config. */
   public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    checkCustomArgs('exporter', type, config, options);
     return new ConfiguredComponent('exporter', type, config, options);
   }
+}
+
+/** Checks the `ITraceBackend` description a backend gives (plain JavaScript callers may pass anything). */
+function checkBackend(b: unknown): void {
+  const where = 'Exporter.fromBackend';
+  if (!isPlainObject(b)) fail(where, 'backend', b, 'is not a trace backend', 'pass a backend such as Backend.tempo() or an object implementing ITraceBackend');
+  const name = reqString(where, 'backend.backendKind', b.backendKind, 'pass the backend kind, e.g. "tempo"');
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(where, 'backend.backendKind', name, 'is not a name', 'use letters, digits, "-" and "_"');
+  if (b.preferredProtocol === undefined) fail(where, 'backend.preferredProtocol', undefined, 'is missing', 'pass "grpc" or "http"');
+  const grpc = optOneOf(where, 'backend.preferredProtocol', b.preferredProtocol, ['grpc', 'http'] as const) === 'grpc';
+  reqString(where, grpc ? 'backend.otlpGrpcUrl' : 'backend.otlpHttpUrl', grpc ? b.otlpGrpcUrl : b.otlpHttpUrl, 'pass the OTLP URL, e.g. "http://tempo.observability:4317"');
+  optString(where, grpc ? 'backend.otlpHttpUrl' : 'backend.otlpGrpcUrl', grpc ? b.otlpHttpUrl : b.otlpGrpcUrl, 'pass the OTLP URL as a string');
+  const tls = reqProps<Record<string, unknown>>(where, 'backend.tls', b.tls, ['insecure', 'caFrom', 'insecureSkipVerify', 'serverName']);
+  if (tls.insecure === undefined) fail(where, 'backend.tls.insecure', undefined, 'is missing', 'pass true (plaintext) or false (TLS)');
+  optBoolean(where, 'backend.tls.insecure', tls.insecure);
+  optBoolean(where, 'backend.tls.insecureSkipVerify', tls.insecureSkipVerify);
+  optString(where, 'backend.tls.serverName', tls.serverName, 'pass a host name');
+  const secretRef = (path: string, v: unknown) => {
+    const r = reqProps<Record<string, unknown>>(where, path, v, ['name', 'key']);
+    reqString(where, `${path}.name`, r.name, 'pass the Secret name');
+    reqString(where, `${path}.key`, r.key, 'pass the key inside the Secret');
+  };
+  if (tls.caFrom !== undefined) secretRef('backend.tls.caFrom', tls.caFrom);
+  if (b.headers === undefined) fail(where, 'backend.headers', undefined, 'is missing', 'pass a list of headers (may be empty)');
+  optList(where, 'backend.headers', b.headers, (h, path) => {
+    const o = reqProps<Record<string, unknown>>(where, path, h, ['name', 'valueFrom']);
+    reqString(where, `${path}.name`, o.name, 'pass the header name, e.g. "x-api-key"');
+    secretRef(`${path}.valueFrom`, o.valueFrom);
+    return o;
+  });
 }
 
 function stripScheme(url: string): string {

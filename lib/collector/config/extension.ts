@@ -1,4 +1,8 @@
+import { checkFieldProps, propNames, renderFields } from './fields';
+import { checkFileStorage, checkHealthCheck, FILE_STORAGE_FIELDS, HEALTH_CHECK_FIELDS, PPROF_FIELDS, ZPAGES_FIELDS } from './component-fields';
 import {
+  checkCustomArgs,
+  componentProps,
   CollectorComponent,
   ComponentOptions,
   ConfiguredComponent,
@@ -6,7 +10,7 @@ import {
   ListeningPort,
   portName,
 } from './component';
-import { checkRange, compact, ConfigObject, formatDuration, isLoopback, serverPort, splitHostPort } from './config-values';
+import { ConfigObject, isLoopback, serverPort, splitHostPort } from './config-values';
 
 /** Props of `Extension.healthCheck()`. */
 export interface HealthCheckProps extends ComponentOptions {
@@ -26,7 +30,7 @@ export interface DebugEndpointProps extends ComponentOptions {
 export interface FileStorageProps extends ComponentOptions {
   /** Directory for the persistent queue (mount a volume there). */
   readonly directory: string;
-  /** File lock timeout. @default 1 */
+  /** How long to wait for the file lock (0: forever; negative: give up after the first try). @default 1 */
   readonly timeoutSec?: number;
   /** Create the directory when missing. @default false */
   readonly createDirectory?: boolean;
@@ -66,46 +70,40 @@ export class Extension {
    * config would differ from ours.
    */
   public static healthCheck(props: HealthCheckProps = {}): CollectorComponent {
-    const endpoint = props.endpoint ?? '0.0.0.0:13133';
-    const path = props.path ?? '/';
-    if (!path.startsWith('/')) {
-      throw new Error(`extensions.health_check: path "${path}" must start with "/"; e.g. "/health"`);
-    }
-    return new EndpointExtension('health_check', compact({ endpoint, path }), props, endpoint, 'health');
+    const { p, where } = componentProps<HealthCheckProps>('extension', 'health_check', props, propNames(HEALTH_CHECK_FIELDS));
+    checkFieldProps(HEALTH_CHECK_FIELDS, p, where);
+    const values = { endpoint: p.endpoint ?? '0.0.0.0:13133', path: p.path ?? '/' };
+    checkHealthCheck(values, where);
+    return new EndpointExtension('health_check', renderFields(HEALTH_CHECK_FIELDS, values), p, values.endpoint, 'health');
   }
 
   /** `pprof` (Go profiling), loopback by default. */
   public static pprof(props: DebugEndpointProps = {}): CollectorComponent {
-    const endpoint = props.endpoint ?? 'localhost:1777';
-    return new EndpointExtension('pprof', { endpoint }, props, endpoint, 'pprof');
+    const { p, where } = componentProps<DebugEndpointProps>('extension', 'pprof', props, propNames(PPROF_FIELDS));
+    checkFieldProps(PPROF_FIELDS, p, where);
+    const values = { endpoint: p.endpoint ?? 'localhost:1777' };
+    return new EndpointExtension('pprof', renderFields(PPROF_FIELDS, values), p, values.endpoint, 'pprof');
   }
 
   /** `zpages` (live debugging pages), loopback by default. */
   public static zpages(props: DebugEndpointProps = {}): CollectorComponent {
-    const endpoint = props.endpoint ?? 'localhost:55679';
-    return new EndpointExtension('zpages', { endpoint }, props, endpoint, 'zpages');
+    const { p, where } = componentProps<DebugEndpointProps>('extension', 'zpages', props, propNames(ZPAGES_FIELDS));
+    checkFieldProps(ZPAGES_FIELDS, p, where);
+    const values = { endpoint: p.endpoint ?? 'localhost:55679' };
+    return new EndpointExtension('zpages', renderFields(ZPAGES_FIELDS, values), p, values.endpoint, 'zpages');
   }
 
   /** `file_storage`: persistent storage for exporter queues (`sendingQueue.storage`). */
   public static fileStorage(props: FileStorageProps): CollectorComponent {
-    if (!props.directory.startsWith('/')) {
-      throw new Error(`extensions.file_storage: directory "${props.directory}" must be an absolute path; mount a volume and use its path`);
-    }
-    checkRange(props.timeoutSec, 0, Infinity, 'extensions.file_storage: timeout', 'use a value >= 0 seconds');
-    return new ConfiguredComponent(
-      'extension',
-      'file_storage',
-      compact({
-        directory: props.directory,
-        timeout: props.timeoutSec === undefined ? undefined : formatDuration(props.timeoutSec),
-        create_directory: props.createDirectory,
-      }),
-      props,
-    );
+    const { p, where } = componentProps<FileStorageProps>('extension', 'file_storage', props, propNames(FILE_STORAGE_FIELDS), false);
+    checkFieldProps(FILE_STORAGE_FIELDS, p, where);
+    checkFileStorage(p, where);
+    return new ConfiguredComponent('extension', 'file_storage', renderFields(FILE_STORAGE_FIELDS, p), p);
   }
 
   /** Escape hatch: any extension type with a free config. */
   public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    checkCustomArgs('extension', type, config, options);
     return new ConfiguredComponent('extension', type, config, options);
   }
 }

@@ -41,6 +41,9 @@ export { PIPELINE_SIGNALS, Pipeline } from './pipeline';
 export type { ComponentRef, PipelineProps, PipelineSignal } from './pipeline';
 export { Processor } from './processor';
 export type {
+  AttributeMatch,
+  AttributesMatchProps,
+  AttributesProcessorProps,
   AttributesProps,
   BatchProps,
   K8sAttributesProps,
@@ -49,9 +52,12 @@ export type {
   PodAssociationSource,
   ProbabilisticSamplerProps,
 } from './processor';
+export { REDACTION_HASH_FUNCTIONS } from './redaction';
+export type { RedactionHashFunction, RedactionProps } from './redaction';
 export { OtlpReceiver, Receiver } from './receiver';
 export type { CorsProps, OtlpGrpcServerProps, OtlpHttpServerProps, OtlpReceiverProps } from './receiver';
-export { COMPOSING_POLICY_TYPES, Policy, TailSamplingProcessor, sizeTailSampling } from './tail-sampling';
+export { Policy } from './policies';
+export { COMPOSING_POLICY_TYPES } from './policy-types';
 export type {
   CompositePolicyProps,
   LatencyPolicyProps,
@@ -64,8 +70,8 @@ export type {
   SpanCountPolicyProps,
   SpanStatusCode,
   StringAttributePolicyProps,
-  TailSamplingProps,
-  TailSamplingSizing,
-  TailSamplingSizingProps,
-  TailSamplingTraffic,
-} from './tail-sampling';
+} from './policy-types';
+export { TailSamplingProcessor } from './tail-sampling';
+export type { TailSamplingProps } from './tail-sampling';
+export { sizeTailSampling } from './tail-sampling-sizing';
+export type { TailSamplingSizing, TailSamplingSizingProps, TailSamplingTraffic } from './tail-sampling-sizing';

@@ -1,4 +1,7 @@
-import { CollectorComponent, ComponentOptions } from './component';
+import { CollectorComponent, ComponentOptions, componentProps } from './component';
+import { fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optStringList, propsObject, reqString } from '../../common/guards';
+import { checkQueueProps, checkRetryProps } from './client-settings';
+import { checkOtlpClientProps, OTLP_CLIENT_PROPS } from './otlp-client';
 import { isDns1123Label } from '../../common/k8s-names';
 import {
   asObject,
@@ -10,8 +13,9 @@ import {
   formatDuration,
   opt,
   optStrings,
-  parseDuration,
-  cloneConfig,
+  optDuration,
+  optEnum,
+  cloneConfig, optNum
 } from './config-values';
 import { OtlpClientProps, parseOtlpClient, renderOtlpClient } from './otlp-client';
 import { parseQueue, parseRetry, renderQueue, renderRetry, RetryProps, SendingQueueProps } from './client-settings';
@@ -27,6 +31,9 @@ const ROUTING_KEYS: readonly RoutingKey[] = ['traceID', 'service', 'resource', '
 export class LoadBalancingResolver {
   /** A fixed list of `host[:port]` backends (port 4317 when omitted). */
   public static static(hostnames: readonly string[]): LoadBalancingResolver {
+    const where = 'load_balancing resolver static';
+    if (hostnames === undefined) fail(where, 'hostnames', hostnames, 'is missing', 'pass a list of backend host[:port] names');
+    optStringList(where, 'hostnames', hostnames, 'pass a list of backend host[:port] names');
     if (hostnames.length === 0) {
       throw new Error('load_balancing resolver static: hostnames is empty; list at least one backend host[:port]');
     }
@@ -40,6 +47,12 @@ export class LoadBalancingResolver {
     readonly intervalSec?: number;
     readonly timeoutSec?: number;
   }): LoadBalancingResolver {
+    const where = 'load_balancing resolver dns';
+    propsObject(where, props, ['hostname', 'port', 'intervalSec', 'timeoutSec'], false);
+    reqString(where, 'hostname', props.hostname, 'pass the headless Service DNS name');
+    optNumber(where, 'port', props.port, { min: 1, max: 65535, integer: true, example: '4317' });
+    optNumber(where, 'intervalSec', props.intervalSec, { min: 0, exclusiveMin: true });
+    optNumber(where, 'timeoutSec', props.timeoutSec, { min: 0, exclusiveMin: true });
     if (!props.hostname) throw new Error('load_balancing resolver dns: hostname is empty; set the headless Service DNS name');
     checkInteger(props.port, 1, 'load_balancing resolver dns: port');
     return new LoadBalancingResolver(
@@ -60,6 +73,15 @@ export class LoadBalancingResolver {
     readonly timeoutSec?: number;
     readonly returnHostnames?: boolean;
   }): LoadBalancingResolver {
+    const where = 'load_balancing resolver k8s';
+    propsObject(where, props, ['service', 'ports', 'timeoutSec', 'returnHostnames'], false);
+    reqString(where, 'service', props.service, 'pass "name.namespace" of a Service');
+    optList(where, 'ports', props.ports, (x, path) => {
+      if (x === undefined) fail(where, path, x, 'is missing', 'pass a port number');
+      return optNumber(where, path, x, { min: 1, max: 65535, integer: true });
+    }, 'pass a list of port numbers, e.g. [4317]');
+    optNumber(where, 'timeoutSec', props.timeoutSec, { min: 0, exclusiveMin: true });
+    optBoolean(where, 'returnHostnames', props.returnHostnames);
     if (typeof props.service !== 'string' || props.service.split('.').length > 2 || !props.service.split('.').every(isDns1123Label)) {
       throw new Error(
         `load_balancing resolver k8s: service "${props.service}" is not "name" or "name.namespace" of a Service; use e.g. "otel-gateway.observability"`,
@@ -83,6 +105,11 @@ export class LoadBalancingResolver {
     readonly serviceName: string;
     readonly port?: number;
   }): LoadBalancingResolver {
+    const where = 'load_balancing resolver aws_cloud_map';
+    propsObject(where, props, ['namespace', 'serviceName', 'port'], false);
+    reqString(where, 'namespace', props.namespace, 'pass the Cloud Map namespace');
+    reqString(where, 'serviceName', props.serviceName, 'pass the Cloud Map service name');
+    optNumber(where, 'port', props.port, { min: 1, max: 65535, integer: true });
     if (!props.namespace || !props.serviceName) {
       throw new Error('load_balancing resolver aws_cloud_map: namespace and serviceName are required; set both');
     }
@@ -94,6 +121,7 @@ export class LoadBalancingResolver {
 
   /** Parses a `resolver` block (exactly one resolver). */
   public static fromObject(value: unknown, where: string): LoadBalancingResolver {
+    reqString('LoadBalancingResolver.fromObject', 'where', where, 'pass the config path of the resolver, e.g. "exporters.load_balancing.resolver"');
     const o = asObject(value, where);
     checkKeys(o, ['static', 'dns', 'k8s', 'aws_cloud_map'], where);
     const keys = Object.keys(o);
@@ -103,7 +131,7 @@ export class LoadBalancingResolver {
     const kind = keys[0];
     const body = asObject(o[kind], `${where}.${kind}`);
     const bw = `${where}.${kind}`;
-    const dur = (k: string) => (body[k] === undefined ? undefined : parseDuration(body[k], `${bw}.${k}`));
+    const dur = (k: string) => optDuration(body, k, bw, 0, true);
     switch (kind) {
       case 'static':
         checkKeys(body, ['hostnames'], bw);
@@ -134,7 +162,7 @@ export class LoadBalancingResolver {
         return LoadBalancingResolver.awsCloudMap({
           namespace: opt(body, 'namespace', 'string', bw) ?? '',
           serviceName: opt(body, 'service_name', 'string', bw) ?? '',
-          port: opt(body, 'port', 'number', bw),
+          port: optNum(body, 'port', bw, { min: 1, max: 65535, integer: true }),
         });
     }
   }
@@ -176,13 +204,28 @@ export interface LoadBalancingProps extends ComponentOptions {
   readonly retryOnFailure?: RetryProps | false;
 }
 
+/** Type checks of `LoadBalancingProps` (each prop named by its path). Returns the props. */
+function checkLoadBalancingProps(props: unknown): LoadBalancingProps {
+  const known = ['resolver', 'otlp', 'routingKey', 'routingAttributes', 'timeoutSec', 'sendingQueue', 'retryOnFailure'];
+  const { p, where } = componentProps<LoadBalancingProps>('exporter', 'load_balancing', props, known, false);
+  optInstance(where, 'resolver', p.resolver, LoadBalancingResolver, "LoadBalancingResolver.k8s/dns/static (e.g. LoadBalancingResolver.k8s({ service: 'gw.observability' }))");
+  const otlp = optProps<Record<string, unknown>>(where, 'otlp', p.otlp, OTLP_CLIENT_PROPS) ?? {};
+  checkOtlpClientProps(where, 'otlp.', otlp);
+  optOneOf(where, 'routingKey', p.routingKey, ROUTING_KEYS);
+  optStringList(where, 'routingAttributes', p.routingAttributes, 'pass a list of attribute names');
+  optNumber(where, 'timeoutSec', p.timeoutSec, { min: 0 });
+  checkQueueProps(where, 'sendingQueue', p.sendingQueue);
+  checkRetryProps(where, 'retryOnFailure', p.retryOnFailure);
+  return p;
+}
+
 /** The `load_balancing` exporter (0.158 name; formerly `loadbalancing`). */
 export class LoadBalancingExporter extends CollectorComponent {
   /** The properties it was created with. */
   public readonly props: LoadBalancingProps;
 
   constructor(props: LoadBalancingProps) {
-    super('exporter', 'load_balancing', props);
+    super('exporter', 'load_balancing', checkLoadBalancingProps(props));
     const where = `exporters.${this.id}`;
     if (props.routingKey !== undefined && !ROUTING_KEYS.includes(props.routingKey)) {
       throw new Error(`${where}: routing_key "${props.routingKey}" is invalid; use one of ${ROUTING_KEYS.join(', ')}`);
@@ -234,7 +277,7 @@ export class LoadBalancingExporter extends CollectorComponent {
 
   /** Parses a `load_balancing` (or deprecated `loadbalancing`) config (strict keys). */
   public static fromConfig(config: unknown, options: ComponentOptions = {}): LoadBalancingExporter {
-    const where = `exporters.${options.name ? `load_balancing/${options.name}` : 'load_balancing'}`;
+    const { where } = componentProps('exporter', 'load_balancing', options, []);
     const o = asObject(config, where);
     checkKeys(o, ['routing_key', 'routing_attributes', 'timeout', 'sending_queue', 'retry_on_failure', 'protocol', 'resolver'], where);
     const protocol = asObject(o.protocol, `${where}.protocol`);
@@ -242,9 +285,9 @@ export class LoadBalancingExporter extends CollectorComponent {
     const otlp = parseOtlpClient(asObject(protocol.otlp, `${where}.protocol.otlp`), `${where}.protocol.otlp`, []);
     return new LoadBalancingExporter({
       name: options.name,
-      routingKey: opt(o, 'routing_key', 'string', where) as RoutingKey | undefined,
+      routingKey: optEnum(o, 'routing_key', where, ROUTING_KEYS),
       routingAttributes: optStrings(o, 'routing_attributes', where),
-      timeoutSec: o.timeout === undefined ? undefined : parseDuration(o.timeout, `${where}.timeout`),
+      timeoutSec: optDuration(o, 'timeout', where),
       sendingQueue: o.sending_queue === undefined ? undefined : parseQueue(o.sending_queue, `${where}.sending_queue`),
       retryOnFailure: o.retry_on_failure === undefined ? undefined : parseRetry(o.retry_on_failure, `${where}.retry_on_failure`),
       otlp,

@@ -1,4 +1,10 @@
+import { optNumber, optOneOf, optString } from '../../common/guards';
 import {
+  checkClientTlsProps,
+  checkHeadersProps,
+  checkQueueProps,
+  checkRetryProps,
+  COMPRESSIONS,
   checkCompression,
   checkHeaders,
   ClientTlsProps,
@@ -12,8 +18,8 @@ import {
   RetryProps,
   SendingQueueProps,
 } from './client-settings';
-import { SecretEnvVar } from './component';
-import { asObject, checkKeys, checkRange, compact, ConfigObject, formatDuration, opt, parseDuration } from './config-values';
+import { checkSecretEnv, SecretEnvVar } from './component';
+import { asObject, checkKeys, checkRange, compact, ConfigObject, formatDuration, opt, optDuration, optEnum } from './config-values';
 
 /** Settings shared by the OTLP exporters (and the `protocol.otlp` block of load_balancing). */
 export interface OtlpClientProps {
@@ -68,11 +74,26 @@ export function parseOtlpClient(o: Record<string, unknown>, where: string, extra
   return {
     tls: o.tls === undefined ? undefined : parseClientTls(o.tls, `${where}.tls`),
     headers: headers as Record<string, string> | undefined,
-    compression: opt(o, 'compression', 'string', where) as OtlpCompression | undefined,
-    timeoutSec: o.timeout === undefined ? undefined : parseDuration(o.timeout, `${where}.timeout`),
+    compression: optEnum(o, 'compression', where, COMPRESSIONS),
+    timeoutSec: optDuration(o, 'timeout', where),
     sendingQueue: o.sending_queue === undefined ? undefined : parseQueue(o.sending_queue, `${where}.sending_queue`),
     retryOnFailure: o.retry_on_failure === undefined ? undefined : parseRetry(o.retry_on_failure, `${where}.retry_on_failure`),
     authenticator: auth ? opt(auth, 'authenticator', 'string', `${where}.auth`) : undefined,
   };
 }
 
+
+/** Props keys of `OtlpClientProps`. */
+export const OTLP_CLIENT_PROPS = ['tls', 'headers', 'compression', 'timeoutSec', 'sendingQueue', 'retryOnFailure', 'authenticator', 'secretEnv'];
+
+/** Type checks of `OtlpClientProps` (paths under `prefix`, e.g. `otlp.` for load_balancing's protocol). */
+export function checkOtlpClientProps(where: string, prefix: string, p: Record<string, unknown>): void {
+  checkClientTlsProps(where, `${prefix}tls`, p.tls);
+  checkHeadersProps(where, `${prefix}headers`, p.headers);
+  optOneOf(where, `${prefix}compression`, p.compression, COMPRESSIONS);
+  optNumber(where, `${prefix}timeoutSec`, p.timeoutSec, { min: 0 });
+  checkQueueProps(where, `${prefix}sendingQueue`, p.sendingQueue);
+  checkRetryProps(where, `${prefix}retryOnFailure`, p.retryOnFailure);
+  optString(where, `${prefix}authenticator`, p.authenticator, 'pass the id of an auth extension, e.g. "bearertokenauth"');
+  checkSecretEnv(where, `${prefix}secretEnv`, p.secretEnv);
+}

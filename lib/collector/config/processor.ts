@@ -1,11 +1,18 @@
 import { AttributeAction } from './attribute-action';
+import { checkRe2, fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
+import { redaction, RedactionProps } from './redaction';
+import { BATCH_FIELDS, checkBatch, checkMemoryLimiter, MEMORY_LIMITER_FIELDS } from './component-fields';
+import { checkFieldProps, propNames, renderFields } from './fields';
+import { ignoredHashSeed, K8S_METADATA_FIELDS } from './component-parsers';
 import {
+  checkCustomArgs,
+  componentProps,
   CollectorComponent,
   ComponentOptions,
   ConfiguredComponent,
   CustomComponentOptions,
 } from './component';
-import { checkInteger, checkRange, compact, ConfigObject, ConfigValue, formatDuration } from './config-values';
+import { checkInteger, checkRange, compact, ConfigObject, ConfigValue } from './config-values';
 import { TailSamplingProcessor, TailSamplingProps } from './tail-sampling';
 
 /** Props of `Processor.memoryLimiter()`: give either the MiB form or the percentage form. */
@@ -76,16 +83,96 @@ export interface AttributesProps extends ComponentOptions {
   readonly actions: readonly AttributeAction[];
 }
 
+/** An attribute condition of an `include`/`exclude` match of the attributes processor. */
+export interface AttributeMatch {
+  /** Attribute key (non-empty). */
+  readonly key: string;
+  /**
+   * The value it must have: equal with `strict`, a Go RE2 regular expression (a string) with `regexp`.
+   * @default - the attribute only has to exist
+   */
+  readonly value?: string | number | boolean;
+}
+
+/**
+ * Which spans an attributes processor acts on (`include`) or skips (`exclude`); filterconfig
+ * MatchProperties of collector 0.158, the span fields only. A span matches when every given criterion
+ * matches: its service is one of `services`, its name one of `spanNames`, and it has all `attributes`.
+ */
+export interface AttributesMatchProps {
+  /** How names and values are compared: `strict` (equal) or `regexp` (Go RE2 regular expressions). */
+  readonly matchType: 'strict' | 'regexp';
+  /** Service names (or patterns with `regexp`); one must match. @default - any service */
+  readonly services?: readonly string[];
+  /** Span names (or patterns with `regexp`); one must match. @default - any span name */
+  readonly spanNames?: readonly string[];
+  /** Attributes that must all match. @default - none */
+  readonly attributes?: readonly AttributeMatch[];
+}
+
+/** Props of `Processor.attributes()`: actions, and which spans they apply to. */
+export interface AttributesProcessorProps extends AttributesProps {
+  /** Apply the actions only to matching spans. @default - every span */
+  readonly include?: AttributesMatchProps;
+  /** Do not apply the actions to matching spans (checked after `include`). @default - no span is skipped */
+  readonly exclude?: AttributesMatchProps;
+}
+
+/** Checks and renders an include/exclude match (`path` is `include` or `exclude`). */
+function renderMatch(where: string, path: string, v: unknown): ConfigObject | undefined {
+  const m = optProps<AttributesMatchProps>(where, path, v, ['matchType', 'services', 'spanNames', 'attributes']);
+  if (!m) return undefined;
+  if (m.matchType === undefined) fail(where, `${path}.matchType`, undefined, 'is missing', 'use "strict" or "regexp"');
+  const matchType = optOneOf(where, `${path}.matchType`, m.matchType, ['strict', 'regexp'] as const)!;
+  const names = (k: 'services' | 'spanNames') => {
+    const l = optStringList(where, `${path}.${k}`, m[k], `pass a list of ${k === 'services' ? 'service' : 'span'} names`);
+    if (matchType === 'regexp') l?.forEach((x, i) => checkRe2(where, `${path}.${k}[${i}]`, x));
+    return l;
+  };
+  const services = names('services');
+  const spanNames = names('spanNames');
+  const attributes = optList(where, `${path}.attributes`, m.attributes, (x, ap) => {
+    const a = optProps<AttributeMatch>(where, ap, x, ['key', 'value']);
+    if (!a) fail(where, ap, x, 'is missing', "pass { key: 'http.route' }");
+    reqString(where, `${ap}.key`, a.key, 'pass the attribute key');
+    const value = a.value;
+    if (value !== undefined) {
+      if (matchType === 'regexp') checkRe2(where, `${ap}.value`, value);
+      else if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) {
+        fail(where, `${ap}.value`, value, 'is not a string, a finite number or a boolean', 'pass the value the attribute must have');
+      }
+    }
+    return compact({ key: a.key, value });
+  }, 'pass a list of { key, value? }');
+  if (!services?.length && !spanNames?.length && !attributes?.length) {
+    fail(where, path, v, 'has no criterion', 'set services, spanNames or attributes (an empty match would select every span)');
+  }
+  return compact({ match_type: matchType, services, span_names: spanNames, attributes });
+}
+
 /** Props of `Processor.probabilisticSampler()`. */
 export interface ProbabilisticSamplerProps extends ComponentOptions {
   /** Percentage of traces kept, 0-100. */
   readonly samplingPercentage: number;
   /** Hash seed; use the same value on every collector layer. @default - none */
   readonly hashSeed?: number;
-  /** `hash_seed`, `proportional` or `equalizing`. @default 'proportional' (collector default for traces) */
+  /**
+   * `hash_seed`, `proportional` or `equalizing`. `hashSeed` is refused with `proportional` and
+   * `equalizing`: only the hash_seed sampler reads it (collector 0.158 sampler_mode.go).
+   * @default - collector default: 'hash_seed' (the mode when none is set)
+   */
   readonly mode?: 'hash_seed' | 'proportional' | 'equalizing';
   /** Drop items whose randomness cannot be determined. @default true */
   readonly failClosed?: boolean;
+}
+
+/** The actions of `attributes`/`resource`: a non-empty list of `AttributeAction`s. */
+function checkActions(where: string, actions: unknown): void {
+  if (actions === undefined) fail(where, 'actions', actions, 'is missing', "pass a list of AttributeAction, e.g. [AttributeAction.hash('user.id')]");
+  optList(where, 'actions', actions, (a, path) => {
+    if (a === undefined) fail(where, path, a, 'is missing', 'build it with AttributeAction.*');
+    return optInstance(where, path, a, AttributeAction, "AttributeAction.* (e.g. AttributeAction.hash('user.id'))");
+  }, "pass a list of AttributeAction, e.g. [AttributeAction.hash('user.id')]");
 }
 
 /** Processor factories. */
@@ -95,68 +182,34 @@ export class Processor {
    * @example Processor.memoryLimiter({ limitPercentage: 80, spikeLimitPercentage: 25 })
    */
   public static memoryLimiter(props: MemoryLimiterProps = {}): CollectorComponent {
-    const where = `processors.${props.name ? `memory_limiter/${props.name}` : 'memory_limiter'}`;
-    const mib = props.limitMiB !== undefined || props.spikeLimitMiB !== undefined;
-    const pct = props.limitPercentage !== undefined || props.spikeLimitPercentage !== undefined;
+    // declared once in component-fields.ts (MEMORY_LIMITER_FIELDS); the defaults are the factory's
+    const { p, where } = componentProps<MemoryLimiterProps>('processor', 'memory_limiter', props, propNames(MEMORY_LIMITER_FIELDS));
+    checkFieldProps(MEMORY_LIMITER_FIELDS, p, where);
+    const mib = p.limitMiB !== undefined || p.spikeLimitMiB !== undefined;
+    const pct = p.limitPercentage !== undefined || p.spikeLimitPercentage !== undefined;
     if (mib && pct) {
       throw new Error(`${where}: both limit_mib and limit_percentage are set; use either the MiB form or the percentage form`);
     }
-    checkRange(props.checkIntervalSec, 0.001, Infinity, `${where}: check_interval`, 'use a value > 0 seconds (1 is typical)');
-    let limits: Record<string, number | undefined>;
-    if (mib) {
-      if (props.limitMiB === undefined) {
-        throw new Error(`${where}: spike_limit_mib is set without limit_mib; set limitMiB too`);
-      }
-      checkInteger(props.limitMiB, 1, `${where}: limit_mib`);
-      checkInteger(props.spikeLimitMiB, 0, `${where}: spike_limit_mib`);
-      if (props.spikeLimitMiB !== undefined && props.spikeLimitMiB >= props.limitMiB) {
-        throw new Error(`${where}: spike_limit_mib ${props.spikeLimitMiB} must be below limit_mib ${props.limitMiB}; use about 20 % of the limit`);
-      }
-      limits = { limit_mib: props.limitMiB, spike_limit_mib: props.spikeLimitMiB };
-    } else {
-      const limit = props.limitPercentage ?? 80;
-      const spike = props.spikeLimitPercentage ?? 25;
-      checkRange(limit, 1, 100, `${where}: limit_percentage`, 'use a value between 1 and 100');
-      checkRange(spike, 0, 100, `${where}: spike_limit_percentage`, 'use a value between 0 and 100');
-      if (spike >= limit) {
-        throw new Error(`${where}: spike_limit_percentage ${spike} must be below limit_percentage ${limit}; lower the spike limit`);
-      }
-      limits = { limit_percentage: limit, spike_limit_percentage: spike };
+    if (mib && p.limitMiB === undefined) {
+      throw new Error(`${where}: spike_limit_mib is set without limit_mib; set limitMiB too`);
     }
-    return new ConfiguredComponent(
-      'processor',
-      'memory_limiter',
-      compact({ check_interval: formatDuration(props.checkIntervalSec ?? 1), ...limits }),
-      props,
-    );
+    const values: MemoryLimiterProps = {
+      checkIntervalSec: p.checkIntervalSec ?? 1,
+      ...(mib
+        ? { limitMiB: p.limitMiB, spikeLimitMiB: p.spikeLimitMiB }
+        : { limitPercentage: p.limitPercentage ?? 80, spikeLimitPercentage: p.spikeLimitPercentage ?? 25 }),
+    };
+    checkMemoryLimiter(values, where);
+    return new ConfiguredComponent('processor', 'memory_limiter', renderFields(MEMORY_LIMITER_FIELDS, values), p);
   }
 
   /** `batch`: groups data before export. Put it last in the pipeline. */
   public static batch(props: BatchProps = {}): CollectorComponent {
-    const where = `processors.${props.name ? `batch/${props.name}` : 'batch'}`;
-    checkInteger(props.sendBatchSize, 0, `${where}: send_batch_size`);
-    checkInteger(props.sendBatchMaxSize, 0, `${where}: send_batch_max_size`);
-    checkRange(props.timeoutSec, 0, Infinity, `${where}: timeout`, 'use a value >= 0 seconds');
-    if (
-      props.sendBatchMaxSize !== undefined &&
-      props.sendBatchMaxSize > 0 &&
-      props.sendBatchMaxSize < (props.sendBatchSize ?? 8192)
-    ) {
-      throw new Error(
-        `${where}: send_batch_max_size ${props.sendBatchMaxSize} is below send_batch_size ${props.sendBatchSize ?? 8192}; raise sendBatchMaxSize or set it to 0`,
-      );
-    }
-    return new ConfiguredComponent(
-      'processor',
-      'batch',
-      compact({
-        send_batch_size: props.sendBatchSize,
-        send_batch_max_size: props.sendBatchMaxSize,
-        timeout: props.timeoutSec === undefined ? undefined : formatDuration(props.timeoutSec),
-        metadata_keys: props.metadataKeys ? [...props.metadataKeys] : undefined,
-      }),
-      props,
-    );
+    // declared once in component-fields.ts: prop checks, rendering and parsing derive from BATCH_FIELDS
+    const { p, where } = componentProps<BatchProps>('processor', 'batch', props, propNames(BATCH_FIELDS));
+    checkFieldProps(BATCH_FIELDS, p, where);
+    checkBatch(p, where);
+    return new ConfiguredComponent('processor', 'batch', renderFields(BATCH_FIELDS, p), p);
   }
 
   /**
@@ -164,7 +217,37 @@ export class Processor {
    * Needs RBAC to get/watch/list pods, namespaces, nodes and apps/replicasets.
    */
   public static k8sAttributes(props: K8sAttributesProps = {}): CollectorComponent {
-    const where = `processors.${props.name ? `k8s_attributes/${props.name}` : 'k8s_attributes'}`;
+    const { where } = componentProps<K8sAttributesProps>('processor', 'k8s_attributes', props, [
+      'passthrough', 'filterNodeFromEnvVar', 'filterNamespace', 'metadata', 'labels', 'annotations', 'podAssociation',
+    ]);
+    optBoolean(where, 'passthrough', props.passthrough);
+    optString(where, 'filterNodeFromEnvVar', props.filterNodeFromEnvVar, 'pass an env var name such as K8S_NODE_NAME');
+    optString(where, 'filterNamespace', props.filterNamespace, 'pass a namespace name');
+    optList(where, 'metadata', props.metadata, (x, path) => {
+      if (x === undefined) fail(where, path, x, 'is missing', `use one of ${K8S_METADATA_FIELDS.join(', ')}`);
+      return optOneOf(where, path, x, K8S_METADATA_FIELDS);
+    }, 'pass a list of metadata fields, e.g. ["k8s.pod.name"]');
+    for (const what of ['labels', 'annotations'] as const) {
+      optList(where, what, props[what], (x, path) => {
+        const r = optProps<K8sTagRule>(where, path, x, ['tagName', 'key', 'from']);
+        if (!r) fail(where, path, x, 'is missing', "pass { key: 'app' }");
+        optString(where, `${path}.tagName`, r.tagName, 'pass an attribute name');
+        if (r.key === undefined) fail(where, `${path}.key`, r.key, 'is missing', 'pass the label/annotation key');
+        optString(where, `${path}.key`, r.key, 'pass the label/annotation key');
+        optOneOf(where, `${path}.from`, r.from, ['pod', 'namespace', 'node']);
+        return r;
+      }, 'pass a list of { key, tagName?, from? } rules');
+    }
+    optList(where, 'podAssociation', props.podAssociation, (rule, path) =>
+      optList(where, path, rule, (x, sp) => {
+        const src = optProps<PodAssociationSource>(where, sp, x, ['from', 'name']);
+        if (!src) fail(where, sp, x, 'is missing', "pass { from: 'connection' }");
+        if (src.from === undefined) fail(where, `${sp}.from`, src.from, 'is missing', 'use "resource_attribute" or "connection"');
+        optOneOf(where, `${sp}.from`, src.from, ['resource_attribute', 'connection']);
+        optString(where, `${sp}.name`, src.name, 'pass a resource attribute name such as k8s.pod.ip');
+        return src;
+      }, 'pass a list of sources'),
+    'pass a list of association rules, each a list of sources');
     const rules = (list: readonly K8sTagRule[] | undefined, what: string): ConfigValue[] | undefined =>
       list?.map((r, i) => {
         if (!r.key) throw new Error(`${where}: extract.${what}[${i}] has an empty key; set the label/annotation key`);
@@ -210,25 +293,44 @@ export class Processor {
 
   /** `resource`: actions on resource attributes. */
   public static resource(props: AttributesProps): CollectorComponent {
-    const where = `processors.${props.name ? `resource/${props.name}` : 'resource'}`;
+    const { where } = componentProps<AttributesProps>('processor', 'resource', props, ['actions'], false);
+    checkActions(where, props.actions);
     if (props.actions.length === 0) {
       throw new Error(`${where}: attributes is empty; add at least one AttributeAction`);
     }
     return new ConfiguredComponent('processor', 'resource', { attributes: props.actions.map((a) => a.toConfig()) }, props);
   }
 
-  /** `attributes`: actions on span attributes, e.g. `AttributeAction.hash('user.id')`. */
-  public static attributes(props: AttributesProps): CollectorComponent {
-    const where = `processors.${props.name ? `attributes/${props.name}` : 'attributes'}`;
+  /**
+   * `attributes`: actions on span attributes, e.g. `AttributeAction.hash('user.id')`, optionally only on
+   * the spans matching `include` and not `exclude`.
+   * @example Processor.attributes({ actions: [AttributeAction.delete('http.request.header.authorization')], include: { matchType: 'strict', services: ['checkout'] } })
+   */
+  public static attributes(props: AttributesProcessorProps): CollectorComponent {
+    const { where } = componentProps<AttributesProps>('processor', 'attributes', props, ['actions', 'include', 'exclude'], false);
+    checkActions(where, props.actions);
     if (props.actions.length === 0) {
       throw new Error(`${where}: actions is empty; add at least one AttributeAction`);
     }
-    return new ConfiguredComponent('processor', 'attributes', { actions: props.actions.map((a) => a.toConfig()) }, props);
+    const include = renderMatch(where, 'include', props.include);
+    const exclude = renderMatch(where, 'exclude', props.exclude);
+    return new ConfiguredComponent(
+      'processor',
+      'attributes',
+      compact({ actions: props.actions.map((a) => a.toConfig()), include, exclude }),
+      props,
+    );
   }
 
   /** `probabilistic_sampler`: head-style sampling of a fixed percentage. */
   public static probabilisticSampler(props: ProbabilisticSamplerProps): CollectorComponent {
-    const where = `processors.${props.name ? `probabilistic_sampler/${props.name}` : 'probabilistic_sampler'}`;
+    const { where } = componentProps<ProbabilisticSamplerProps>('processor', 'probabilistic_sampler', props, ['samplingPercentage', 'hashSeed', 'mode', 'failClosed'], false);
+    reqNumber(where, 'samplingPercentage', props.samplingPercentage, { min: 0, max: 100, example: '10' });
+    optNumber(where, 'hashSeed', props.hashSeed, { min: 0, max: 4294967295, integer: true });
+    optOneOf(where, 'mode', props.mode, ['hash_seed', 'proportional', 'equalizing']);
+    optBoolean(where, 'failClosed', props.failClosed);
+    const ignored = ignoredHashSeed(props.hashSeed !== undefined, props.mode);
+    if (ignored) fail(where, 'hashSeed', props.hashSeed, ignored, "remove hashSeed, or use mode 'hash_seed' (the default) to sample by hash seed");
     checkRange(props.samplingPercentage, 0, 100, `${where}: sampling_percentage`, 'use a value between 0 and 100');
     checkInteger(props.hashSeed, 0, `${where}: hash_seed`);
     if (props.mode !== undefined && !['hash_seed', 'proportional', 'equalizing'].includes(props.mode)) {
@@ -248,6 +350,15 @@ export class Processor {
   }
 
   /**
+   * `redaction` (otelcol-k8s, otelcol-contrib): deletes attributes that are not allowed and masks or
+   * hashes values matching blocked patterns (PII such as card numbers or e-mail addresses).
+   * @example Processor.redaction({ allowAllKeys: true, blockedValues: ['4[0-9]{12}(?:[0-9]{3})?'], hashFunction: 'hmac-sha256', hmacKeyFrom: { name: 'redaction', key: 'hmac-key' } })
+   */
+  public static redaction(props: RedactionProps): CollectorComponent {
+    return redaction(props);
+  }
+
+  /**
    * `tail_sampling`: decides per trace after `decisionWaitSec`.
    * @example Processor.tailSampling({ decisionWaitSec: 10, policies: [Policy.statusCode('ERROR'), Policy.latency({ thresholdMs: 1000 })] })
    */
@@ -257,6 +368,7 @@ export class Processor {
 
   /** Escape hatch: any processor type with a free config. */
   public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    checkCustomArgs('processor', type, config, options);
     return new ConfiguredComponent('processor', type, config, options);
   }
 }

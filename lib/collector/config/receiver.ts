@@ -1,5 +1,8 @@
-import { parseServerTls, renderServerTls, ServerTlsProps } from './client-settings';
+import { checkServerTlsProps, parseServerTls, renderServerTls, ServerTlsProps } from './client-settings';
+import { fail, optBoolean, optNumber, optProps, optString, optStringList } from '../../common/guards';
 import {
+  checkCustomArgs,
+  componentProps,
   CollectorComponent,
   ComponentOptions,
   ConfiguredComponent,
@@ -7,7 +10,7 @@ import {
   ListeningPort,
   portName,
 } from './component';
-import { asObject, checkInteger, checkKeys, checkRange, compact, ConfigObject, opt, optStrings, serverPort } from './config-values';
+import { asObject, checkInteger, checkKeys, checkRange, compact, ConfigObject, opt, optStrings, serverPort, optNum } from './config-values';
 
 /** OTLP/gRPC server settings. */
 export interface OtlpGrpcServerProps {
@@ -29,7 +32,7 @@ export interface CorsProps {
   readonly allowedOrigins: readonly string[];
   /** Extra allowed request headers. @default - none */
   readonly allowedHeaders?: readonly string[];
-  /** Preflight cache duration in seconds. @default - not set */
+  /** Preflight cache duration in seconds (negative: `Access-Control-Max-Age: 0`, no caching). @default - not set */
   readonly maxAgeSec?: number;
 }
 
@@ -55,6 +58,45 @@ export interface OtlpReceiverProps extends ComponentOptions {
   readonly http?: OtlpHttpServerProps | false;
 }
 
+const GRPC_KEYS = ['endpoint', 'tls', 'maxRecvMsgSizeMiB', 'maxConcurrentStreams', 'includeMetadata'];
+const HTTP_KEYS = ['endpoint', 'tls', 'cors', 'maxRequestBodySizeMiB', 'includeMetadata'];
+
+/** Type checks of `OtlpReceiverProps` (each prop named by its path). Returns the props. */
+function checkOtlpReceiverProps(props: unknown): OtlpReceiverProps {
+  const { p, where } = componentProps<OtlpReceiverProps>('receiver', 'otlp', props, ['grpc', 'http']);
+  const endpoint = (path: string, v: unknown) => optString(where, path, v, 'pass a listen address host:port, e.g. "0.0.0.0:4317"');
+  if (p.grpc !== false) {
+    if ((p.grpc as unknown) === true) fail(where, 'grpc', p.grpc, 'is not allowed', 'pass false to disable gRPC, or an object of gRPC server settings');
+    const g = optProps<OtlpGrpcServerProps>(where, 'grpc', p.grpc, GRPC_KEYS);
+    if (g) {
+      endpoint('grpc.endpoint', g.endpoint);
+      checkServerTlsProps(where, 'grpc.tls', g.tls);
+      optNumber(where, 'grpc.maxRecvMsgSizeMiB', g.maxRecvMsgSizeMiB, { min: 1, integer: true, example: '4' });
+      optNumber(where, 'grpc.maxConcurrentStreams', g.maxConcurrentStreams, { min: 0, integer: true });
+      optBoolean(where, 'grpc.includeMetadata', g.includeMetadata);
+    }
+  }
+  if (p.http !== false) {
+    if ((p.http as unknown) === true) fail(where, 'http', p.http, 'is not allowed', 'pass false to disable HTTP, or an object of HTTP server settings');
+    const h = optProps<OtlpHttpServerProps>(where, 'http', p.http, HTTP_KEYS);
+    if (h) {
+      endpoint('http.endpoint', h.endpoint);
+      checkServerTlsProps(where, 'http.tls', h.tls);
+      const cors = optProps<CorsProps>(where, 'http.cors', h.cors, ['allowedOrigins', 'allowedHeaders', 'maxAgeSec']);
+      if (cors) {
+        if (cors.allowedOrigins === undefined) fail(where, 'http.cors.allowedOrigins', undefined, 'is missing', 'list the allowed origins, e.g. ["https://*.example.com"]');
+        optStringList(where, 'http.cors.allowedOrigins', cors.allowedOrigins, 'pass a list of origins, e.g. ["https://*.example.com"]');
+        optStringList(where, 'http.cors.allowedHeaders', cors.allowedHeaders, 'pass a list of header names');
+        // a negative max age is meaningful: the server sends Access-Control-Max-Age: 0 (no caching)
+        optNumber(where, 'http.cors.maxAgeSec', cors.maxAgeSec, { integer: true });
+      }
+      optNumber(where, 'http.maxRequestBodySizeMiB', h.maxRequestBodySizeMiB, { min: 0, exclusiveMin: true, example: '20' });
+      optBoolean(where, 'http.includeMetadata', h.includeMetadata);
+    }
+  }
+  return p;
+}
+
 /** The OTLP receiver (type `otlp`). */
 export class OtlpReceiver extends CollectorComponent {
   /** The gRPC server settings, or false when gRPC is off. */
@@ -63,7 +105,7 @@ export class OtlpReceiver extends CollectorComponent {
   public readonly http: OtlpHttpServerProps | false;
 
   constructor(props: OtlpReceiverProps = {}) {
-    super('receiver', 'otlp', props);
+    super('receiver', 'otlp', checkOtlpReceiverProps(props));
     this.grpc = props.grpc ?? {};
     this.http = props.http ?? {};
     const where = `receivers.${this.id}`;
@@ -145,7 +187,7 @@ export class OtlpReceiver extends CollectorComponent {
 
   /** Parses an `otlp` receiver config (strict keys, like the collector). */
   public static fromConfig(config: unknown, options: ComponentOptions = {}): OtlpReceiver {
-    const where = `receivers.${options.name ? `otlp/${options.name}` : 'otlp'}`;
+    const { where } = componentProps('receiver', 'otlp', options, []);
     const o = asObject(config, where);
     checkKeys(o, ['protocols'], where);
     const p = asObject(o.protocols, `${where}.protocols`);
@@ -159,8 +201,8 @@ export class OtlpReceiver extends CollectorComponent {
       return {
         endpoint: opt(g, 'endpoint', 'string', `${where}.protocols.grpc`),
         tls: g.tls === undefined || g.tls === null ? undefined : parseServerTls(g.tls, `${where}.protocols.grpc.tls`),
-        maxRecvMsgSizeMiB: opt(g, 'max_recv_msg_size_mib', 'number', `${where}.protocols.grpc`),
-        maxConcurrentStreams: opt(g, 'max_concurrent_streams', 'number', `${where}.protocols.grpc`),
+        maxRecvMsgSizeMiB: optNum(g, 'max_recv_msg_size_mib', `${where}.protocols.grpc`, { min: 1, integer: true }),
+        maxConcurrentStreams: optNum(g, 'max_concurrent_streams', `${where}.protocols.grpc`, { min: 0, integer: true }),
         includeMetadata: opt(g, 'include_metadata', 'boolean', `${where}.protocols.grpc`),
       };
     };
@@ -169,7 +211,7 @@ export class OtlpReceiver extends CollectorComponent {
       checkKeys(h, ['endpoint', 'tls', 'cors', 'max_request_body_size', 'include_metadata'], `${where}.protocols.http`);
       const cors = h.cors === undefined ? undefined : asObject(h.cors, `${where}.protocols.http.cors`);
       if (cors) checkKeys(cors, ['allowed_origins', 'allowed_headers', 'max_age'], `${where}.protocols.http.cors`);
-      const bodyBytes = opt(h, 'max_request_body_size', 'number', `${where}.protocols.http`);
+      const bodyBytes = optNum(h, 'max_request_body_size', `${where}.protocols.http`, { min: 1, integer: true });
       return {
         endpoint: opt(h, 'endpoint', 'string', `${where}.protocols.http`),
         tls: h.tls === undefined || h.tls === null ? undefined : parseServerTls(h.tls, `${where}.protocols.http.tls`),
@@ -179,7 +221,7 @@ export class OtlpReceiver extends CollectorComponent {
           ? {
               allowedOrigins: optStrings(cors, 'allowed_origins', `${where}.protocols.http.cors`) ?? [],
               allowedHeaders: optStrings(cors, 'allowed_headers', `${where}.protocols.http.cors`),
-              maxAgeSec: opt(cors, 'max_age', 'number', `${where}.protocols.http.cors`),
+              maxAgeSec: optNum(cors, 'max_age', `${where}.protocols.http.cors`, { integer: true }),
             }
           : undefined,
       };
@@ -207,6 +249,7 @@ export class Receiver {
    * @example Receiver.custom('jaeger', { protocols: { grpc: {} } }, { ports: [{ name: 'jaeger-grpc', port: 14250, protocol: 'TCP' }] })
    */
   public static custom(type: string, config: ConfigObject = {}, options: CustomComponentOptions = {}): CollectorComponent {
+    checkCustomArgs('receiver', type, config, options);
     return new ConfiguredComponent('receiver', type, config, options);
   }
 }

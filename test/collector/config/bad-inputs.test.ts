@@ -22,12 +22,12 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'probabilistic percentage above 100',
     () => Policy.probabilistic({ name: 'p', samplingPercentage: 150 }),
-    /policy "p": sampling_percentage 150 is out of range; use a value between 0 and 100/,
+    /policy "p": samplingPercentage 150 is out of range; pass a number between 0 and 100/,
   ],
   [
     'negative latency threshold',
     () => Policy.latency({ name: 'slow', thresholdMs: -1 }),
-    /policy "slow": threshold_ms -1 is invalid; use an integer >= 0/,
+    /policy "slow": thresholdMs -1 is out of range; pass a whole number at least 0/,
   ],
   [
     'latency upper below lower',
@@ -47,7 +47,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'unknown status code',
     () => Policy.statusCode('FAILED' as never),
-    /policy "status_code": status code "FAILED" is unknown; use OK, ERROR or UNSET/,
+    /policy "status_code": codes\[0\] "FAILED" is not allowed; use one of "OK", "ERROR", "UNSET"/,
   ],
   ['empty status code list', () => Policy.statusCode(), /status_codes is empty; pass at least one/],
   [
@@ -68,7 +68,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'rate limiting zero',
     () => Policy.rateLimiting({ name: 'r', spansPerSecond: 0 }),
-    /policy "r": spans_per_second 0 is invalid; use an integer >= 1/,
+    /policy "r": spansPerSecond 0 is out of range; pass a whole number at least 1/,
   ],
   [
     'ottl without conditions',
@@ -156,7 +156,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'sizing with zero traffic',
     () => sizeTailSampling({ tracesPerSec: 0, spansPerTrace: 10, decisionWaitSec: 10 }),
-    /sizeTailSampling: tracesPerSec 0 is out of range; use a value > 0/,
+    /sizeTailSampling: tracesPerSec 0 is out of range; pass a number above 0/,
   ],
   [
     'memory_limiter with both forms',
@@ -166,7 +166,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'memory_limiter negative limit (upstream negative_unsigned_limits)',
     () => Processor.memoryLimiter({ limitMiB: -2000 }),
-    /processors.memory_limiter: limit_mib -2000 is invalid; use an integer >= 1/,
+    /processors.memory_limiter: limitMiB -2000 is out of range; pass a whole number between 0 and 4294967295/,
   ],
   [
     'memory_limiter spike >= limit',
@@ -181,7 +181,7 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'probabilistic_sampler above 100',
     () => Processor.probabilisticSampler({ samplingPercentage: 101 }),
-    /processors.probabilistic_sampler: sampling_percentage 101 is out of range; use a value between 0 and 100/,
+    /processors.probabilistic_sampler: samplingPercentage 101 is out of range; pass a number between 0 and 100/,
   ],
   [
     'k8s pod_association resource_attribute without name',
@@ -193,7 +193,7 @@ const cases: [string, () => unknown, RegExp][] = [
     () => Processor.attributes({ actions: [] }),
     /processors.attributes: actions is empty; add at least one AttributeAction/,
   ],
-  ['hash action with empty key', () => AttributeAction.hash(''), /attribute action hash: key is empty/],
+  ['hash action with empty key', () => AttributeAction.hash(''), /attribute action hash: key "" is empty/],
   [
     'otlp exporter without endpoint',
     () => Exporter.otlpGrpc({ name: 'tempo', endpoint: '' }),
@@ -207,22 +207,22 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'otlp exporter invalid tls version',
     () => Exporter.otlpGrpc({ endpoint: 'a:1', tls: { minVersion: 'asd' } }),
-    /exporters.otlp_grpc: tls min_version "asd" is not a TLS version; use one of 1.0, 1.1, 1.2, 1.3/,
+    /exporters.otlp_grpc: tls.minVersion "asd" is not allowed; use one of "1.0", "1.1", "1.2", "1.3"/,
   ],
   [
     'otlp exporter negative timeout',
     () => Exporter.otlpGrpc({ endpoint: 'a:1', timeoutSec: -5 }),
-    /exporters.otlp_grpc: timeout -5 is out of range; use a value >= 0 seconds/,
+    /exporters.otlp_grpc: timeoutSec -5 is out of range; pass a number at least 0/,
   ],
   [
     'retry randomization factor out of range',
     () => Exporter.otlpGrpc({ endpoint: 'a:1', retryOnFailure: { randomizationFactor: -5 } }),
-    /exporters.otlp_grpc: retry_on_failure randomization_factor -5 is out of range; use a value between 0 and 1/,
+    /exporters.otlp_grpc: retryOnFailure.randomizationFactor -5 is out of range; pass a number between 0 and 1/,
   ],
   [
     'unknown compression',
     () => Exporter.otlpGrpc({ endpoint: 'a:1', compression: 'brotli' as never }),
-    /exporters.otlp_grpc: compression "brotli" is not supported; use one of gzip/,
+    /exporters.otlp_grpc: compression "brotli" is not allowed; use one of "gzip"/,
   ],
   [
     'otlp_http with a non-URL endpoint',
@@ -232,18 +232,18 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'otlp_http invalid encoding (upstream bad_invalid_encoding)',
     () => Exporter.otlpHttp({ endpoint: 'http://a:4318', encoding: 'invalid' as never }),
-    /exporters.otlp_http: encoding "invalid" is invalid; use proto or json/,
+    /exporters.otlp_http: encoding "invalid" is not allowed; use one of "proto", "json"/,
   ],
   [
     'debug verbosity typo',
     () => Exporter.debug({ verbosity: 'verbose' as never }),
-    /exporters.debug: verbosity "verbose" is invalid; use basic, normal or detailed/,
+    /exporters.debug: verbosity "verbose" is not allowed; use one of "basic", "normal", "detailed"/,
   ],
   [
     'load_balancing routing key',
     () =>
       Exporter.loadBalancing({ routingKey: 'trace' as never, resolver: LoadBalancingResolver.static(['a']) }),
-    /exporters.load_balancing: routing_key "trace" is invalid; use one of traceID/,
+    /exporters.load_balancing: routingKey "trace" is not allowed; use "traceID" \(closest\)/,
   ],
   [
     'load_balancing k8s service not name.namespace',
@@ -328,6 +328,6 @@ describe('bad inputs are rejected eagerly with what/where/fix', () => {
 
 test('a number given as a string says so instead of calling it out of range', () => {
   expect(() => Policy.latency({ name: 'slow', thresholdMs: '1000' as unknown as number })).toThrow(
-    /threshold_ms must be a number, got string "1000"/,
+    /thresholdMs "1000" is a number given as a string; pass the number 1000 without quotes/,
   );
 });

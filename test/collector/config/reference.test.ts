@@ -267,9 +267,9 @@ describeWithReference('known-invalid upstream fixtures are rejected', () => {
     no_endpoint: /endpoint is required/,
     https_endpoint: /endpoint "https:\/\/" has no host/,
     http_endpoint: /endpoint "http:\/\/" has no host/,
-    invalid_timeout: /timeout: duration|timeout -5 is out of range/,
+    invalid_timeout: /timeout "-5s" is out of range/,
     invalid_retry: /randomization_factor -5 is out of range/,
-    invalid_tls: /tls min_version "asd" is not a TLS version/,
+    invalid_tls: /tls: min_version "asd" is not allowed/,
     missing_port: /endpoint "example.com" needs a numeric port/,
     invalid_port: /endpoint "example.com:port" needs a numeric port/,
     invalid_unix_socket: /endpoint "unix:\/\/" has no socket path/,
@@ -292,7 +292,7 @@ describeWithReference('known-invalid upstream fixtures are rejected', () => {
         endpoint: 'http://a:4318',
         ...readYaml('otlphttpexporter', 'bad_invalid_encoding.yaml'),
       }),
-    ).toThrow(/encoding "invalid" is invalid; use proto or json/);
+    ).toThrow(/encoding "invalid" is not allowed; use one of "proto", "json"/);
   });
 
   test('memory_limiter negative_unsigned_limits_config.yaml', () => {
@@ -303,7 +303,7 @@ describeWithReference('known-invalid upstream fixtures are rejected', () => {
         limitMiB: f.limit_mib,
         spikeLimitMiB: f.spike_limit_mib,
       }),
-    ).toThrow(/limit_mib -2000 is invalid; use an integer >= 1/);
+    ).toThrow(/limitMiB -2000 is out of range/);
   });
 });
 
@@ -576,7 +576,7 @@ describeWithReference('rendered component configs validate against upstream conf
       Processor.probabilisticSampler({
         samplingPercentage: 10,
         hashSeed: 22,
-        mode: 'proportional',
+        mode: 'hash_seed',
         failClosed: true,
       }),
     );

@@ -148,7 +148,7 @@ describe('policies', () => {
           },
         }),
     ).toThrow(
-      /processors.tail_sampling\/x.policies\[2\]: tail_sampling policy "c": sampling_percentage 150 is out of range; use a value between 0 and 100/,
+      /processors.tail_sampling\/x.policies\[2\].probabilistic: sampling_percentage 150 is out of range; pass a number between 0 and 100/,
     );
   });
 
