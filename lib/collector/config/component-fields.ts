@@ -6,10 +6,68 @@
  * `Validate()` methods (internal/memorylimiter, processor/batchprocessor, internal/healthcheck, extension/zpagesextension,
  * extension/pprofextension, extension/storage/filestorage, exporter/debugexporter).
  */
+import type { ComponentOptions } from './component';
 import { ComponentFields } from './fields';
-import type { BatchProps, MemoryLimiterProps } from './processor';
-import type { DebugEndpointProps, FileStorageProps, HealthCheckProps } from './extension';
-import type { DebugExporterProps } from './exporter';
+
+/** Props of `Processor.memoryLimiter()`: give either the MiB form or the percentage form. */
+export interface MemoryLimiterProps extends ComponentOptions {
+  /** How often memory is measured. @default 1 */
+  readonly checkIntervalSec?: number;
+  /** Hard limit in MiB (fixed-memory form). @default - use limitPercentage */
+  readonly limitMiB?: number;
+  /** Spike headroom in MiB (soft limit = limit - spike). @default - 20 % of limitMiB (collector default) */
+  readonly spikeLimitMiB?: number;
+  /** Hard limit as % of the container memory limit (cgroup-aware form). @default 80 when limitMiB is unset */
+  readonly limitPercentage?: number;
+  /** Spike headroom in %. @default 25 when the percentage form is used */
+  readonly spikeLimitPercentage?: number;
+}
+
+/** Props of `Processor.batch()`. */
+export interface BatchProps extends ComponentOptions {
+  /** Send a batch once it has this many items. @default 8192 */
+  readonly sendBatchSize?: number;
+  /** Upper bound of a batch (0 = no limit). @default 0 */
+  readonly sendBatchMaxSize?: number;
+  /** Send a batch after this long regardless of size. @default 0.2 */
+  readonly timeoutSec?: number;
+  /** Batch separately per value of these client metadata keys. @default - none */
+  readonly metadataKeys?: readonly string[];
+}
+
+/** Props of `Extension.healthCheck()`. */
+export interface HealthCheckProps extends ComponentOptions {
+  /** Listen address (probes need a non-loopback address). @default '0.0.0.0:13133' */
+  readonly endpoint?: string;
+  /** HTTP path of the check. @default '/' */
+  readonly path?: string;
+}
+
+/** Props of the debugging extensions (`pprof`, `zpages`). */
+export interface DebugEndpointProps extends ComponentOptions {
+  /** Listen address. @default - loopback (pprof localhost:1777, zpages localhost:55679) */
+  readonly endpoint?: string;
+}
+
+/** Props of `Extension.fileStorage()`. */
+export interface FileStorageProps extends ComponentOptions {
+  /** Directory for the persistent queue (mount a volume there). */
+  readonly directory: string;
+  /** How long to wait for the file lock (0: forever; negative: give up after the first try). @default 1 */
+  readonly timeoutSec?: number;
+  /** Create the directory when missing. @default false */
+  readonly createDirectory?: boolean;
+}
+
+/** Props of `Exporter.debug()`. */
+export interface DebugExporterProps extends ComponentOptions {
+  /** `basic`, `normal` or `detailed`. @default 'basic' */
+  readonly verbosity?: 'basic' | 'normal' | 'detailed';
+  /** Items logged per second before sampling (>= 0). @default 2 */
+  readonly samplingInitial?: number;
+  /** Log every Nth item after that (0: none after the first ones). @default 1 */
+  readonly samplingThereafter?: number;
+}
 
 /** Keys of confighttp.ServerConfig besides `endpoint` (squashed into health_check and zpages). */
 export const HTTP_SERVER_KEYS = [

@@ -1,3 +1,4 @@
+import type { DebugExporterProps } from './component-fields';
 import { ITraceBackend } from '../../common/trace-backend';
 import { fail, isPlainObject, optBoolean, optList, optOneOf, optString, reqProps, reqString } from '../../common/guards';
 import { checkQueueProps, checkRetryProps, ClientTlsProps, parseQueue, RetryProps, SendingQueueProps } from './client-settings';
@@ -164,16 +165,6 @@ export class OtlpExporter extends CollectorComponent {
       tracesEndpoint: opt(o, 'traces_endpoint', 'string', where),
     });
   }
-}
-
-/** Props of `Exporter.debug()`. */
-export interface DebugExporterProps extends ComponentOptions {
-  /** `basic`, `normal` or `detailed`. @default 'basic' */
-  readonly verbosity?: 'basic' | 'normal' | 'detailed';
-  /** Items logged per second before sampling (>= 0). @default 2 */
-  readonly samplingInitial?: number;
-  /** Log every Nth item after that (0: none after the first ones). @default 1 */
-  readonly samplingThereafter?: number;
 }
 
 /** Props of `Exporter.fromBackend()`. */

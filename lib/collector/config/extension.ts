@@ -1,3 +1,4 @@
+import type { HealthCheckProps, DebugEndpointProps, FileStorageProps } from './component-fields';
 import { checkFieldProps, propNames, renderFields } from './fields';
 import { checkFileStorage, checkHealthCheck, FILE_STORAGE_FIELDS, HEALTH_CHECK_FIELDS, PPROF_FIELDS, ZPAGES_FIELDS } from './component-fields';
 import {
@@ -11,30 +12,6 @@ import {
   portName,
 } from './component';
 import { ConfigObject, isLoopback, serverPort, splitHostPort } from './config-values';
-
-/** Props of `Extension.healthCheck()`. */
-export interface HealthCheckProps extends ComponentOptions {
-  /** Listen address (probes need a non-loopback address). @default '0.0.0.0:13133' */
-  readonly endpoint?: string;
-  /** HTTP path of the check. @default '/' */
-  readonly path?: string;
-}
-
-/** Props of the debugging extensions (`pprof`, `zpages`). */
-export interface DebugEndpointProps extends ComponentOptions {
-  /** Listen address. @default - loopback (pprof localhost:1777, zpages localhost:55679) */
-  readonly endpoint?: string;
-}
-
-/** Props of `Extension.fileStorage()`. */
-export interface FileStorageProps extends ComponentOptions {
-  /** Directory for the persistent queue (mount a volume there). */
-  readonly directory: string;
-  /** How long to wait for the file lock (0: forever; negative: give up after the first try). @default 1 */
-  readonly timeoutSec?: number;
-  /** Create the directory when missing. @default false */
-  readonly createDirectory?: boolean;
-}
 
 /** An extension listening on an endpoint (ports are exposed unless bound to loopback). */
 export class EndpointExtension extends ConfiguredComponent {

@@ -28,9 +28,8 @@ export type { ComponentAvailability } from './distribution';
 export { envRef } from './env-ref';
 export type { ExpansionProblem } from './env-ref';
 export { Exporter, OtlpExporter } from './exporter';
-export type { BackendExporterOptions, DebugExporterProps, OtlpExporterProps } from './exporter';
+export type { BackendExporterOptions, OtlpExporterProps } from './exporter';
 export { EndpointExtension, Extension } from './extension';
-export type { DebugEndpointProps, FileStorageProps, HealthCheckProps } from './extension';
 export { CollectorConfigError, formatFindings } from './findings';
 export type { Finding } from '../../common/findings';
 export { LoadBalancingExporter, LoadBalancingResolver } from './load-balancing';
@@ -45,10 +44,8 @@ export type {
   AttributesMatchProps,
   AttributesProcessorProps,
   AttributesProps,
-  BatchProps,
   K8sAttributesProps,
   K8sTagRule,
-  MemoryLimiterProps,
   PodAssociationSource,
   ProbabilisticSamplerProps,
 } from './processor';
@@ -57,9 +54,9 @@ export type { RedactionHashFunction, RedactionProps } from './redaction';
 export { OtlpReceiver, Receiver } from './receiver';
 export type { CorsProps, OtlpGrpcServerProps, OtlpHttpServerProps, OtlpReceiverProps } from './receiver';
 export { Policy } from './policies';
+export type { CompositePolicyProps } from './policies';
 export { COMPOSING_POLICY_TYPES } from './policy-types';
 export type {
-  CompositePolicyProps,
   LatencyPolicyProps,
   NumericAttributePolicyProps,
   OttlConditionPolicyProps,
@@ -74,4 +71,16 @@ export type {
 export { TailSamplingProcessor } from './tail-sampling';
 export type { TailSamplingProps } from './tail-sampling';
 export { sizeTailSampling } from './tail-sampling-sizing';
-export type { TailSamplingSizing, TailSamplingSizingProps, TailSamplingTraffic } from './tail-sampling-sizing';
+export type {
+  TailSamplingSizing,
+  TailSamplingSizingProps,
+  TailSamplingTraffic,
+} from './tail-sampling-sizing';
+export type {
+  BatchProps,
+  DebugEndpointProps,
+  DebugExporterProps,
+  FileStorageProps,
+  HealthCheckProps,
+  MemoryLimiterProps,
+} from './component-fields';

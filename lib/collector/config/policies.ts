@@ -30,7 +30,6 @@ import {
 import { parsePolicy, parsingPath } from './policy-parsing';
 import {
   COMPOSING_POLICY_TYPES,
-  CompositePolicyProps,
   LatencyPolicyProps,
   NumericAttributePolicyProps,
   OttlConditionPolicyProps,
@@ -44,6 +43,18 @@ import {
 } from './policy-types';
 
 type PolicyBody = ConfigObject | undefined;
+
+/** Props of `Policy.composite()`. */
+export interface CompositePolicyProps extends PolicyOptions {
+  /** Overall spans/second budget (> 0). */
+  readonly maxTotalSpansPerSecond: number;
+  /** Sub-policies: leaves or `and` policies. */
+  readonly subPolicies: readonly Policy[];
+  /** Evaluation order by sub-policy name. @default - the order of subPolicies */
+  readonly policyOrder?: readonly string[];
+  /** Budget shares per sub-policy. @default - none */
+  readonly rateAllocation?: readonly RateAllocation[];
+}
 
 /**
  * A tail_sampling policy. Enum-like: build with the static factories, e.g.

@@ -1,15 +1,36 @@
 /**
  * Parsing tail_sampling policies from a collector config (strict keys, the collector's types and
  * ranges named by their config keys). The factories are passed in (`Policy`), so this module depends
- * on the policy types only, and the policy module on it.
+ * on the policy types only, and the policy module on it (no import back).
  */
-import type { Policy } from './policies';
 import { NumberRule } from '../../common/guards';
 import { asObject, checkKeys, opt, optEnum, optNum, optStrings } from './config-values';
 import { COMPOSING_POLICY_TYPES, PolicyType, SpanStatusCode } from './policy-types';
 
-/** The policy factories the parser calls (the static side of `Policy`). */
-export type PolicyFactories = typeof Policy;
+/** The names of the policy factories the parser calls. */
+type FactoryName =
+  | 'alwaysSample'
+  | 'latency'
+  | 'numericAttribute'
+  | 'probabilistic'
+  | 'statusCode'
+  | 'stringAttribute'
+  | 'rateLimiting'
+  | 'bytesLimiting'
+  | 'spanCount'
+  | 'traceState'
+  | 'booleanAttribute'
+  | 'ottlCondition'
+  | 'and'
+  | 'drop'
+  | 'not'
+  | 'composite';
+
+/**
+ * The policy factories the parser calls (the static side of `Policy`), making policies of type `P`.
+ * Their props are checked by the factories themselves.
+ */
+export type PolicyFactories<P> = Record<FactoryName, (...args: any[]) => P>;
 
 /**
  * The config path of the policy being parsed (set by the parser around each factory call, so that a
@@ -53,7 +74,7 @@ const POLICY_NUMBERS: Record<string, NumberRule> = {
   max_total_spans_per_second: { min: 1, integer: true },
 };
 
-export function parsePolicy(value: unknown, where: string, P: PolicyFactories): Policy {
+export function parsePolicy<T>(value: unknown, where: string, P: PolicyFactories<T>): T {
   const outer = parsingAt;
   try {
     return parsePolicyAt(value, where, P);
@@ -62,16 +83,19 @@ export function parsePolicy(value: unknown, where: string, P: PolicyFactories): 
   }
 }
 
-function parsePolicyAt(value: unknown, where: string, P: PolicyFactories): Policy {
+function parsePolicyAt<T>(value: unknown, where: string, P: PolicyFactories<T>): T {
   const o = asObject(value, where);
   const type = opt(o, 'type', 'string', where);
   const name = opt(o, 'name', 'string', where);
-  if (type === undefined) throw new Error(`${where}: policy has no type; set type to one of ${ALL_TYPES.join(', ')}`);
+  if (type === undefined)
+    throw new Error(`${where}: policy has no type; set type to one of ${ALL_TYPES.join(', ')}`);
   if (!ALL_TYPES.includes(type)) {
     throw new Error(`${where}: unknown policy type "${type}"; use one of ${ALL_TYPES.join(', ')}`);
   }
   if (name === undefined || name.trim() === '') {
-    throw new Error(`${where}: policy of type ${type} has no name; give every policy a unique, non-empty name`);
+    throw new Error(
+      `${where}: policy of type ${type} has no name; give every policy a unique, non-empty name`,
+    );
   }
   checkKeys(o, type === 'always_sample' ? ['name', 'type'] : ['name', 'type', type], where);
   const body = asObject(o[type], `${where}.${type}`);
@@ -80,7 +104,7 @@ function parsePolicyAt(value: unknown, where: string, P: PolicyFactories): Polic
   const num = (k: string) => optNum(body, k, bw, POLICY_NUMBERS[k] ?? {});
   const bool = (k: string) => opt(body, k, 'boolean', bw);
   const str = (k: string) => opt(body, k, 'string', bw) ?? '';
-  const subs = (key: string): Policy[] => {
+  const subs = (key: string): T[] => {
     const list = body[key];
     if (!Array.isArray(list)) throw new Error(`${bw}.${key}: expected a list of policies`);
     const parsed = list.map((p, i) => parsePolicy(p, `${bw}.${key}[${i}]`, P));
@@ -92,7 +116,11 @@ function parsePolicyAt(value: unknown, where: string, P: PolicyFactories): Polic
     case 'always_sample':
       return P.alwaysSample({ name });
     case 'latency':
-      return P.latency({ name, thresholdMs: num('threshold_ms') ?? 0, upperThresholdMs: num('upper_threshold_ms') });
+      return P.latency({
+        name,
+        thresholdMs: num('threshold_ms') ?? 0,
+        upperThresholdMs: num('upper_threshold_ms'),
+      });
     case 'numeric_attribute':
       return P.numericAttribute({
         name,
@@ -121,13 +149,22 @@ function parsePolicyAt(value: unknown, where: string, P: PolicyFactories): Polic
     case 'rate_limiting':
       return P.rateLimiting({ name, spansPerSecond: num('spans_per_second') ?? 0 });
     case 'bytes_limiting':
-      return P.bytesLimiting({ name, bytesPerSecond: num('bytes_per_second') ?? 0, burstCapacity: num('burst_capacity') });
+      return P.bytesLimiting({
+        name,
+        bytesPerSecond: num('bytes_per_second') ?? 0,
+        burstCapacity: num('burst_capacity'),
+      });
     case 'span_count':
       return P.spanCount({ name, minSpans: num('min_spans') ?? 0, maxSpans: num('max_spans') });
     case 'trace_state':
       return P.traceState({ name, key: str('key'), values: optStrings(body, 'values', bw) ?? [] });
     case 'boolean_attribute':
-      return P.booleanAttribute({ name, key: str('key'), value: bool('value') as boolean, invertMatch: bool('invert_match') });
+      return P.booleanAttribute({
+        name,
+        key: str('key'),
+        value: bool('value') as boolean,
+        invertMatch: bool('invert_match'),
+      });
     case 'ottl_condition':
       return P.ottlCondition({
         name,
@@ -143,11 +180,19 @@ function parsePolicyAt(value: unknown, where: string, P: PolicyFactories): Polic
       return P.drop(name, ...subs('drop_sub_policy'));
     case 'not':
       checkKeys(body, ['not_sub_policy'], bw);
-      return P.not(name, ((sub) => ((parsingAt = where), sub))(parsePolicy(body.not_sub_policy, `${bw}.not_sub_policy`, P)));
+      return P.not(
+        name,
+        ((sub) => ((parsingAt = where), sub))(parsePolicy(body.not_sub_policy, `${bw}.not_sub_policy`, P)),
+      );
     case 'composite': {
-      checkKeys(body, ['max_total_spans_per_second', 'policy_order', 'composite_sub_policy', 'rate_allocation'], bw);
+      checkKeys(
+        body,
+        ['max_total_spans_per_second', 'policy_order', 'composite_sub_policy', 'rate_allocation'],
+        bw,
+      );
       const alloc = body.rate_allocation;
-      if (alloc !== undefined && !Array.isArray(alloc)) throw new Error(`${bw}.rate_allocation: expected a list`);
+      if (alloc !== undefined && !Array.isArray(alloc))
+        throw new Error(`${bw}.rate_allocation: expected a list`);
       return P.composite({
         name,
         maxTotalSpansPerSecond: num('max_total_spans_per_second') ?? 0,

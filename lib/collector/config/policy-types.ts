@@ -1,5 +1,4 @@
 /** The types of tail_sampling policies: their type names and the props of their factories. */
-import type { Policy } from './policies';
 
 /** Every tail_sampling policy type. */
 export type PolicyType =
@@ -100,15 +99,4 @@ export interface RateAllocation {
   readonly percent: number;
 }
 
-/** Props of `Policy.composite()`. */
-export interface CompositePolicyProps extends PolicyOptions {
-  /** Overall spans/second budget (> 0). */
-  readonly maxTotalSpansPerSecond: number;
-  /** Sub-policies: leaves or `and` policies. */
-  readonly subPolicies: readonly Policy[];
-  /** Evaluation order by sub-policy name. @default - the order of subPolicies */
-  readonly policyOrder?: readonly string[];
-  /** Budget shares per sub-policy. @default - none */
-  readonly rateAllocation?: readonly RateAllocation[];
-}
 

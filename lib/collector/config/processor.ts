@@ -1,3 +1,4 @@
+import type { MemoryLimiterProps, BatchProps } from './component-fields';
 import { AttributeAction } from './attribute-action';
 import { checkRe2, fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
 import { redaction, RedactionProps } from './redaction';
@@ -14,32 +15,6 @@ import {
 } from './component';
 import { checkInteger, checkRange, compact, ConfigObject, ConfigValue } from './config-values';
 import { TailSamplingProcessor, TailSamplingProps } from './tail-sampling';
-
-/** Props of `Processor.memoryLimiter()`: give either the MiB form or the percentage form. */
-export interface MemoryLimiterProps extends ComponentOptions {
-  /** How often memory is measured. @default 1 */
-  readonly checkIntervalSec?: number;
-  /** Hard limit in MiB (fixed-memory form). @default - use limitPercentage */
-  readonly limitMiB?: number;
-  /** Spike headroom in MiB (soft limit = limit - spike). @default - 20 % of limitMiB (collector default) */
-  readonly spikeLimitMiB?: number;
-  /** Hard limit as % of the container memory limit (cgroup-aware form). @default 80 when limitMiB is unset */
-  readonly limitPercentage?: number;
-  /** Spike headroom in %. @default 25 when the percentage form is used */
-  readonly spikeLimitPercentage?: number;
-}
-
-/** Props of `Processor.batch()`. */
-export interface BatchProps extends ComponentOptions {
-  /** Send a batch once it has this many items. @default 8192 */
-  readonly sendBatchSize?: number;
-  /** Upper bound of a batch (0 = no limit). @default 0 */
-  readonly sendBatchMaxSize?: number;
-  /** Send a batch after this long regardless of size. @default 0.2 */
-  readonly timeoutSec?: number;
-  /** Batch separately per value of these client metadata keys. @default - none */
-  readonly metadataKeys?: readonly string[];
-}
 
 /** Where `k8s_attributes` finds the pod of incoming data. */
 export interface PodAssociationSource {
