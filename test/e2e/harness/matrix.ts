@@ -346,6 +346,70 @@ const MODEL_ENTRIES: ModelEntry[] = [
     },
   },
   {
+    id: 'processor-redaction',
+    covers:
+      'Processor.redaction (PII): allow-all with blocked key patterns and values, sha3 hashing and a summary; an allow list with ignored keys and patterns, allowed values, redact_all_types and hmac-sha256 with the key from a Secret (env var named)',
+    config: () => {
+      const c = new CollectorConfig();
+      c.addPipeline('traces', {
+        receivers: [Receiver.otlp()],
+        processors: [
+          Processor.redaction({
+            name: 'mask',
+            allowAllKeys: true,
+            blockedKeyPatterns: ['.*token.*', '^password$'],
+            blockedValues: ['4[0-9]{12}(?:[0-9]{3})?', '[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}'],
+            hashFunction: 'sha3',
+            summary: 'info',
+          }),
+          Processor.redaction({
+            name: 'allowlist',
+            allowedKeys: ['http.request.method', 'http.route', 'http.response.status_code', 'service.name'],
+            ignoredKeys: ['trace.internal'],
+            ignoredKeyPatterns: ['^k8s\\.'],
+            allowedValues: ['.+@example\\.com'],
+            blockedValues: ['[0-9]{3}-[0-9]{2}-[0-9]{4}'],
+            redactAllTypes: true,
+            hashFunction: 'hmac-sha256',
+            hmacKeyFrom: { name: 'redaction-hmac', key: 'key-material-32-bytes' },
+            hmacKeyEnvVar: 'REDACTION_HMAC_KEY',
+            summary: 'silent',
+          }),
+          Processor.batch(),
+        ],
+        exporters: [debug()],
+      });
+      return c;
+    },
+  },
+  {
+    id: 'processor-attributes-include-exclude',
+    covers: 'Processor.attributes include/exclude match properties: strict services and span names, regexp attributes with and without a value',
+    config: () => {
+      const c = new CollectorConfig();
+      c.addPipeline('traces', {
+        receivers: [Receiver.otlp()],
+        processors: [
+          Processor.attributes({
+            name: 'checkout-pii',
+            actions: [AttributeAction.hash('enduser.id')],
+            include: { matchType: 'strict', services: ['checkout'], spanNames: ['POST /pay'] },
+            exclude: { matchType: 'regexp', attributes: [{ key: 'http.route', value: '^/health.*' }, { key: 'synthetic' }] },
+          }),
+          Processor.attributes({
+            name: 'drop-debug',
+            actions: [AttributeAction.delete('debug.payload')],
+            include: { matchType: 'strict', attributes: [{ key: 'debug.payload' }, { key: 'env', value: 'prod' }] },
+            exclude: { matchType: 'regexp', services: ['^internal-.*'], spanNames: ['^health.*'] },
+          }),
+          Processor.batch(),
+        ],
+        exporters: [debug()],
+      });
+      return c;
+    },
+  },
+  {
     id: 'processor-memory-limiter-percentage',
     covers:
       'Processor.memoryLimiter percentage form (limit_percentage, spike_limit_percentage, check_interval)',
