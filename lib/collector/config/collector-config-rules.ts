@@ -270,9 +270,14 @@ export function deprecatedType(c: ConfigView, kind: ComponentKind, comp: Collect
   }
 }
 
-/** The component's own problems (errors the collector reports at start, options that do nothing). */
+/**
+ * The component's own problems: errors the collector reports at start, and options that do nothing
+ * (`ignored-option`, a warning: the collector accepts them silently; the factories refuse them).
+ */
 export function componentProblems(_c: ConfigView, kind: ComponentKind, comp: CollectorComponent, add: AddFinding): void {
-  for (const problem of comp.problems()) add('error', problem.rule, `${SECTION[kind]}.${comp.id}`, problem.message);
+  for (const problem of comp.problems()) {
+    add(problem.rule === 'ignored-option' ? 'warning' : 'error', problem.rule, `${SECTION[kind]}.${comp.id}`, problem.message);
+  }
 }
 
 /** `exporter-without-retry-queue`: an exporter with retry or the sending queue disabled. */

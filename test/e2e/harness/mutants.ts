@@ -349,7 +349,8 @@ function shuffle<T>(items: T[], rnd: () => number): T[] {
 /**
  * The mutants of `bases`: per kind, the candidates of all bases without repeats (the same change at the
  * same place of the same component type counts once), sampled with the seed round-robin over the
- * components they touch (so every component type gets its share), at most the kind's quota.
+ * components they touch (so every component type gets its share), at most the kind's quota. Each
+ * site's candidates are shuffled with a seed of their own, so adding base configs changes little.
  */
 export function mutants(
   bases: readonly MutationBase[],
@@ -369,10 +370,10 @@ export function mutants(
         seenChanges.add(c);
         return true;
       });
-    const rnd = prng(hash(`${seed}|${kind}`));
     const groups = new Map<string, Mutant[]>();
     for (const m of unique) groups.set(siteOf(m.path), [...(groups.get(siteOf(m.path)) ?? []), m]);
-    const queues = [...groups.keys()].sort().map((k) => shuffle(groups.get(k)!, rnd));
+    // each site is shuffled with its own seed: a new base config or site leaves the others' order alone
+    const queues = [...groups.keys()].sort().map((k) => shuffle(groups.get(k)!, prng(hash(`${seed}|${kind}|${k}`))));
     const picked: Mutant[] = [];
     for (let round = 0; picked.length < quotas[kind] && queues.some((q) => q.length > round); round++) {
       for (const q of queues) if (q.length > round && picked.length < quotas[kind]) picked.push(q[round]);
