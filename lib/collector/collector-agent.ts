@@ -11,7 +11,7 @@ import { CollectorResources, resolveResources } from './collector-resources';
 import { CollectorRuntime } from './collector-runtime';
 import { collectorEnv, CollectorWorkloadSpec, DOWNWARD_ENV } from './collector-workload-spec';
 import { CollectorComponent, CollectorConfig, CollectorDistribution, Exporter, Extension, LoadBalancingResolver, Processor, Receiver } from './config';
-import { TRACING_DEFAULTS } from './defaults';
+import { TRACING_DEFAULTS } from './config/defaults';
 import { healthOf, TailSamplingGateway } from './tail-sampling-gateway';
 
 /**

@@ -1,5 +1,5 @@
 // The public API of this room: a deliberate list (internal helpers are imported from their modules).
-export { TRACING_DEFAULTS } from './defaults';
+
 export { AgentDelivery, CollectorAgent, NODE_IP_ENV } from './collector-agent';
 export type { CollectorAgentProps } from './collector-agent';
 export { CollectorConstruct } from './collector-base';

@@ -21,7 +21,7 @@ import {
   sizeTailSampling,
   TailSamplingProcessor,
 } from './config';
-import { TRACING_DEFAULTS } from './defaults';
+import { TRACING_DEFAULTS } from './config/defaults';
 
 /** How agents find the gateway replicas for trace-id routing (load_balancing resolver). */
 export type GatewayResolver = 'dns' | 'k8s';
@@ -32,7 +32,7 @@ export interface GatewayTraffic {
   readonly tracesPerSec: number;
   /** Average spans per trace. */
   readonly spansPerTrace: number;
-  /** Average in-memory size of a span in bytes. @default 1024 */
+  /** Average in-memory size of a span in the collector, in bytes. @default TRACING_DEFAULTS.avgSpanSizeBytes (3072) */
   readonly avgSpanSizeBytes?: number;
 }
 

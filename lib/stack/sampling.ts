@@ -1,6 +1,6 @@
 import { optInstance, optList, optNumber, propsObject, reqNumber } from '../common/guards';
 import { Policy } from '../collector/config';
-import { TRACING_DEFAULTS } from '../collector/defaults';
+import { TRACING_DEFAULTS } from '../collector/config/defaults';
 import { Sampler } from '../instrumentation';
 
 /** Props of `Sampling.tail`. */

@@ -22,7 +22,7 @@ import {
   TailSamplingGateway,
 } from '../collector/tail-sampling-gateway';
 import { CollectorComponent, Processor } from '../collector/config';
-import { TRACING_DEFAULTS } from '../collector/defaults';
+import { TRACING_DEFAULTS } from '../collector/config/defaults';
 import { Instrumentation, InstrumentationProps } from '../instrumentation/instrumentation';
 import { InjectLanguage, InjectTarget } from '../instrumentation/inject';
 import { Propagator } from '../instrumentation/propagator';

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { Backend } from '../../lib/backends';
 import { CollectorAgent, CollectorRuntime, sizeGateway, TailSamplingGateway } from '../../lib/collector';
-import { TRACING_DEFAULTS } from '../../lib/collector/defaults';
+import { TRACING_DEFAULTS } from '../../lib/collector/config/defaults';
 import { Policy, sizeTailSampling } from '../../lib/collector/config';
 import { OpenTelemetryOperator, OperatorManifestSource, WebhookCertificates } from '../../lib/operator';
 import { describeWithReference, ref } from '../helpers/reference';
@@ -229,8 +229,8 @@ describe('gateway options', () => {
       sizeTailSampling({ tracesPerSec: 500, spansPerTrace: 20, decisionWaitSec: 10 }).numTraces,
     );
     expect(s.numTraces).toBe(7500);
-    // 7500 x 20 x 1 KiB = 146.5 MiB buffer -> /0.8 + 128 = 312 -> floor of 512
-    expect(s.memoryLimitMiB).toBe(512);
+    // 7500 x 20 x 3 KiB = 439.5 MiB buffer -> 440 / 0.8 + 128 = 678 -> rounded up to 64 MiB: 704
+    expect(s.memoryLimitMiB).toBe(704);
     expect(s.cpuRequestMillis).toBe(1000);
 
     // heavy traffic: memory, not CPU, drives the replica count

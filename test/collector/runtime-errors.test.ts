@@ -213,7 +213,7 @@ describe('TailSamplingGateway bad inputs', () => {
         replicas: 3,
         resources: { memoryLimitMiB: 512 },
       },
-      /memoryLimitMiB 512 is below the 704 MiB the declared traffic needs per replica/,
+      /memoryLimitMiB 512 is below the 1792 MiB the declared traffic needs per replica/,
     ],
     [
       'otlp_http-only distribution',

@@ -84,3 +84,4 @@ export type {
   HealthCheckProps,
   MemoryLimiterProps,
 } from './component-fields';
+export { TRACING_DEFAULTS } from './defaults';

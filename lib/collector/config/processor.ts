@@ -1,7 +1,8 @@
 import type { MemoryLimiterProps, BatchProps } from './component-fields';
 import { AttributeAction } from './attribute-action';
-import { checkRe2, fail, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
+import { checkRe2, fail, isPlainObject, optBoolean, optInstance, optList, optNumber, optOneOf, optProps, optString, optStringList, reqNumber, reqString } from '../../common/guards';
 import { redaction, RedactionProps } from './redaction';
+import { TRACING_DEFAULTS } from './defaults';
 import { BATCH_FIELDS, checkBatch, checkMemoryLimiter, MEMORY_LIMITER_FIELDS } from './component-fields';
 import { checkFieldProps, propNames, renderFields } from './fields';
 import { ignoredHashSeed, K8S_METADATA_FIELDS } from './component-parsers';
@@ -334,11 +335,15 @@ export class Processor {
   }
 
   /**
-   * `tail_sampling`: decides per trace after `decisionWaitSec`.
+   * `tail_sampling`: decides per trace after `decisionWaitSec` (default `TRACING_DEFAULTS.decisionWaitSec`,
+   * 10 s, written to the config: the same wait as the stack and the gateway; the collector's own
+   * default, used for a parsed config without `decision_wait`, is 30 s).
    * @example Processor.tailSampling({ decisionWaitSec: 10, policies: [Policy.statusCode('ERROR'), Policy.latency({ thresholdMs: 1000 })] })
    */
   public static tailSampling(props: TailSamplingProps): TailSamplingProcessor {
-    return new TailSamplingProcessor(props);
+    const withDefault =
+      isPlainObject(props) && props.decisionWaitSec === undefined ? { ...props, decisionWaitSec: TRACING_DEFAULTS.decisionWaitSec } : props;
+    return new TailSamplingProcessor(withDefault);
   }
 
   /** Escape hatch: any processor type with a free config. */

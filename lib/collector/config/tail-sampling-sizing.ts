@@ -1,5 +1,6 @@
 /** Sizing of a tail-sampling collector: num_traces and memory from declared traffic. */
 import { optNumber, propsObject, reqNumber } from '../../common/guards';
+import { TRACING_DEFAULTS } from './defaults';
 
 /** Declared traffic of a tail-sampling collector (all replicas together unless noted). */
 export interface TailSamplingTraffic {
@@ -13,7 +14,10 @@ export interface TailSamplingTraffic {
 export interface TailSamplingSizingProps extends TailSamplingTraffic {
   /** Decision wait in seconds. */
   readonly decisionWaitSec: number;
-  /** Average in-memory size of one span, in bytes. @default 1024 */
+  /**
+   * Average in-memory size of one span in the collector, in bytes (not its wire size).
+   * @default TRACING_DEFAULTS.avgSpanSizeBytes (3072: measured by `npm run bench:pipeline`)
+   */
   readonly avgSpanSizeBytes?: number;
   /** Safety factor applied to rate x decision wait. @default 1.5 */
   readonly safetyFactor?: number;
@@ -42,12 +46,12 @@ export function sizeTailSampling(props: TailSamplingSizingProps): TailSamplingSi
   propsObject(where, props, ['tracesPerSec', 'spansPerTrace', 'decisionWaitSec', 'avgSpanSizeBytes', 'safetyFactor'], false);
   checkTraffic(where, '', props as unknown as Record<string, unknown>);
   reqNumber(where, 'decisionWaitSec', props.decisionWaitSec, { min: 0, exclusiveMin: true, example: '10' });
-  optNumber(where, 'avgSpanSizeBytes', props.avgSpanSizeBytes, { min: 1, example: '1024' });
+  optNumber(where, 'avgSpanSizeBytes', props.avgSpanSizeBytes, { min: 1, example: '3072' });
   optNumber(where, 'safetyFactor', props.safetyFactor, { min: 1, example: '1.5' });
   const factor = props.safetyFactor ?? 1.5;
   const numTraces = Math.ceil(props.tracesPerSec * props.decisionWaitSec * factor);
   const spansInMemory = Math.ceil(numTraces * props.spansPerTrace);
-  const bufferMiB = Math.ceil((spansInMemory * (props.avgSpanSizeBytes ?? 1024)) / 1048576);
+  const bufferMiB = Math.ceil((spansInMemory * (props.avgSpanSizeBytes ?? TRACING_DEFAULTS.avgSpanSizeBytes)) / 1048576);
   return {
     numTraces,
     expectedNewTracesPerSec: Math.ceil(props.tracesPerSec),

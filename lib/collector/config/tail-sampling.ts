@@ -9,7 +9,10 @@ import { checkTraffic, sizeTailSampling, TailSamplingSizing, TailSamplingTraffic
 export interface TailSamplingProps extends ComponentOptions {
   /** Policies (at least one, unique names). A trace is sampled when any policy samples it. */
   readonly policies: readonly Policy[];
-  /** Wait from the first span until the decision. @default 30 (collector default) */
+  /**
+   * Wait from the first span until the decision.
+   * @default TRACING_DEFAULTS.decisionWaitSec (10) with Processor.tailSampling; 30 (the collector's) when parsed without decision_wait
+   */
   readonly decisionWaitSec?: number;
   /** Traces kept in memory. @default - from expectedTraffic via sizeTailSampling(), else collector default 50000 */
   readonly numTraces?: number;

@@ -10,14 +10,14 @@ import {
 
 describe('sizeTailSampling', () => {
   test('num_traces = ceil(rate x decision_wait x 1.5) and a memory estimate', () => {
-    // 500 traces/s x 10 s x 1.5 = 7500 traces; x 20 spans = 150000 spans; x 1 KiB = 146.5 MiB -> 147
-    // suggested limit: ceil(147 / 0.8) = 184, + 128 MiB baseline = 312
+    // 500 traces/s x 10 s x 1.5 = 7500 traces; x 20 spans = 150000 spans; x 3 KiB (measured in-memory
+    // size, TRACING_DEFAULTS.avgSpanSizeBytes) = 439.5 MiB -> 440; suggested limit: ceil(440 / 0.8) = 550, + 128 = 678
     expect(sizeTailSampling({ tracesPerSec: 500, spansPerTrace: 20, decisionWaitSec: 10 })).toEqual({
       numTraces: 7500,
       expectedNewTracesPerSec: 500,
       spansInMemory: 150000,
-      bufferMiB: 147,
-      suggestedMemoryLimitMiB: 312,
+      bufferMiB: 440,
+      suggestedMemoryLimitMiB: 678,
     });
   });
 
