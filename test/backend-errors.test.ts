@@ -10,8 +10,9 @@ import {
 } from '../lib/backends';
 import { validate } from './helpers/validate';
 import { testWithReference } from './helpers/reference';
+import { testApp } from './helpers/temp';
 
-const chart = () => new Chart(Testing.app(), 'test');
+const chart = () => new Chart(testApp(), 'test');
 const ref = { name: 'creds', key: 'value' };
 const s3 = { bucket: 'tempo', endpoint: 'minio:9000', credentials: { accessKeyId: ref, secretAccessKey: ref } };
 

@@ -1,9 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { Backend, ExternalOtlpBackend, ITraceBackend, Jaeger, Tempo, TempoStorage } from '../lib/backends';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
 function chart(namespace?: string): Chart {
-  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+  return new Chart(testApp(), 'test', namespace ? { namespace } : {});
 }
 
 describe('Backend.tempo / Backend.jaeger', () => {

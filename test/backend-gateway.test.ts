@@ -6,8 +6,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { Backend, ITraceBackend } from '../lib/backends';
 import { Exporter } from '../lib/collector/config';
+import { testApp } from './helpers/temp';
 
-const chart = () => new Chart(Testing.app(), 'test', { namespace: 'observability' });
+const chart = () => new Chart(testApp(), 'test', { namespace: 'observability' });
 
 describe('exporters derived from backends', () => {
   test.each([

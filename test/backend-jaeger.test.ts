@@ -2,9 +2,10 @@ import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { IndexRotation, Jaeger, JaegerStorage } from '../lib/backends';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
 function chart(namespace?: string): Chart {
-  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+  return new Chart(testApp(), 'test', namespace ? { namespace } : {});
 }
 
 function find(objects: any[], kind: string): any {

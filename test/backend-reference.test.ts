@@ -7,10 +7,11 @@
  * except for the differences documented in each test (why is in the comment beside it).
  */
 import * as fs from 'fs';
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import { IndexRotation, Jaeger, JaegerStorage, Tempo, TempoStorage, TempoVersion } from '../lib/backends';
 import { describeWithReference, ref } from './helpers/reference';
+import { testApp } from './helpers/temp';
 
 type Leaf = { path: string; ours: unknown; theirs: unknown };
 
@@ -56,7 +57,7 @@ const seconds = (d: string) => {
   if (!m) throw new Error(`fixture duration ${d} is not in s or m`);
   return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
 };
-const chart = () => new Chart(Testing.app(), 'ref', { namespace: 'obs' });
+const chart = () => new Chart(testApp(), 'ref', { namespace: 'obs' });
 const port = (endpoint: string) => endpoint.split(':').pop();
 
 describeWithReference('Tempo configs vs upstream examples (grafana/tempo, AGPL: fixtures only)', () => {

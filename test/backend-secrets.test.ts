@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { Backend, Jaeger, JaegerStorage, Tempo, TempoStorage, TempoVersion } from '../lib/backends';
+import { testApp } from './helpers/temp';
 
 /**
  * Fake credential values. None of them can be handed to the library (only Secret references are
@@ -21,7 +22,7 @@ const ref = (name: string, key: string) => ({ name, key });
 
 /** Every storage option (and the external OTLP backend), configured with Secret references only. */
 function everyBackend(): Chart {
-  const c = new Chart(Testing.app(), 'all', { namespace: 'obs' });
+  const c = new Chart(testApp(), 'all', { namespace: 'obs' });
   const tempo = (name: string, storage: TempoStorage, version = TempoVersion.V3) =>
     new Tempo(c, name, { name, storage, version, metricsGenerator: { remoteWriteUrl: 'http://prom:9090/api/v1/write' } });
   tempo('t-local', TempoStorage.local());

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { Tempo, TempoStorage, TempoVersion } from '../lib/backends';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
 const S3_CREDS = {
   accessKeyId: { name: 'minio-creds', key: 'access-key-id' },
@@ -9,7 +10,7 @@ const S3_CREDS = {
 };
 
 function chart(namespace?: string): Chart {
-  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+  return new Chart(testApp(), 'test', namespace ? { namespace } : {});
 }
 
 function find(objects: any[], kind: string, name?: string): any {

@@ -5,8 +5,9 @@ import { AgentDelivery, CollectorAgent, CollectorRuntime } from '../lib/collecto
 import { AttributeAction, Policy, Processor } from '../lib/collector/config';
 import { Instrumentation } from '../lib/instrumentation';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
-const chart = () => new Chart(Testing.app(), 'test', { namespace: 'observability' });
+const chart = () => new Chart(testApp(), 'test', { namespace: 'observability' });
 const find = (objs: any[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 const configOf = (objs: any[]) => parse(find(objs, 'ConfigMap', 'otel-agent-config').data['collector.yaml']);
 const containerOf = (objs: any[]) => find(objs, 'DaemonSet').spec.template.spec.containers[0];

@@ -6,13 +6,14 @@ import { Policy, sizeTailSampling } from '../lib/collector/config';
 import { OpenTelemetryOperator, OperatorManifestSource, WebhookCertificates } from '../lib/operator';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
 const POLICIES = [Policy.statusCode('ERROR'), Policy.latency({ thresholdMs: 1000 }), Policy.probabilistic(10)];
 const find = (objs: any[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 
 /** The seed guide's stack: agents on every node -> 3 gateway replicas tail-sampling -> Tempo. */
 function stack(runtime: CollectorRuntime, opts: { resolver?: 'dns' | 'k8s'; persistent?: boolean } = {}) {
-  const chart = new Chart(Testing.app(), 'stack', { namespace: 'observability' });
+  const chart = new Chart(testApp(), 'stack', { namespace: 'observability' });
   const backend = Backend.tempo().bind(chart, 'tempo');
   const gateway = new TailSamplingGateway(chart, 'gateway', {
     backend,
@@ -196,7 +197,7 @@ describe('gateway options', () => {
   });
 
   test('sizing reaches the workload and the tail_sampling config', () => {
-    const chart = new Chart(Testing.app(), 'c', { namespace: 'observability' });
+    const chart = new Chart(testApp(), 'c', { namespace: 'observability' });
     const gateway = new TailSamplingGateway(chart, 'gw', {
       backend: Backend.tempo().bind(chart, 'tempo'),
       policies: POLICIES,
@@ -215,7 +216,7 @@ describe('gateway options', () => {
   });
 
   test('deployment workload: no StatefulSet, still a headless Service and a PDB', () => {
-    const chart = new Chart(Testing.app(), 'c', { namespace: 'observability' });
+    const chart = new Chart(testApp(), 'c', { namespace: 'observability' });
     new TailSamplingGateway(chart, 'gw', { backend: Backend.tempo().bind(chart, 'tempo'), policies: POLICIES, workload: 'deployment' });
     const objs = Testing.synth(chart);
     expect(find(objs, 'Deployment', 'otel-gateway').spec.replicas).toBe(2);
@@ -228,7 +229,7 @@ describe('gateway options', () => {
 
 describeWithReference('operator ordering', () => {
   test('collector CRs are applied after the operator installed in the same app', () => {
-    const chart = new Chart(Testing.app(), 'c', { namespace: 'observability' });
+    const chart = new Chart(testApp(), 'c', { namespace: 'observability' });
     const operator = new OpenTelemetryOperator(chart, 'operator', {
       source: OperatorManifestSource.fromFile(ref('opentelemetry-operator', 'opentelemetry-operator.yaml')),
       certificates: WebhookCertificates.certManager(),

@@ -22,6 +22,7 @@ import { AgentDelivery, CollectorAgent, goMemLimit, TailSamplingGateway } from '
 import { Policy } from '../lib/collector/config';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 import { quantityValue } from '../lib/common/quantity';
 
 const HELM = (...p: string[]) => ref('helm-rendered', 'opentelemetry-collector', ...p);
@@ -36,7 +37,7 @@ function helmObjects(example: string): any[] {
 }
 
 function ours(delivery?: AgentDelivery, persistent = false) {
-  const chart = new Chart(Testing.app(), 'ours', { namespace: 'default' });
+  const chart = new Chart(testApp(), 'ours', { namespace: 'default' });
   const backend = Backend.tempo().bind(chart, 'tempo');
   const gateway = new TailSamplingGateway(chart, 'gw', {
     backend,

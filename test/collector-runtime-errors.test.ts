@@ -3,8 +3,9 @@ import { Backend, ITraceBackend } from '../lib/backends';
 import { CollectorAgent, CollectorAgentProps, CollectorRuntime, sizeGateway, TailSamplingGateway, TailSamplingGatewayProps } from '../lib/collector';
 import { CollectorDistribution, Exporter, Policy, Processor } from '../lib/collector/config';
 import { validate } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
-const chart = () => new Chart(Testing.app(), 'test', { namespace: 'observability' });
+const chart = () => new Chart(testApp(), 'test', { namespace: 'observability' });
 const POLICIES = [Policy.statusCode('ERROR')];
 
 function agent(props: Partial<CollectorAgentProps>, withBackend = true) {
@@ -104,7 +105,7 @@ describe('TailSamplingGateway bad inputs', () => {
 
 describe('cross-object checks (validateManifests)', () => {
   test('an exporter to an in-cluster Service that is not emitted in this app', () => {
-    const other = new Chart(Testing.app(), 'other', { namespace: 'observability' });
+    const other = new Chart(testApp(), 'other', { namespace: 'observability' });
     const backend = Backend.tempo().bind(other, 'tempo'); // emitted in ANOTHER app
     const c = chart();
     new CollectorAgent(c, 'agent', { backend });

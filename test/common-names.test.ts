@@ -1,5 +1,6 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { checkPinnedImage, resolveNamespace } from '../lib/common/k8s-names';
+import { testApp, testChart } from './helpers/temp';
 
 describe('checkPinnedImage', () => {
   test.each([
@@ -22,12 +23,12 @@ describe('checkPinnedImage', () => {
 
 describe('resolveNamespace', () => {
   test('explicit, then chart, then default; DNS-1123 labels may start with a digit', () => {
-    const chart = new Chart(Testing.app(), 'c', { namespace: 'obs' });
+    const chart = new Chart(testApp(), 'c', { namespace: 'obs' });
     expect(resolveNamespace(chart, 'x', '1-obs')).toBe('1-obs');
     expect(resolveNamespace(chart, 'x')).toBe('obs');
-    expect(resolveNamespace(new Chart(Testing.app(), 'd'), 'x')).toBe('default');
+    expect(resolveNamespace(new Chart(testApp(), 'd'), 'x')).toBe('default');
   });
   test('refuses an invalid namespace, naming the rule', () => {
-    expect(() => resolveNamespace(Testing.chart(), 'tempo', 'Obs_1')).toThrow(/tempo: namespace "Obs_1" is not a valid DNS-1123 label/);
+    expect(() => resolveNamespace(testChart(), 'tempo', 'Obs_1')).toThrow(/tempo: namespace "Obs_1" is not a valid DNS-1123 label/);
   });
 });

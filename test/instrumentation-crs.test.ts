@@ -10,6 +10,7 @@ import { OperatorManifestSource } from '../lib/operator/operator-manifest-source
 import { ARGOCD_SYNC_WAVE_ANNOTATION, OpenTelemetryOperator } from '../lib/operator/opentelemetry-operator';
 import { describeWithReference, ref, testWithReference } from './helpers/reference';
 import { expectValid, validate } from './helpers/validate';
+import { testApp, testChart } from './helpers/temp';
 
 const SAMPLES = ref('opentelemetry-operator', 'samples');
 
@@ -83,7 +84,7 @@ const SERVICE_AGENT: IOtlpDestination = {
 };
 
 function make(props: Partial<InstrumentationProps> = {}, chartNs = 'apps') {
-  const chart = new Chart(Testing.app(), 'test', { namespace: chartNs });
+  const chart = new Chart(testApp(), 'test', { namespace: chartNs });
   const inst = new Instrumentation(chart, 'inst', { name: 'inst', endpoint: SERVICE_AGENT, ...props });
   return { chart, inst, out: Testing.synth(chart) };
 }
@@ -107,7 +108,7 @@ describeWithReference('Instrumentation: upstream samples', () => {
 
   test.each(Object.keys(TYPED_SAMPLES))('%s: typed API yields an equal spec, valid against the CRD', (key) => {
     const sample = sampleDocs.find((s) => s.key === key)!.obj;
-    const chart = Testing.chart();
+    const chart = testChart();
     TYPED_SAMPLES[key](chart);
     const out = Testing.synth(chart);
     expect(out).toHaveLength(1);
@@ -218,7 +219,7 @@ describe('Instrumentation: typed blocks', () => {
   });
 
   test('ordering and sync wave after the operator', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const operator = new OpenTelemetryOperator(chart, 'op', { source: OperatorManifestSource.external(), argoCdSyncWaves: true });
     const inst = new Instrumentation(chart, 'inst', { endpoint: SERVICE_AGENT, operator });
     const out = Testing.synth(chart);

@@ -11,6 +11,7 @@ import { OpenTelemetryOperator } from '../lib/operator/opentelemetry-operator';
 import { WebhookCertificates } from '../lib/operator/webhook-certificates';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';
+import { testApp, testChart } from './helpers/temp';
 
 const A = 'instrumentation.opentelemetry.io/';
 const AGENT: IOtlpDestination = {
@@ -27,7 +28,7 @@ function service(chart: Chart, name: string, image: string, containerName = 'app
 
 /** The "done when" stack: one namespace, four services (Java, Python, Node.js, Go), instrumented by the helpers. */
 function shopStack(source: OperatorManifestSource) {
-  const app = Testing.app();
+  const app = testApp();
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   const operator = new OpenTelemetryOperator(chart, 'operator', {
     source,
@@ -78,7 +79,7 @@ describe('inject: four services in one namespace (operator installed elsewhere)'
   });
 
   test('workloads are ordered after the Instrumentation they use, even when declared first', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const d = service(chart, 'early', 'example.com/early:1');
     const inst = new Instrumentation(chart, 'inst', { name: 'late', endpoint: 'http://c:4317' });
     inst.inject(d, { languages: [InjectLanguage.java()] });
@@ -115,7 +116,7 @@ describeWithReference('inject: four services with the operator installed from th
     const kept = Object.fromEntries(Object.entries(expected).filter(([k]) => outOfScope.includes(k)));
     expect(Object.keys(kept)).toHaveLength(3);
     const spec = { ...sample.spec, template: { ...sample.spec.template, metadata: { ...sample.spec.template.metadata, annotations: kept } } };
-    const chart = Testing.chart();
+    const chart = testChart();
     const raw = new ApiObject(chart, 'app', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: sample.metadata.name }, spec });
     inject(raw, {
       languages: [
@@ -136,7 +137,7 @@ describeWithReference('inject: four services with the operator installed from th
 
 describe('inject: targets and values', () => {
   test('raw ApiObject without template annotations, CronJob, Pod and Namespace targets', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new Instrumentation(chart, 'inst', { name: 'only', endpoint: 'http://c:4317' });
     const dep = new ApiObject(chart, 'd', {
       apiVersion: 'apps/v1',
@@ -169,7 +170,7 @@ describe('inject: targets and values', () => {
   });
 
   test('an Instrumentation in another namespace is referenced as "ns/name"', () => {
-    const app = Testing.app();
+    const app = testApp();
     const obs = new Chart(app, 'obs', { namespace: 'observability' });
     const apps = new Chart(app, 'apps', { namespace: 'apps' });
     const inst = new Instrumentation(obs, 'inst', { name: 'shared', endpoint: 'http://c:4317' });
@@ -182,7 +183,7 @@ describe('inject: targets and values', () => {
   });
 
   test('nginx uses its upstream container-names annotation (inject-nginx-container-names)', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const inst = new Instrumentation(chart, 'inst', { name: 'web', endpoint: 'http://c:4317' });
     const d = service(chart, 'proxy', 'nginx:1.27', 'nginx');
     d.addContainer({ name: 'java', image: 'example.com/java:1', securityContext: { ensureNonRoot: false } });
@@ -198,7 +199,7 @@ describe('inject: targets and values', () => {
 
 describe('inject: bad inputs', () => {
   function setup(opts: { go?: boolean; psa?: string; instrumentations?: string[]; operator?: boolean } = {}) {
-    const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    const chart = new Chart(testApp(), 'c', { namespace: 'shop' });
     const operator =
       opts.operator === false
         ? undefined

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
@@ -15,6 +14,7 @@ import { ARGOCD_SYNC_WAVE_ANNOTATION, OpenTelemetryOperator } from '../lib/opera
 import { WebhookCertificates } from '../lib/operator/webhook-certificates';
 import { CrdRegistry, expectValidManifests } from '../lib/validation';
 import { describeWithReference, ref } from './helpers/reference';
+import { tempDir, testApp, testChart } from './helpers/temp';
 
 const MANIFEST = ref('opentelemetry-operator', 'opentelemetry-operator.yaml');
 const UPSTREAM_NS = 'opentelemetry-operator-system';
@@ -31,7 +31,7 @@ function certManagerCrds(): CrdRegistry {
 }
 
 function install(props: Partial<ConstructorParameters<typeof OpenTelemetryOperator>[2]> = {}, chartNs?: string) {
-  const chart = new Chart(Testing.app(), 'test', chartNs ? { namespace: chartNs } : {});
+  const chart = new Chart(testApp(), 'test', chartNs ? { namespace: chartNs } : {});
   const operator = new OpenTelemetryOperator(chart, 'operator', {
     source: OperatorManifestSource.fromFile(MANIFEST),
     certificates: WebhookCertificates.certManager(),
@@ -41,7 +41,7 @@ function install(props: Partial<ConstructorParameters<typeof OpenTelemetryOperat
 }
 
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'otel-operator-test-'));
+  return tempDir('operator-');
 }
 
 /** A testable PEM CA (public certificate text; the content does not need to be a real CA). */
@@ -164,7 +164,7 @@ describeWithReference('OpenTelemetryOperator from the release manifest', () => {
   });
 
   test('chartPerLayer puts each layer in its own chart, ordered crds -> certificates -> operator', () => {
-    const app = Testing.app();
+    const app = testApp();
     const operator = new OpenTelemetryOperator(app, 'operator', {
       source: OperatorManifestSource.fromFile(MANIFEST),
       certificates: WebhookCertificates.certManager(),
@@ -183,7 +183,7 @@ describeWithReference('OpenTelemetryOperator from the release manifest', () => {
   });
 
   test('cert-manager installed in the same app: the certificates layer depends on it', () => {
-    const app = Testing.app();
+    const app = testApp();
     const certManager = new Chart(app, 'cert-manager');
     const chart = new Chart(app, 'otel');
     new OpenTelemetryOperator(chart, 'operator', {
@@ -207,7 +207,7 @@ describeWithReference('OpenTelemetryOperator from the release manifest', () => {
 
 describe('OpenTelemetryOperator sources', () => {
   test('external(): emits nothing, still exposes names, namespace and switches', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const operator = new OpenTelemetryOperator(chart, 'operator', {
       source: OperatorManifestSource.external(),
       namespace: 'observability',
@@ -247,7 +247,7 @@ describeWithReference('OpenTelemetryOperator sources (with reference data)', () 
     fs.copyFileSync(MANIFEST, cached); // pre-filled cache (a temp dir, not the repository)
     // An unreachable URL proves no request is made on a cache hit.
     await expect(fetchOperatorManifest({ cacheDir: dir, url: 'http://127.0.0.1:9/never' })).resolves.toBe(cached);
-    const chart = Testing.chart();
+    const chart = testChart();
     const op = new OpenTelemetryOperator(chart, 'op', {
       source: OperatorManifestSource.fromRelease({ cacheDir: dir }),
       certificates: WebhookCertificates.certManager(),
@@ -302,7 +302,7 @@ describeWithReference('OpenTelemetryOperator sources (with reference data)', () 
     const saved = process.env[OPERATOR_MANIFEST_ENV];
     try {
       process.env[OPERATOR_MANIFEST_ENV] = MANIFEST;
-      const chart = Testing.chart();
+      const chart = testChart();
       const op = new OpenTelemetryOperator(chart, 'op', {
         source: OperatorManifestSource.fromEnv(),
         certificates: WebhookCertificates.certManager(),

@@ -27,6 +27,7 @@ pulumi.runtime.setMocks(
 
 // Imported after setMocks so the resources are mocked.
 import { pulumiClassFor, TracingResources } from '../lib/pulumi';
+import { testChart } from './helpers/temp';
 
 function outputValue<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply((v) => resolve(v)));
@@ -38,7 +39,7 @@ async function settle(): Promise<void> {
 }
 
 function shopChart(): Chart {
-  const chart = Testing.chart();
+  const chart = testChart();
   new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   new ApiObject(chart, 'inst', {
     apiVersion: 'opentelemetry.io/v1alpha1',
@@ -101,7 +102,7 @@ describe('TracingResources (Pulumi, under mocks)', () => {
   });
 
   test('invalid manifests are refused before anything is registered', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad_Name' }, spec: { ports: [{ port: 0 }] } });
     expect(() => new TracingResources('bad', { source: chart })).toThrow(/refusing to register invalid manifests with Pulumi:[\s\S]*port 0 is out of range/);
   });

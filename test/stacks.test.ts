@@ -5,6 +5,7 @@ import { StackOperator } from '../lib/stack';
 import { jaegerHeadSamplingStack, singleNodeDevStack, tempoTailSamplingStack, vendorOtlpStack } from '../stacks';
 import { describeWithReference, ref } from './helpers/reference';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
 
@@ -30,7 +31,7 @@ function collectorConfig(objects: Obj[], name: string): any {
 }
 
 describe('reference stack: Tempo + tail-sampling gateway', () => {
-  const objects: Obj[] = Testing.synth(tempoTailSamplingStack(Testing.app()));
+  const objects: Obj[] = Testing.synth(tempoTailSamplingStack(testApp()));
 
   test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
     // (without the reference CRDs, custom resources can only get the unknown-crd warning)
@@ -92,7 +93,7 @@ describe('reference stack: Tempo + tail-sampling gateway', () => {
   });
 
   test('plain-manifest runtime: same pipeline, no CR', () => {
-    const plain: Obj[] = Testing.synth(tempoTailSamplingStack(Testing.app(), 'plain', { runtime: 'manifests' }));
+    const plain: Obj[] = Testing.synth(tempoTailSamplingStack(testApp(), 'plain', { runtime: 'manifests' }));
     expectValid(plain);
     expect(plain.filter((o) => o.kind === 'OpenTelemetryCollector')).toEqual([]);
     expect(find(plain, 'StatefulSet', 'otel-gateway').spec.replicas).toBe(3);
@@ -102,7 +103,7 @@ describe('reference stack: Tempo + tail-sampling gateway', () => {
 });
 
 describe('reference stack: Jaeger v2 badger + head sampling', () => {
-  const objects: Obj[] = Testing.synth(jaegerHeadSamplingStack(Testing.app()));
+  const objects: Obj[] = Testing.synth(jaegerHeadSamplingStack(testApp()));
 
   test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
     // (without the reference CRDs, custom resources can only get the unknown-crd warning)
@@ -128,7 +129,7 @@ describe('reference stack: Jaeger v2 badger + head sampling', () => {
 });
 
 describe('reference stack: external vendor over OTLP', () => {
-  const objects: Obj[] = Testing.synth(vendorOtlpStack(Testing.app()));
+  const objects: Obj[] = Testing.synth(vendorOtlpStack(testApp()));
 
   test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
     // (without the reference CRDs, custom resources can only get the unknown-crd warning)
@@ -151,7 +152,7 @@ describe('reference stack: external vendor over OTLP', () => {
 });
 
 describe('reference stack: single-node dev', () => {
-  const objects: Obj[] = Testing.synth(singleNodeDevStack(Testing.app()));
+  const objects: Obj[] = Testing.synth(singleNodeDevStack(testApp()));
 
   test('validates clean (no warnings either), creates its namespace, and matches the snapshot', () => {
     // (without the reference CRDs, custom resources can only get the unknown-crd warning)

@@ -4,9 +4,10 @@ import { Backend } from '../lib/backends';
 import { InjectLanguage } from '../lib/instrumentation';
 import { Sampling, TracingStack } from '../lib/stack';
 import { expectValid } from './helpers/validate';
+import { testApp } from './helpers/temp';
 
 function chart(): Chart {
-  return new Chart(Testing.app(), 'test', { namespace: 'observability' });
+  return new Chart(testApp(), 'test', { namespace: 'observability' });
 }
 
 describe('TracingStack defaults are the seed', () => {

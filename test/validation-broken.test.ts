@@ -1,8 +1,9 @@
-import { Chart, Testing, ApiObject } from 'cdk8s';
+import { Chart, ApiObject } from 'cdk8s';
 import { compileCel, expectValidManifests, validateConstruct, validateManifests } from '../lib/validation';
 import { describeWithReference } from './helpers/reference';
 import { collectorCr } from './helpers/fixtures';
 import { referenceCrds } from './helpers/validate';
+import { testApp, testChart } from './helpers/temp';
 
 /** A valid Deployment that each broken variant starts from. */
 function deployment(): any {
@@ -164,7 +165,7 @@ describeWithReference('custom resources: broken variants against the operator CR
   });
 
   test('an OpenTelemetryCollector with an unknown field under spec fails a cdk8s chart with the field named', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const bad = collector();
     bad.spec.upgradeStrateg = 'none';
     new ApiObject(chart, 'agent', bad);
@@ -196,7 +197,7 @@ describe('CEL subset', () => {
 });
 
 test('validateConstruct reports construct paths for objects emitted by a chart', () => {
-  const chart = new Chart(Testing.app(), 'shop');
+  const chart = new Chart(testApp(), 'shop');
   const d = deployment();
   d.spec.template.spec.containers[0].ports[0].containerPort = 0;
   new ApiObject(chart, 'checkout', d);

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { CrdRegistry, validateManifests } from '../lib/validation';
 import { describeWithReference, ref } from './helpers/reference';
 import { referenceCrds } from './helpers/validate';
+import { tempDir } from './helpers/temp';
 
 function loadYaml(file: string): any[] {
   return parseAllDocuments(fs.readFileSync(file, 'utf8'))
@@ -126,7 +127,7 @@ describe('CRD registry', () => {
   });
 
   test('compiled validators are shared: loading the same CRDs twice does not recompile', () => {
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'crds-'));
+    const dir = tempDir('crds-');
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -155,7 +156,7 @@ describe('CRD registry', () => {
 
   test('loading a missing folder or a file without CRDs fails with the fix', () => {
     expect(() => CrdRegistry.fromDirs('/nonexistent/crds')).toThrow(/CRD folder \/nonexistent\/crds does not exist; pass an existing folder/);
-    const f = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'nocrd-')), 'x.yaml');
+    const f = path.join(tempDir('nocrd-'), 'x.yaml');
     fs.writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
     expect(() => new CrdRegistry().loadFile(f)).toThrow(/no CustomResourceDefinition found in .*x\.yaml/);
   });

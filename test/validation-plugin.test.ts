@@ -1,10 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { TracingManifestValidation } from '../lib/validation/cdk8s-plugin';
 import { collectorCr } from './helpers/fixtures';
-import { describeWithReference, ref } from './helpers/reference';
+import { tempDir } from './helpers/temp';
 
 interface Violation {
   ruleName: string;
@@ -39,20 +38,18 @@ function fakeContext(manifests: string[]) {
 }
 
 function writeManifest(objects: any[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-')), 'app.k8s.yaml');
+  const file = path.join(tempDir('plugin-'), 'app.k8s.yaml');
   fs.writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
   return file;
 }
 
 const collector = collectorCr;
 
-describeWithReference('cdk8s validation plugin', () => {
-  const crdDirs = [ref('opentelemetry-operator', 'crds')];
-
-  test('an OpenTelemetryCollector with an unknown field under spec fails, naming the field', async () => {
+describe('cdk8s validation plugin', () => {
+  test('an OpenTelemetryCollector with an unknown field under spec fails, naming the field (shipped CRDs)', async () => {
     const file = writeManifest([collector({ upgradeStrateg: 'none' })]);
     const f = fakeContext([file]);
-    await new TracingManifestValidation({ crdDirs }).validate(f.ctx);
+    await new TracingManifestValidation({}).validate(f.ctx);
     expect(f.status()).toBe('failure');
     expect(f.violations).toHaveLength(1);
     expect(f.violations[0].ruleName).toBe('error: unknown-field in OpenTelemetryCollector observability/agent');
@@ -63,26 +60,48 @@ describeWithReference('cdk8s validation plugin', () => {
 
   test('a valid manifest passes', async () => {
     const f = fakeContext([writeManifest([collector({})])]);
-    await new TracingManifestValidation({ crdDirs }).validate(f.ctx);
+    await new TracingManifestValidation({ kubernetesVersion: '1.33' }).validate(f.ctx);
     expect(f.status()).toBe('success');
     expect(f.violations).toEqual([]);
   });
 
-  test('an unknown CRD is a warning: success, unless strict', async () => {
+  test('an unknown CRD is a warning that is logged: success, unless strict', async () => {
     const file = writeManifest([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]);
     const lax = fakeContext([file]);
-    await new TracingManifestValidation({ crdDirs: [] }).validate(lax.ctx);
+    await new TracingManifestValidation({}).validate(lax.ctx);
     expect(lax.status()).toBe('success');
     expect(lax.violations[0].ruleName).toBe('warning: unknown-crd in Widget w');
+    expect(lax.logs.join('\n')).toMatch(/warning: unknown-crd in Widget w/);
     const strict = fakeContext([file]);
-    await new TracingManifestValidation({ crdDirs: [], strict: true }).validate(strict.ctx);
+    await new TracingManifestValidation({ strict: true }).validate(strict.ctx);
     expect(strict.status()).toBe('failure');
+    expect(strict.violations[0].ruleName).toBe('error: unknown-crd in Widget w');
   });
 
-  test('a missing CRD folder is logged, not fatal', async () => {
+  test('crdPaths adds CRD files for other operators', async () => {
+    const dir = tempDir('plugin-crd-');
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'widget.yaml'), stringify(crd));
+    const f = fakeContext([writeManifest([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 'big' } }])]);
+    await new TracingManifestValidation({ crdPaths: [dir] }).validate(f.ctx);
+    expect(f.status()).toBe('failure');
+    expect(f.violations[0].violatingResources[0].locations).toEqual(['spec.size']);
+  });
+
+  test('a missing CRD path or an unknown property is a configuration error naming it', async () => {
     const f = fakeContext([writeManifest([collector({})])]);
-    await new TracingManifestValidation({ crdDirs: ['/does/not/exist'] }).validate(f.ctx);
-    expect(f.logs.join('\n')).toMatch(/CRD folder \/does\/not\/exist not found/);
-    expect(f.violations[0].ruleName).toMatch(/warning: unknown-crd/);
+    await expect(new TracingManifestValidation({ crdPaths: ['/does/not/exist'] }).validate(f.ctx)).rejects.toThrow(/CRD path \/does\/not\/exist does not exist/);
+    await expect(new TracingManifestValidation({ crdDirs: ['x'] } as any).validate(f.ctx)).rejects.toThrow(/unknown property "crdDirs"/);
+    await expect(new TracingManifestValidation({ kubernetesVersion: '1.20' }).validate(f.ctx)).rejects.toThrow(/kubernetesVersion "1.20" is not supported; use one of 1.33, 1.34, 1.35, 1.36/);
   });
 });

@@ -29,7 +29,10 @@ export interface BackendSecretFile {
   readonly mountPath: string;
 }
 
-/** What `InClusterBackend.container` builds a container from. */
+/**
+ * What `InClusterBackend.container` builds a container from.
+ * @internal
+ */
 export interface BackendContainer {
   readonly name: string;
   readonly image: string;
@@ -90,6 +93,7 @@ export abstract class InClusterBackend extends Construct implements ITraceBacken
   /**
    * The backend's one container: named TCP ports, HTTP readiness and liveness probes on one of
    * them, memory-limited resources, the restricted security context and the given mounts.
+   * @internal
    */
   protected container(c: BackendContainer): IContainer {
     return {
@@ -106,12 +110,18 @@ export abstract class InClusterBackend extends Construct implements ITraceBacken
     };
   }
 
-  /** HTTP probe on a named container port. */
+  /**
+   * HTTP probe on a named container port.
+   * @internal
+   */
   protected httpProbe(path: string, portName: string, initialDelaySeconds: number): IProbe {
     return { httpGet: { path, port: portName }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
   }
 
-  /** Requests half the memory limit and the CPU request; no CPU limit. */
+  /**
+   * Requests half the memory limit and the CPU request; no CPU limit.
+   * @internal
+   */
   protected resources(cpuRequestMillis: number, memoryLimitMiB: number): IResourceRequirements {
     return {
       requests: {
@@ -122,7 +132,10 @@ export abstract class InClusterBackend extends Construct implements ITraceBacken
     };
   }
 
-  /** Mounts Secret keys as files (read-only). */
+  /**
+   * Mounts Secret keys as files (read-only).
+   * @internal
+   */
   protected mountSecretFiles(files: readonly BackendSecretFile[], volumes: IVolume[], mounts: IVolumeMount[]): void {
     for (const f of files) {
       volumes.push({ name: f.volumeName, secret: { secretName: f.secretKeyRef.name, items: [{ key: f.secretKeyRef.key, path: f.fileName }] } });

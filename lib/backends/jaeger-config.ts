@@ -18,7 +18,9 @@ export type JaegerLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** The typed model the Jaeger config is rendered from. */
 export interface JaegerConfigModel {
+  /** The storage backend's part of the config and pod. */
   readonly storage: JaegerStorageModel;
+  /** Jaeger's log level (`service.telemetry.logs.level`). */
   readonly logLevel: JaegerLogLevel;
 }
 

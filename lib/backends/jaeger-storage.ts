@@ -155,18 +155,25 @@ export interface JaegerCassandraStorageProps {
 
 /** A Secret key mounted as a file in the Jaeger container. */
 export interface JaegerSecretFile {
+  /** Pod volume name. */
   readonly volumeName: string;
+  /** Directory the file is mounted in. */
   readonly mountPath: string;
+  /** File name inside the mount. */
   readonly fileName: string;
+  /** The Secret key holding the file content. */
   readonly secretKeyRef: SecretKeyRef;
 }
 
 /** The typed model a storage choice contributes to the Jaeger pod and config. */
 export interface JaegerStorageModel {
+  /** Storage kind (the `jaeger_storage` backend type). */
   readonly kind: 'memory' | 'badger' | 'elasticsearch' | 'opensearch' | 'cassandra';
   /** The backend block under `jaeger_storage.backends.<name>`. */
   readonly backendConfig: Record<string, unknown>;
+  /** Container env vars read from Secret keys (credentials). */
   readonly env: readonly SecretEnvVar[];
+  /** Secret keys mounted as files (certificates). */
   readonly secretFiles: readonly JaegerSecretFile[];
   /** Badger PVC, when the storage needs one. */
   readonly volume?: { readonly sizeGiB: number; readonly storageClassName?: string };

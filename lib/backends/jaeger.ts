@@ -17,7 +17,7 @@ import {
 } from './workload-common';
 import { gibibytes } from '../common/quantity';
 
-/** Default Jaeger v2 release (latest tag in `../shared/reference/README-backends.md`). */
+/** Default Jaeger v2 release (the latest v2 tag when this version of the library was released). */
 export const JAEGER_DEFAULT_VERSION = '2.20.0';
 
 /** Properties of a Jaeger v2 instance. */

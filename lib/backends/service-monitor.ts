@@ -17,7 +17,9 @@ export interface BackendServiceMonitorOptions {
 
 /** What the ServiceMonitor scrapes. */
 export interface ServiceMonitorTarget {
+  /** Name of the ServiceMonitor. */
   readonly name: string;
+  /** Namespace of the ServiceMonitor and the Service. */
   readonly namespace: string;
   /** Labels of the Service to select. */
   readonly selector: Record<string, string>;

@@ -99,7 +99,7 @@ export interface TempoConfigModel {
 
 /**
  * Builds the Tempo configuration object (serialized with `yaml` by the construct). The shape follows
- * the upstream examples in `../shared/reference/tempo` (2.x: compactor retention; 3.x: no ingester or
+ * Grafana Tempo's upstream example configurations (2.x: compactor retention; 3.x: no ingester or
  * compactor blocks, retention under backend_scheduler / backend_worker), with the OTLP receivers on
  * `0.0.0.0` as needed on Kubernetes.
  */

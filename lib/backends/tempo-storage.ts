@@ -114,22 +114,33 @@ export interface TempoAzureStorageProps extends TempoVolumeOptions {
 
 /** A Secret key mounted as a file in the Tempo container. */
 export interface SecretFileMount {
+  /** Pod volume name. */
   readonly volumeName: string;
+  /** Directory the file is mounted in. */
   readonly mountPath: string;
+  /** File name inside the mount. */
   readonly fileName: string;
+  /** The Secret key holding the file content. */
   readonly secretKeyRef: SecretKeyRef;
 }
 
 /** The typed model a storage choice contributes to the Tempo pod and config. */
 export interface TempoStorageModel {
+  /** Tempo's `storage.trace.backend`. */
   readonly backend: 'local' | 's3' | 'gcs' | 'azure';
   /** `storage.trace` block (without `wal`, which the construct adds). */
   readonly traceConfig: Record<string, unknown>;
+  /** Container env vars read from Secret keys (credentials). */
   readonly env: readonly SecretEnvVar[];
+  /** Secret keys mounted as files (e.g. a GCS service account key). */
   readonly secretFiles: readonly SecretFileMount[];
+  /** Annotations of the ServiceAccount (workload identity, e.g. IRSA). */
   readonly serviceAccountAnnotations: Record<string, string>;
+  /** Labels of the pod template (e.g. Azure workload identity). */
   readonly podLabels: Record<string, string>;
+  /** Size of the data PVC (blocks for `local`, the WAL otherwise), GiB. */
   readonly sizeGiB: number;
+  /** StorageClass of the PVC (cluster default when unset). */
   readonly storageClassName?: string;
   /** Whether Tempo must run with `-config.expand-env=true`. */
   readonly expandEnv: boolean;

@@ -3,8 +3,8 @@
  * (`compactor.compaction.block_retention`) and an ingester; 3.x has neither and keeps retention under
  * `backend_scheduler` / `backend_worker`.
  *
- * Versions follow `../shared/reference/README-backends.md`: latest 3.x tag v3.0.3, and 2.10.8 (the
- * version tempo-operator v0.22.0 deploys).
+ * Versions: the latest 3.x tag when this version of the library was released (v3.0.3), and 2.10.8
+ * (the version tempo-operator v0.22.0 deploys).
  */
 export class TempoVersion {
   /** Tempo 2.x (image `grafana/tempo:2.10.8`). */

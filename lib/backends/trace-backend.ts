@@ -22,8 +22,11 @@ export interface BackendTls {
 
 /** The in-cluster Service a backend is reached through (used by cross-object checks). */
 export interface BackendServiceRef {
+  /** Service name. */
   readonly name: string;
+  /** Service namespace. */
   readonly namespace: string;
+  /** The ports the Service exposes. */
   readonly ports: readonly number[];
 }
 

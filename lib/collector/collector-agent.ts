@@ -50,7 +50,10 @@ export class AgentDelivery {
   public static hostPort(): AgentDelivery {
     return new AgentDelivery('hostPort');
   }
-  private constructor(public readonly kind: 'service' | 'hostPort') {}
+  private constructor(
+    /** `service`: the node-local Service; `hostPort`: the node IP. */
+    public readonly kind: 'service' | 'hostPort',
+  ) {}
 }
 
 /** Env var clients set from `status.hostIP` to reach a hostPort agent. */

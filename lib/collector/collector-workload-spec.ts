@@ -39,6 +39,7 @@ export interface CollectorSecretFileMount {
 export interface PersistentQueueVolume {
   /** Pod volume name. */
   readonly volumeName: string;
+  /** Where the queue's file_storage directory is mounted in the container. */
   readonly mountPath: string;
   /** PVC size per replica, GiB. */
   readonly sizeGiB: number;
@@ -48,6 +49,7 @@ export interface PersistentQueueVolume {
 
 /** One environment variable of the collector container (value, downward API or Secret key). */
 export interface CollectorEnvVar {
+  /** Variable name. */
   readonly name: string;
   /** Literal value. @default - none */
   readonly value?: string;

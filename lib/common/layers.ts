@@ -1,4 +1,4 @@
-import { isBuiltinApiVersion } from '../validation/builtin-kinds';
+import { isBuiltinGroup } from './schema-data';
 
 /**
  * The order in which a tracing stack must be applied. The operator's CR webhooks fail closed
@@ -47,6 +47,7 @@ export function applyLayerOf(obj: { apiVersion?: string; kind?: string; metadata
   if (kind === 'MutatingWebhookConfiguration' || kind === 'ValidatingWebhookConfiguration') return ApplyLayer.OPERATOR;
   if (obj.metadata?.labels?.['app.kubernetes.io/name'] === OPERATOR_NAME) return ApplyLayer.OPERATOR;
   if (ACCESS_KINDS.has(kind) && (apiVersion === 'v1' || apiVersion.startsWith('rbac.authorization.k8s.io/'))) return ApplyLayer.OPERATOR;
-  if (!isBuiltinApiVersion(apiVersion)) return ApplyLayer.CUSTOM_RESOURCES;
+  const slash = apiVersion.lastIndexOf('/');
+  if (!isBuiltinGroup(slash < 0 ? '' : apiVersion.slice(0, slash))) return ApplyLayer.CUSTOM_RESOURCES;
   return ApplyLayer.WORKLOADS;
 }

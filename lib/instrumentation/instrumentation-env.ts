@@ -28,8 +28,11 @@ export interface InstrumentationEnvVar {
 
 /** Kubernetes EnvVar JSON. */
 export interface EnvVarJson {
+  /** Variable name. */
   name: string;
+  /** Literal value. */
   value?: string;
+  /** `valueFrom` source (field, resource or Secret/ConfigMap key reference). */
   valueFrom?: Record<string, unknown>;
 }
 

@@ -1,6 +1,8 @@
 /** The `spec.sampler` block of an Instrumentation. */
 export interface SamplerSpec {
+  /** Sampler name, e.g. `parentbased_traceidratio`. */
   readonly type: string;
+  /** Sampler argument, e.g. the ratio `0.25`. */
   readonly argument?: string;
 }
 

@@ -134,11 +134,17 @@ export interface OpenTelemetryOperatorProps {
 
 /** Names of the operator objects other constructs refer to. */
 export interface OperatorNames {
+  /** The operator Deployment (`opentelemetry-operator-controller-manager`). */
   readonly deployment: string;
+  /** The operator's ServiceAccount. */
   readonly serviceAccount: string;
+  /** The Service the API server calls the operator's webhooks through. */
   readonly webhookService: string;
+  /** The MutatingWebhookConfiguration (pod injection, defaults). */
   readonly mutatingWebhookConfiguration: string;
+  /** The ValidatingWebhookConfiguration. */
   readonly validatingWebhookConfiguration: string;
+  /** Names of the operator's CustomResourceDefinitions. */
   readonly crds: readonly string[];
 }
 

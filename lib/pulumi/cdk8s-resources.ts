@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { IConstruct } from 'constructs';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../common/layers';
-import { CrdRegistry, collectObjects, validateManifests, ValidationResult } from '../validation';
+import { CrdRegistry, collectObjects, ValidateOptions, validateManifests, ValidationResult } from '../validation';
 
 /** Properties of `TracingResources`. */
 export interface TracingResourcesProps {
@@ -17,10 +17,15 @@ export interface TracingResourcesProps {
    */
   readonly validate?: boolean;
   /**
-   * CRDs for custom resources whose CRD is not among the objects.
-   * @default - only the CRDs among the objects
+   * CRDs for custom resources whose CRD is not among the objects (shorthand for `validation.crds`).
+   * @default - the shipped CRDs and those among the objects
    */
   readonly crds?: CrdRegistry;
+  /**
+   * Validation options (`kubernetesVersion`, `crdPaths`, `strict`, ...), as for `cdk8s synth` and `synthLayered`.
+   * @default - the newest shipped Kubernetes minor, the shipped CRDs and those among the objects
+   */
+  readonly validation?: Omit<ValidateOptions, 'constructPaths'>;
   /**
    * Prefix of every Pulumi resource name.
    * @default - the component's name
@@ -100,9 +105,12 @@ export class TracingResources extends pulumi.ComponentResource {
       : collectObjects(source as IConstruct);
 
     if (props.validate !== false) {
-      this.validation = validateManifests(objects, { crds: props.crds, constructPaths });
+      this.validation = validateManifests(objects, { ...props.validation, crds: props.crds ?? props.validation?.crds, constructPaths });
       if (!this.validation.ok) {
         throw new Error(`refusing to register invalid manifests with Pulumi:\n${this.validation.toString()}`);
+      }
+      for (const w of this.validation.warnings) {
+        void pulumi.log.warn(`${w.rule} in ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name ?? ''} at ${w.path}: ${w.message}`, this);
       }
     }
 

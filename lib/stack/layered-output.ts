@@ -25,10 +25,16 @@ export interface LayeredOutputProps {
    */
   readonly diagram?: string;
   /**
-   * Validation of the objects before anything is written; `false` turns it off.
-   * @default - validate with the CRDs found in the output
+   * Validation of the objects before anything is written (`kubernetesVersion`, `crdPaths`, `strict`, ...);
+   * `false` turns it off.
+   * @default - validate for the newest shipped Kubernetes minor with the shipped CRDs and those in the output
    */
   readonly validation?: ValidateOptions | false;
+  /**
+   * Where validation warnings (e.g. a custom resource whose CRD is unknown) are reported.
+   * @default - printed on stderr
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** What `synthLayered` wrote. */
@@ -69,6 +75,8 @@ export function synthLayered(root: App | Chart, props: LayeredOutputProps): Laye
   if (props.validation !== false) {
     validation = validateManifests(objects, props.validation ?? {});
     if (!validation.ok) throw new Error(`synthesized manifests are not valid:\n${validation.toString()}`);
+    const warn = props.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
+    for (const w of validation.warnings) warn(`warning: ${w.rule} in ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name ?? ''} at ${w.path}: ${w.message}`);
   }
   const layers = new Map<ApplyLayer, any[]>();
   for (const o of objects) {

@@ -1,26 +1,29 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { parseYamlDocuments } from '../common/yaml';
-import { CrdRegistry } from './crd-registry';
 import { objectLabel } from './findings';
 import { validateManifests } from './validate-manifests';
 
 /** Properties of the cdk8s validation plugin (the `properties:` block in `cdk8s.yaml`). */
 export interface TracingValidationProps {
   /**
-   * Folders of CRD YAML files to validate custom resources against, relative to the working
-   * directory. Folders that do not exist are reported and skipped. CRDs present in the
-   * synthesized manifests are always used.
-   * @default - the folders listed in the env var OTEL_K8S_CRD_DIRS (path-delimiter separated), else none
+   * Extra CRD files or folders for custom resources of other operators, relative to the working
+   * directory (the pinned operator, cert-manager and prometheus-operator CRDs are shipped; CRDs in the
+   * synthesized manifests are always used). The env var OTEL_K8S_CRD_PATHS adds more.
+   * @default - none
    */
-  readonly crdDirs?: string[];
+  readonly crdPaths?: string[];
+  /**
+   * Kubernetes minor of the target cluster (`1.33` ... `1.36`); also the env var OTEL_K8S_KUBERNETES_VERSION.
+   * @default - the newest shipped minor
+   */
+  readonly kubernetesVersion?: string;
   /**
    * Rule ids reported as warnings instead of errors.
    * @default - none
    */
   readonly downgrade?: string[];
   /**
-   * Fail on warnings too.
+   * Fail on warnings too (a custom resource whose CRD is unknown becomes an error).
    * @default false
    */
   readonly strict?: boolean;
@@ -47,21 +50,20 @@ interface PluginContext {
  *
  * ```yaml
  * validations:
- *   - package: ./build/lib/validation/cdk8s-plugin.js
+ *   - package: ./node_modules/@otel-tracing/k8s-constructs
  *     class: TracingManifestValidation
  *     version: 0.1.0
- *     properties: { crdDirs: [../shared/reference/opentelemetry-operator/crds] }
+ *     properties: { kubernetesVersion: '1.34', crdPaths: [crds/] }
  * ```
  */
 export class TracingManifestValidation {
   constructor(private readonly props: TracingValidationProps = {}) {}
 
+  /** Called by cdk8s-cli after synthesis: validates every manifest and reports the findings. */
   public async validate(context: PluginContext): Promise<void> {
-    const dirs = this.props.crdDirs ?? (process.env.OTEL_K8S_CRD_DIRS ?? '').split(path.delimiter).filter(Boolean);
-    const crds = new CrdRegistry();
-    for (const d of dirs) {
-      if (fs.existsSync(d)) crds.loadDir(d);
-      else context.logger.log(`tracing validation: CRD folder ${d} not found; custom resources not covered by the synthesized CRDs will only get a warning`);
+    const known = ['crdPaths', 'kubernetesVersion', 'downgrade', 'strict'];
+    for (const k of Object.keys(this.props ?? {})) {
+      if (!known.includes(k)) throw new Error(`tracing validation plugin: unknown property "${k}" in cdk8s.yaml; use ${known.join(', ')}`);
     }
     const objects: any[] = [];
     const fileOf = new Map<object, string>();
@@ -74,7 +76,13 @@ export class TracingManifestValidation {
       }
     }
     const started = Date.now();
-    const result = validateManifests(objects, { crds, downgrade: this.props.downgrade });
+    const result = validateManifests(objects, {
+      crdPaths: this.props.crdPaths,
+      kubernetesVersion: this.props.kubernetesVersion,
+      downgrade: this.props.downgrade,
+      strict: this.props.strict,
+    });
+    for (const w of result.warnings) context.logger.log(`tracing validation: warning: ${w.rule} in ${objectLabel(w)} at ${w.path}: ${w.message}`);
     const objIndex = new Map<string, object>();
     for (const o of objects) objIndex.set(`${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name ?? ''}`, o);
     for (const f of result.findings) {

@@ -1,6 +1,112 @@
+import { mountedConfigs } from '../common/mounted-config';
 import { parseYaml } from '../common/yaml';
 import { CollectorConfig } from '../collector/config/collector-config';
+import { CollectorDistribution } from '../collector/config/distribution';
 import { Finding } from './findings';
+
+/**
+ * Parsed collector configs, by config object, for one `validateManifests` call (the config rules and
+ * the cross-object checks read the same configs; a failed parse is remembered as its error). Reset at
+ * the start of every call, so an object changed between two calls is parsed again.
+ */
+let PARSED = new WeakMap<object, CollectorConfig | Error>();
+
+/** Forgets the parsed configs (called at the start of every validation). */
+export function resetParsedConfigs(): void {
+  PARSED = new WeakMap();
+}
+
+/** `CollectorConfig.fromObject(config)`, once per config object. */
+function parseConfig(config: unknown): CollectorConfig {
+  if (config === null || typeof config !== 'object') return CollectorConfig.fromObject(config);
+  let p = PARSED.get(config);
+  if (p === undefined) {
+    try {
+      p = CollectorConfig.fromObject(config);
+    } catch (e) {
+      p = e as Error;
+    }
+    PARSED.set(config, p);
+  }
+  if (p instanceof Error) throw p;
+  return p;
+}
+
+/** Images of collector distributions (official and custom builds are recognised by name). */
+const COLLECTOR_IMAGE = /(^|\/)(opentelemetry-collector[\w-]*|otelcol[\w-]*)(:|@|$)/;
+
+/**
+ * The collector's own rules on every collector config in the manifests, whoever wrote them: the
+ * `spec.config` of every OpenTelemetryCollector, and every config file a collector container reads
+ * from a mounted ConfigMap. Each is parsed with the collector model and checked by the same rules as
+ * the configs this library builds (`CollectorConfig.validate()`: references, pipelines, component
+ * settings, and the image's distribution when it is an official one). Rule `collector-config`; the
+ * model's rule id and path are in the message and path. Only errors are reported (best-practice
+ * warnings are for the configs this library builds, which get them at construction), plus
+ * `tail-sampling-daemonset`. A key the model does not know in a config this library did not write is
+ * a warning: the model types the settings the library uses, and upstream components take more (the
+ * real collector decides: `npm run e2e -- validate <dir>`).
+ */
+export function collectorConfigRules(objects: readonly any[]): ObjectFinding[] {
+  const out: ObjectFinding[] = [];
+  const check = (obj: any, where: string, config: unknown, image: string | undefined, daemonSet: boolean) => {
+    const ours = obj?.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'cdk8s';
+    let distribution: CollectorDistribution | undefined;
+    try {
+      distribution = image ? CollectorDistribution.fromImage(image) : undefined;
+    } catch {
+      distribution = undefined; // a custom build: its component set is unknown
+    }
+    let parsed: CollectorConfig;
+    try {
+      parsed = parseConfig(config);
+    } catch (e) {
+      const message = (e as Error).message;
+      const unknownKey = /unknown (top-level )?key/.test(message);
+      out.push({ ...finding(obj, 'collector-config', where, message), severity: unknownKey && !ours ? 'warning' : 'error' });
+      return;
+    }
+    for (const f of parsed.validate({ distribution })) {
+      if (f.severity !== 'error') continue;
+      out.push(finding(obj, 'collector-config', `${where}.${f.path}`, `${f.rule}: ${f.message}`));
+    }
+    if (daemonSet && !ours && parsed.componentTypes().some((c) => c.kind === 'processor' && c.type === 'tail_sampling')) {
+      out.push({
+        ...finding(obj, 'tail-sampling-daemonset', where,
+          'tail_sampling runs in a DaemonSet: on more than one node the spans of a trace reach different collectors and are sampled as partial traces; export with load_balancing (routing key traceID) to a gateway tier that tail-samples'),
+        severity: 'warning',
+      });
+    }
+  };
+  for (const o of objects) {
+    if (o?.kind === 'OpenTelemetryCollector' && String(o.apiVersion).startsWith('opentelemetry.io/') && o.spec?.config !== undefined) {
+      let config = o.spec.config;
+      if (typeof config === 'string') {
+        try {
+          config = parseYaml(config);
+        } catch (e) {
+          out.push(finding(o, 'collector-config', 'spec.config', `spec.config is not valid YAML: ${(e as Error).message}`));
+          continue;
+        }
+      }
+      check(o, 'spec.config', config, o.spec.image, o.spec.mode === 'daemonset');
+    }
+  }
+  for (const m of mountedConfigs(objects)) {
+    if (!COLLECTOR_IMAGE.test(String(m.image ?? '')) || m.content === undefined) continue;
+    const cm = objects.find((o) => o?.kind === 'ConfigMap' && o.metadata?.name === m.configMap.name && (o.metadata?.namespace ?? '') === (m.workload.namespace ?? ''));
+    const where = `data.${m.configMap.key}`;
+    let config: unknown;
+    try {
+      config = parseYaml(m.content);
+    } catch (e) {
+      out.push(finding(cm, 'collector-config', where, `${m.configMap.key} is not valid YAML: ${(e as Error).message}`));
+      continue;
+    }
+    check(cm, where, config, m.image, m.workload.kind === 'DaemonSet');
+  }
+  return out;
+}
 
 /**
  * Cross-object checks of the collectors this library emits (objects labelled
@@ -17,8 +123,8 @@ import { Finding } from './findings';
  *   collector container (the CR's `spec.env`, or the env of the workload mounting the ConfigMap); the
  *   collector refuses to start without it.
  */
-export function collectorChecks(objects: readonly any[]): Finding[] {
-  const findings: Finding[] = [];
+export function collectorChecks(objects: readonly any[]): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
   const namespaces = new Set<string>(objects.map((o) => o?.metadata?.namespace).filter((n): n is string => typeof n === 'string'));
   const services = new Map<string, { ports: Set<number> }>();
   const addService = (ns: string, name: string, ports: Iterable<number>) => {
@@ -120,8 +226,12 @@ export function collectorChecks(objects: readonly any[]): Finding[] {
   return findings;
 }
 
-function finding(o: any, rule: string, path: string, message: string): Finding {
+/** A finding with the object it is about (validateManifests turns that into the object's index). */
+export type ObjectFinding = Finding & { readonly object?: object };
+
+function finding(o: any, rule: string, path: string, message: string): ObjectFinding {
   return {
+    object: o,
     severity: 'error',
     rule,
     apiVersion: String(o.apiVersion),
@@ -137,7 +247,7 @@ function finding(o: any, rule: string, path: string, message: string): Finding {
 function receiverPorts(config: any): number[] {
   try {
     const receivers = new Set(Object.keys(config?.receivers ?? {}));
-    return CollectorConfig.fromObject(config)
+    return parseConfig(config)
       .listeningPorts()
       .filter((p) => receivers.has(p.componentId))
       .map((p) => p.port);
@@ -165,7 +275,7 @@ function configPorts(config: any): number[] {
   let ports: number[];
   try {
     // typed receivers (otlp) know their default ports
-    ports = CollectorConfig.fromObject(config).listeningPorts().map((p) => p.port);
+    ports = parseConfig(config).listeningPorts().map((p) => p.port);
   } catch {
     return [];
   }
@@ -232,8 +342,8 @@ function containerEnvNames(podSpec: any): Set<string> {
   return names;
 }
 
-function portChecks(configMap: any, config: unknown, objects: readonly any[]): Finding[] {
-  const out: Finding[] = [];
+function portChecks(configMap: any, config: unknown, objects: readonly any[]): ObjectFinding[] {
+  const out: ObjectFinding[] = [];
   const listening = configPorts(config);
   const ns = configMap.metadata?.namespace;
   const workloads = mountingWorkloads(configMap, objects);

@@ -1,16 +1,17 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ShippedCrd, shippedCrdKinds, shippedCrds, shippedCrdSchema } from '../common/schema-data';
 import { parseYamlDocuments } from '../common/yaml';
-import { cacheDir, cacheKey, readCache, writeCache } from './disk-cache';
 import { SchemaError, StructuralSchema } from './structural-schema';
 
 /** One served version of a custom resource. */
 interface CrdVersion {
+  /** The openAPIV3Schema (a shipped one is read from its file when first asked for). */
   readonly schema: any;
   readonly served: boolean;
   readonly deprecated: boolean;
-  /** Content hash of the schema: the key of its prepared validator. */
+  /** Key of its prepared validator: the schema's content hash, or the shipped file's name. */
   readonly hash: string;
   /** `subresources.scale.specReplicasPath` (e.g. `.spec.replicas`): the API server requires a non-negative int32 there. */
   readonly specReplicasPath?: string;
@@ -37,12 +38,15 @@ export interface CrdEntry {
  * skipped by the validator, so reported here, never silently passed.
  */
 export interface UnsupportedRule {
+  /** Name of the CRD (`<plural>.<group>`). */
   readonly crdName: string;
+  /** The CRD version whose schema holds the rule. */
   readonly version: string;
   /** `x-kubernetes-validations` for a CEL rule, `pattern` for a regular expression. */
   readonly keyword: 'x-kubernetes-validations' | 'pattern';
   /** The CEL rule or the pattern. */
   readonly rule: string;
+  /** Why the validator cannot evaluate it. */
   readonly reason: string;
 }
 
@@ -62,14 +66,17 @@ function hashOf(value: unknown): string {
 export interface CrdCheck {
   /** `unknown-kind`: no CRD for the group/kind; `unknown-version`: CRD known, version not served. */
   readonly status: 'ok' | 'invalid' | 'unknown-kind' | 'unknown-version';
+  /** Schema errors (empty unless `status` is `invalid`). */
   readonly errors: readonly SchemaError[];
+  /** The CRD version the object was checked against, when known. */
   readonly entry?: CrdEntry;
   /** Set when the version is served but deprecated. */
   readonly deprecated?: boolean;
 }
 
-/** A CRD file of a folder, registered but not read yet. */
+/** A CRD file of a folder (or a shipped CRD set), registered but not read yet. */
 interface PendingFile {
+  /** A file path, or `shipped:<set>` for a CRD set the package ships. */
   readonly file: string;
   /** Registration order: a later definition of the same CRD replaces an earlier one. */
   readonly seq: number;
@@ -85,11 +92,57 @@ interface PendingFile {
  *
  * Folders are read lazily: a file is parsed the first time a custom resource of a kind it
  * defines is checked (`get`, `check`), or when every entry is asked for (`all`,
- * `unsupportedRules`). Which kinds a file defines is known from a small index in the disk cache,
- * or from a scan of its top-level `spec.group` / `spec.names.kind` lines; a file the scan cannot
- * read is parsed on any lookup. Folders of CRDs for many operators then cost only the CRDs in use.
+ * `unsupportedRules`). Which kinds a file defines is known from a scan of its top-level
+ * `spec.group` / `spec.names.kind` lines; a file the scan cannot read is parsed on any lookup.
+ * Folders of CRDs for many operators then cost only the CRDs in use.
+ *
+ * `CrdRegistry.shipped()` holds the CRDs the package ships (the pinned operator v0.158.0,
+ * cert-manager, prometheus-operator; see `schemas/NOTICE`), read per set when a kind of it is checked.
  */
 export class CrdRegistry {
+  private static shippedRegistry?: CrdRegistry;
+
+  /**
+   * The CRDs the package ships: the OpenTelemetry Operator v0.158.0 (OpenTelemetryCollector,
+   * Instrumentation, TargetAllocator, OpAMPBridge), cert-manager (Certificate, Issuer, ClusterIssuer,
+   * CertificateRequest) and prometheus-operator (ServiceMonitor, PodMonitor, PrometheusRule). One
+   * registry per process; each set is read when a kind of it is first checked.
+   */
+  public static shipped(): CrdRegistry {
+    if (!CrdRegistry.shippedRegistry) {
+      const r = new CrdRegistry();
+      const bySet = new Map<string, Set<string>>();
+      for (const [kind, set] of shippedCrdKinds()) (bySet.get(set) ?? bySet.set(set, new Set()).get(set)!).add(kind);
+      for (const [set, kinds] of bySet) r.pending.push({ file: `shipped:${set}`, seq: r.nextSeq++, kinds });
+      CrdRegistry.shippedRegistry = r;
+    }
+    return CrdRegistry.shippedRegistry;
+  }
+
+  /**
+   * A registry of CRD files and folders (`*.yaml`, `*.yml`, `*.json`; folders read lazily). Fails
+   * naming the path when one does not exist.
+   */
+  public static fromPaths(paths: readonly string[]): CrdRegistry {
+    const r = new CrdRegistry();
+    for (const p of paths) {
+      if (typeof p !== 'string' || p === '') throw new Error(`CRD path ${JSON.stringify(p)} is not a path; pass CRD files or folders`);
+      if (!fs.existsSync(p)) throw new Error(`CRD path ${p} does not exist; pass existing CRD files or folders`);
+      if (fs.statSync(p).isDirectory()) r.loadDir(p);
+      else r.loadFile(p);
+    }
+    return r;
+  }
+
+  /**
+   * A registry that looks CRDs up in each of `layers`, the last first (later layers win), plus its own
+   * additions on top. Nothing is copied: lazily read folders stay lazy.
+   */
+  public static layered(...layers: ReadonlyArray<CrdRegistry | undefined>): CrdRegistry {
+    const r = new CrdRegistry();
+    r.layers = layers.filter((l): l is CrdRegistry => l !== undefined);
+    return r;
+  }
   /** A registry of the CRD files in the given folders (`*.yaml`, `*.yml`, `*.json`), read when needed (see `loadDir`). */
   public static fromDirs(...dirs: string[]): CrdRegistry {
     const r = new CrdRegistry();
@@ -108,16 +161,23 @@ export class CrdRegistry {
   private readonly entries = new Map<string, { readonly entry: CrdEntry; readonly seq: number }>();
   private readonly pending: PendingFile[] = [];
   private nextSeq = 0;
-  private parent?: CrdRegistry;
+  /** Registries looked up after this one's own entries, the last first. */
+  private layers: CrdRegistry[] = [];
 
   /**
    * A registry that sees this one's CRDs and adds its own on top (its own definitions win).
    * Nothing is copied: lazily read folders of this registry stay lazy.
    */
   public extend(): CrdRegistry {
-    const child = new CrdRegistry();
-    child.parent = this;
-    return child;
+    return CrdRegistry.layered(this);
+  }
+
+  private parentGet(group: string, kind: string): CrdEntry | undefined {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const e = this.layers[i].get(group, kind);
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /** Registers every CustomResourceDefinition in a YAML or JSON file (multi-document YAML allowed), now. */
@@ -149,20 +209,21 @@ export class CrdRegistry {
   public get(group: string, kind: string): CrdEntry | undefined {
     const key = `${group}/${kind}`;
     if (this.pending.length) this.readPending((p) => !p.kinds || p.kinds.has(key));
-    return this.entries.get(key)?.entry ?? this.parent?.get(group, kind);
+    return this.entries.get(key)?.entry ?? this.parentGet(group, kind);
   }
 
   /** Every registered CRD (reads every pending file). */
   public all(): CrdEntry[] {
     this.readPending(() => true);
-    const own = [...this.entries.values()].map((e) => e.entry);
-    const ownKeys = new Set(own.map((e) => `${e.group}/${e.kind}`));
-    return [...(this.parent?.all().filter((e) => !ownKeys.has(`${e.group}/${e.kind}`)) ?? []), ...own];
+    const byKey = new Map<string, CrdEntry>();
+    for (const l of this.layers) for (const e of l.all()) byKey.set(`${e.group}/${e.kind}`, e);
+    for (const { entry } of this.entries.values()) byKey.set(`${entry.group}/${entry.kind}`, entry);
+    return [...byKey.values()];
   }
 
   /** How many registered CRD files have not been read yet (for tests and benchmarks). */
   public pendingFileCount(): number {
-    return this.pending.length + (this.parent?.pendingFileCount() ?? 0);
+    return this.pending.length + this.layers.reduce((n, l) => n + l.pendingFileCount(), 0);
   }
 
   /**
@@ -172,17 +233,24 @@ export class CrdRegistry {
    */
   private readPending(which: (p: PendingFile) => boolean): void {
     for (const p of this.pending.filter(which)) {
-      const kinds = this.addFile(p.file, p.seq);
+      this.addFile(p.file, p.seq);
       this.pending.splice(this.pending.indexOf(p), 1);
-      if (!p.file.endsWith('.json') && (!p.kinds || p.kinds.size !== kinds.size || [...kinds].some((k) => !p.kinds!.has(k)))) {
-        recordCrdKinds(p.file, kinds);
-      }
     }
   }
 
-  /** Registers the CRDs of a file; returns their `group/kind`. */
+  /** Registers the CRDs of a file (or a shipped set); returns their `group/kind`. */
   private addFile(file: string, seq: number): Set<string> {
-    const docs = file.endsWith('.json') ? [JSON.parse(fs.readFileSync(file, 'utf8'))] : parseYamlCached(file);
+    if (file.startsWith('shipped:')) {
+      const kinds = new Set<string>();
+      for (const c of shippedCrds(file.slice('shipped:'.length))) {
+        this.addShipped(c, seq);
+        kinds.add(`${c.group}/${c.kind}`);
+      }
+      return kinds;
+    }
+    const docs = file.endsWith('.json')
+        ? [JSON.parse(fs.readFileSync(file, 'utf8'))]
+        : parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
     const kinds = new Set<string>();
     for (const doc of docs) {
       if (isCrd(doc)) {
@@ -192,6 +260,25 @@ export class CrdRegistry {
     }
     if (kinds.size === 0) throw new Error(`no CustomResourceDefinition found in ${file}; pass a CRD manifest file`);
     return kinds;
+  }
+
+  /** Registers a shipped CRD; each version's schema is read when a resource of it is first checked. */
+  private addShipped(c: ShippedCrd, seq: number): void {
+    const versions = new Map<string, CrdVersion>();
+    for (const v of c.versions) {
+      const version = {
+        served: v.served !== false,
+        deprecated: v.deprecated === true,
+        hash: `shipped:${v.file}`,
+        ...(v.specReplicasPath ? { specReplicasPath: v.specReplicasPath } : {}),
+      } as CrdVersion;
+      Object.defineProperty(version, 'schema', { enumerable: true, get: () => shippedCrdSchema(v) });
+      versions.set(v.name, version);
+    }
+    const entry: CrdEntry = { crdName: c.name, group: c.group, kind: c.kind, scope: c.scope, source: 'shipped', versions };
+    const key = `${c.group}/${c.kind}`;
+    const existing = this.entries.get(key);
+    if (!existing || existing.seq <= seq) this.entries.set(key, { entry, seq });
   }
 
   private addAt(crd: any, source: string, seq: number): this {
@@ -279,110 +366,13 @@ function scaleErrors(obj: any, specReplicasPath: string | undefined): SchemaErro
   return [{ instancePath: `/${keys.join('/')}`, keyword: 'scale', params: { specReplicasPath }, message: 'must be a non-negative integer (the scale subresource reads it as the replica count)' }];
 }
 
-/** Bump when the cached forms change. */
-const PARSE_CACHE_FORMAT = 'crd-docs-v2';
-const INDEX_CACHE_FORMAT = 'crd-index-v1';
-
-/**
- * A file's identity for the disk cache: real path, device, inode, size and modification time.
- * Editing or replacing the file changes it. `undefined` when the file cannot be stat'ed.
- */
-function fileIdentity(file: string): string[] | undefined {
-  try {
-    const st = fs.statSync(file);
-    // ctime too: tools that restore an old mtime after an edit (cp -p, tar, rsync -t) cannot set it
-    return [fs.realpathSync(file), String(st.dev), String(st.ino), String(st.size), String(st.mtimeMs), String(st.ctimeMs)];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The documents of a multi-document YAML file. CRD files are large (the OpenTelemetryCollector
- * CRD is 420 kB of YAML, ~300 ms to parse, ~1 ms as JSON): the parsed documents are cached on
- * disk as JSON (see `disk-cache.ts`), keyed by a hash of the file's content. A second, small
- * entry keyed by the file's identity names that content entry, so a later process with the same
- * file does not even read the YAML; a new checkout of the same file (new identity) reads and
- * hashes it, and still skips the parser. Content that JSON cannot represent exactly (non-finite
- * numbers) is not cached; cache errors are ignored (the file is parsed as usual).
- */
-function parseYamlCached(file: string): any[] {
-  if (!cacheDir()) return parseYamlDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
-  const id = fileIdentity(file);
-  const idKey = id && cacheKey([PARSE_CACHE_FORMAT, ...id], '.ref');
-  const fromRef = idKey && readCache(idKey)?.toString('utf8');
-  if (fromRef && /^[0-9a-f]{40}\.json$/.test(fromRef)) {
-    const docs = readJsonCache(fromRef);
-    if (docs) return docs;
-  }
-  const text = fs.readFileSync(file, 'utf8');
-  const key = cacheKey([PARSE_CACHE_FORMAT, text], '.json');
-  const cached = readJsonCache(key);
-  if (cached) {
-    if (idKey) writeCache(idKey, key);
-    return cached;
-  }
-  const docs = parseYamlDocuments(text).map((d) => d.toJS());
-  let exact = true;
-  const json = JSON.stringify(docs, function (this: any, k: string, v: unknown) {
-    const raw = this[k];
-    if ((typeof raw === 'number' && !Number.isFinite(raw)) || typeof raw === 'bigint' || raw instanceof Date) exact = false;
-    return typeof raw === 'bigint' ? null : v;
-  });
-  if (exact) {
-    writeCache(key, json);
-    if (idKey) writeCache(idKey, key);
-  }
-  return docs;
-}
-
-/** A cached JSON array, or `undefined` (not cached, unreadable, corrupt). */
-function readJsonCache(name: string): any[] | undefined {
-  try {
-    const buf = readCache(name);
-    const docs = buf && JSON.parse(buf.toString('utf8'));
-    return Array.isArray(docs) ? docs : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where the index of a file (the `group/kind` of its CRDs) is cached, or `undefined`. */
-function indexCacheName(file: string): string | undefined {
-  const id = cacheDir() ? fileIdentity(file) : undefined;
-  return id && cacheKey([INDEX_CACHE_FORMAT, ...id], '.json');
-}
-
-/**
- * `group/kind` of every CRD in a YAML file without parsing it: from the disk cache's index, else
- * from `scanCrdKinds` (whose result is then cached). `undefined` when unknown.
- */
+/** `group/kind` of every CRD in a YAML file from a scan of its lines (`undefined` when unknown). */
 function crdKindsOf(file: string): ReadonlySet<string> | undefined {
-  const name = indexCacheName(file);
-  if (name) {
-    try {
-      const cached = readCache(name);
-      const list = cached && JSON.parse(cached.toString('utf8'));
-      if (Array.isArray(list) && list.length && list.every((k) => typeof k === 'string')) return new Set(list);
-    } catch {
-      // corrupt: scan below
-    }
-  }
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return scanCrdKinds(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
-  const kinds = scanCrdKinds(text);
-  if (kinds && name) writeCache(name, JSON.stringify([...kinds]));
-  return kinds;
-}
-
-/** Records the `group/kind` list of a parsed CRD file in the index cache. */
-function recordCrdKinds(file: string, kinds: ReadonlySet<string>): void {
-  const name = indexCacheName(file);
-  if (name && kinds.size) writeCache(name, JSON.stringify([...kinds]));
 }
 
 const TOP_LEVEL_KIND_LINE = /^kind:.*$/gm;

@@ -21,6 +21,8 @@ export interface Finding {
   readonly message: string;
   /** The cdk8s construct path that produced the object, when known. */
   readonly constructPath?: string;
+  /** Position of the object in the validated list (set by `validateManifests`). */
+  readonly index?: number;
 }
 
 /** Converts an ajv instancePath (`/spec/ports/0/port`) to a dotted path (`spec.ports[0].port`). */

@@ -4,3 +4,5 @@ export * from './validate-manifests';
 export { compileCel } from './cel';
 export { dns1123Label, dns1123Subdomain, dns1035Label } from './object-rules';
 export type { SchemaError, SchemaIssue } from './structural-schema';
+export { TracingManifestValidation } from './cdk8s-plugin';
+export type { TracingValidationProps } from './cdk8s-plugin';

@@ -131,6 +131,25 @@ function checkPorts(node: unknown, path: string, out: RuleProblem[]): void {
 const WORKLOADS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet']);
 
 /** Runs every rule on one object. `builtin` is false for custom resources (names and metadata only). */
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+
+/**
+ * The operator copies `spec.imagePullPolicy` of an Instrumentation (into the init containers it
+ * injects) or of an OpenTelemetryCollector (into the collector pods); its CRDs declare it as a plain
+ * string, so the API server accepts any value there, and refuses the pods later.
+ */
+function checkOperatorPullPolicy(obj: any, out: RuleProblem[]): void {
+  if (!String(obj.apiVersion).startsWith('opentelemetry.io/') || (obj.kind !== 'Instrumentation' && obj.kind !== 'OpenTelemetryCollector')) return;
+  const v = obj.spec?.imagePullPolicy;
+  if (v !== undefined && !PULL_POLICIES.includes(v)) {
+    out.push({
+      rule: 'schema',
+      path: 'spec.imagePullPolicy',
+      message: `${JSON.stringify(v)} is not an image pull policy; use one of ${PULL_POLICIES.map((p) => `"${p}"`).join(', ')} (the operator copies it into pods, which the API server refuses otherwise)`,
+    });
+  }
+}
+
 export function objectRules(obj: any, builtin: boolean): RuleProblem[] {
   const out: RuleProblem[] = [];
   const md = obj.metadata ?? {};
@@ -148,6 +167,7 @@ export function objectRules(obj: any, builtin: boolean): RuleProblem[] {
   checkLabels(md.annotations, 'metadata.annotations', out, false);
   if (!builtin) {
     checkPorts(obj.spec, 'spec', out);
+    checkOperatorPullPolicy(obj, out);
     return out;
   }
   checkPorts(obj, '', out);

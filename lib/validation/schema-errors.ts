@@ -23,8 +23,8 @@ function show(v: unknown): string {
 }
 
 /**
- * Turns raw schema errors (from the structural-schema interpreter for custom resources, from the
- * kubernetes-models validators for built-in kinds; both shaped like ajv's) into one readable
+ * Turns raw schema errors (from the structural-schema interpreter, for custom resources and built-in
+ * kinds alike; shaped like ajv's) into one readable
  * problem per path: the type/format noise that int-or-string and quantity `anyOf`/`oneOf`
  * branches produce collapses into one message.
  */

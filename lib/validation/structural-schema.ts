@@ -23,6 +23,13 @@
  *   no fields: the fields are declared outside them);
  * - the root object always allows `apiVersion`, `kind` and `metadata`.
  *
+ * Built-in kinds (the Kubernetes OpenAPI v3 documents, see `schema-data.ts`) use the same interpreter
+ * with `SchemaOptions.definitions`: `$ref` names a definition, resolved when data first reaches it (so
+ * recursive types such as JSONSchemaProps cost nothing until used), the root declares its own
+ * `apiVersion`/`kind`/`metadata`, and an `object` node without `properties` or `additionalProperties`
+ * (RawExtension, FieldsV1) accepts any field, as the API server's decoder does. `format: quantity`
+ * checks the resource quantity syntax.
+ *
  * Errors have the shape of ajv's error objects (`instancePath` as a JSON pointer, `keyword`,
  * `params`, `message`), in the order ajv reported them for the same schema, so `schema-errors.ts`
  * turns them into findings the same way for custom resources and built-in kinds.
@@ -115,6 +122,8 @@ const STRING_FORMATS: Record<string, (s: string) => boolean> = {
   byte: (s) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0,
   'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s),
   duration: (s) => /^(-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+|0)$/.test(s),
+  // resource.Quantity: <signedNumber><suffix>, suffix a binary (Ki..Ei), decimal (n u m k M G T P E) or exponent (e3, E-2)
+  quantity: (s) => /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/.test(s),
 };
 const NUMBER_FORMATS: Record<string, (n: number) => boolean> = {
   int32: (n) => Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX,
@@ -202,7 +211,7 @@ function num(v: unknown): number | undefined {
 }
 
 /** Derives what validation needs of one schema node. Cheap: looks at this node's own keys only. */
-function prepare(node: any, root: boolean): Prepared {
+function prepare(node: any, root: boolean, freeFormObjects = false): Prepared {
   const issues: SchemaIssue[] = [];
   const intOrString = node['x-kubernetes-int-or-string'] === true;
   const type = EXACT.has(node) ? node.type : !intOrString && typeof node.type === 'string' ? node.type : undefined;
@@ -223,7 +232,10 @@ function prepare(node: any, root: boolean): Prepared {
   let additional: boolean | object = true;
   const ap = node.additionalProperties;
   if (ap === false || isObject(ap)) additional = ap;
-  else if (ap === undefined && type === 'object' && node['x-kubernetes-preserve-unknown-fields'] !== true && !EXACT.has(node)) additional = false;
+  else if (ap === undefined && type === 'object' && node['x-kubernetes-preserve-unknown-fields'] !== true && !EXACT.has(node)) {
+    // CRDs prune the fields of an object that declares none; built-in free-form types keep them
+    additional = freeFormObjects && !declared ? true : false;
+  }
 
   let pattern: RegExp | undefined;
   if (typeof node.pattern === 'string') {
@@ -291,17 +303,53 @@ const enum Mode {
   Branch,
 }
 
+/** Options of `StructuralSchema`. */
+export interface SchemaOptions {
+  /**
+   * Definitions that `$ref` nodes name (the Kubernetes OpenAPI documents of built-in kinds). With
+   * them, the root declares its own `apiVersion`/`kind`/`metadata` and free-form objects keep their fields.
+   * @default - a CRD schema: no `$ref`
+   */
+  readonly definitions?: Readonly<Record<string, any>>;
+}
+
 /**
- * One CRD version's structural schema, ready to validate custom resources against. Every schema
- * node is prepared at most once (see `preparedNodeCount`).
+ * One CRD version's structural schema (or a set of Kubernetes OpenAPI definitions), ready to validate
+ * objects against. Every schema node is prepared at most once (see `preparedNodeCount`).
  */
 export class StructuralSchema {
   private readonly prepared = new WeakMap<object, Prepared>();
   private readonly rootPrepared: Prepared;
+  private readonly definitions?: Readonly<Record<string, any>>;
   private count = 0;
 
-  constructor(private readonly root: any) {
-    this.rootPrepared = this.prep(root, true);
+  constructor(
+    private readonly root: any,
+    options: SchemaOptions = {},
+  ) {
+    this.definitions = options.definitions;
+    this.root = this.resolve(root);
+    this.rootPrepared = this.prep(this.root, !this.definitions);
+  }
+
+  /** A validator of another definition of the same set (shares every prepared node). */
+  public validateDefinition(name: string, data: unknown): SchemaError[] {
+    const node = this.definitions?.[name];
+    if (!node) throw new Error(`schema: no definition ${name}`);
+    const errors: SchemaError[] = [];
+    this.visit(this.prep(node), node, data, '', errors, Mode.Root);
+    return errors;
+  }
+
+  /** The node a `$ref` names (nodes without `$ref` are returned as they are). */
+  private resolve(node: any): any {
+    let n = node;
+    for (let hops = 0; isObject(n) && typeof n.$ref === 'string' && this.definitions; hops++) {
+      const target = this.definitions[n.$ref];
+      if (!target || hops > 32) throw new Error(`schema: unresolvable $ref ${n.$ref}`);
+      n = target;
+    }
+    return n;
   }
 
   /** Schema nodes prepared so far (those data reached, or all of them after `unsupported()`). */
@@ -340,7 +388,8 @@ export class StructuralSchema {
   private prep(node: any, root = false): Prepared {
     let p = this.prepared.get(node);
     if (!p) {
-      p = prepare(node, root);
+      const target = this.resolve(node);
+      p = target === node ? prepare(node, root, !!this.definitions) : this.prep(target, root);
       this.prepared.set(node, p);
       this.count++;
     }

@@ -1,23 +1,53 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkBuiltin, isBuiltinApiVersion, isClusterScopedBuiltin } from './builtin-kinds';
-import { collectorChecks } from './collector-checks';
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolveKubernetesVersion } from '../common/schema-data';
+import { builtinScope, checkBuiltin, isBuiltinApiVersion, servingApiVersions } from './builtin-kinds';
+import { collectorChecks, collectorConfigRules, resetParsedConfigs } from './collector-checks';
 import { CrdRegistry, isCrd, splitApiVersion } from './crd-registry';
 import { Finding, Severity, ValidationResult } from './findings';
-import { saveCompiledValidators } from './models-loader';
 import { objectRules } from './object-rules';
 import { schemaProblems } from './schema-errors';
 import { apiRules } from './api-rules';
 
-/** Options of `validateManifests`. */
+/** Env var: extra CRD files or folders (separated by the platform's path delimiter, `:` on Linux). */
+export const CRD_PATHS_ENV = 'OTEL_K8S_CRD_PATHS';
+/** Env var: the Kubernetes minor to validate built-in kinds for (e.g. `1.34`). */
+export const KUBERNETES_VERSION_ENV = 'OTEL_K8S_KUBERNETES_VERSION';
+
+/** Options of `validateManifests` (every entry point takes these: plugin, `synthLayered`, Pulumi, CLI). */
 export interface ValidateOptions {
   /**
-   * CRDs to validate custom resources against. CustomResourceDefinition objects found in the
-   * validated set are added to (a copy of) it, so a stack that installs the operator has its CRs
-   * checked against exactly that operator version.
-   * @default - only the CRDs found in the validated set
+   * The Kubernetes minor of the target cluster: built-in kinds are checked against its OpenAPI
+   * schema (the package ships 1.33 to 1.36). The env var `OTEL_K8S_KUBERNETES_VERSION` sets it too.
+   * @default - the env var, else the newest shipped minor (1.36)
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Extra CRD files or folders (YAML or JSON), for custom resources of other operators. The env var
+   * `OTEL_K8S_CRD_PATHS` (path-delimited) adds more. They win over the shipped CRDs.
+   * @default - none
+   */
+  readonly crdPaths?: readonly string[];
+  /**
+   * Extra CRDs as a registry (programmatic form of `crdPaths`). CustomResourceDefinition objects
+   * found in the validated set are layered on top of everything, so a stack that installs the
+   * operator has its CRs checked against exactly that operator version.
+   * @default - none
    */
   readonly crds?: CrdRegistry;
+  /**
+   * Check custom resources against the CRDs the package ships (the pinned operator v0.158.0,
+   * cert-manager, prometheus-operator).
+   * @default true
+   */
+  readonly shippedCrds?: boolean;
+  /**
+   * Strict mode: a custom resource whose CRD is unknown is an error instead of a warning.
+   * @default false
+   */
+  readonly strict?: boolean;
   /**
    * Construct path of each object, for the report.
    * @default - none (use `validateConstruct` to get them automatically)
@@ -51,8 +81,11 @@ const CLUSTER_SCOPE_HINT = 'cluster-scoped objects take no namespace';
  * as a whole for duplicates.
  */
 export function validateManifests(objects: readonly any[], options: ValidateOptions = {}): ValidationResult {
-  // CRDs in the synthesized set are added on top of the given registry (whose folders stay lazy)
-  const crds = options.crds ? options.crds.extend() : new CrdRegistry();
+  if (!Array.isArray(objects)) throw new Error(`validateManifests: expected a list of manifest objects, got ${objects === null ? 'null' : typeof objects}`);
+  const minor = resolveKubernetesVersion(options.kubernetesVersion ?? process.env[KUBERNETES_VERSION_ENV]);
+  const crds = crdRegistryFor(options);
+  resetParsedConfigs();
+  // CRDs in the synthesized set are added on top (the lazily read layers stay lazy)
   for (const o of objects) if (isCrd(o)) crds.add(o);
 
   const findings: Finding[] = [];
@@ -67,6 +100,7 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
       namespace: obj?.metadata?.namespace,
       name: obj?.metadata?.name,
       constructPath: options.constructPaths?.get(obj),
+      index,
     };
     const add = (severity: Severity, rule: string, path: string, message: string) => {
       if (ignore.has(rule)) return;
@@ -81,12 +115,20 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
     const [group] = splitApiVersion(obj.apiVersion);
     const builtin = isBuiltinApiVersion(obj.apiVersion);
     if (builtin) {
-      const res = checkBuiltin(obj);
+      const res = checkBuiltin(obj, minor);
       if (res.status === 'unknown-kind') {
-        add('error', 'unknown-kind', 'kind', `kind "${obj.kind}" is not served by ${obj.apiVersion}; check the apiVersion and kind`);
+        const serving = servingApiVersions(obj.kind, minor);
+        add(
+          'error',
+          'unknown-kind',
+          'kind',
+          serving.length
+            ? `${obj.apiVersion} does not serve kind "${obj.kind}" in Kubernetes ${minor}; use apiVersion ${serving.join(' or ')}`
+            : `kind "${obj.kind}" is not served by ${obj.apiVersion} in Kubernetes ${minor}; check the apiVersion and kind (or kubernetesVersion)`,
+        );
       }
       for (const p of res.problems) add('error', p.rule, p.path, p.message);
-      if (isClusterScopedBuiltin(obj.kind) && obj.metadata?.namespace) {
+      if (builtinScope(obj.apiVersion, obj.kind, minor) === 'Cluster' && obj.metadata?.namespace) {
         add('warning', 'scope', 'metadata.namespace', `${obj.kind} is cluster-scoped; remove metadata.namespace (${CLUSTER_SCOPE_HINT})`);
       }
     } else {
@@ -95,7 +137,12 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
       }
       const res = crds.check(obj);
       if (res.status === 'unknown-kind') {
-        add('warning', 'unknown-crd', '(root)', `no CRD known for ${obj.kind}.${group}: the object was not schema-checked; add its CRD to the registry`);
+        add(
+          options.strict ? 'error' : 'warning',
+          'unknown-crd',
+          '(root)',
+          `no CRD known for ${obj.kind}.${group}: the object was not schema-checked; pass its CRD with crdPaths (or ${CRD_PATHS_ENV}), or include the CRD in the output`,
+        );
       } else if (res.status === 'unknown-version') {
         const served = [...res.entry!.versions.entries()].filter(([, v]) => v.served).map(([n]) => n);
         add('error', 'unknown-version', 'apiVersion', `${res.entry!.crdName} does not serve ${obj.apiVersion}; use ${served.map((v) => `${group}/${v}`).join(' or ')}`);
@@ -119,9 +166,57 @@ export function validateManifests(objects: readonly any[], options: ValidateOpti
     }
   });
   // cross-object checks of this library's collectors (exporter targets, config/container/Service ports)
-  for (const f of collectorChecks(objects)) if (!ignore.has(f.rule)) findings.push(downgrade.has(f.rule) ? { ...f, severity: 'warning' } : f);
-  saveCompiledValidators();
+  // the collector's rules on every collector config in the set, and cross-object checks of ours
+  const indexOf = new Map<object, number>();
+  objects.forEach((o, i) => {
+    if (o && typeof o === 'object') indexOf.set(o, i);
+  });
+  for (const f of [...collectorConfigRules(objects), ...collectorChecks(objects)]) {
+    if (ignore.has(f.rule)) continue;
+    const { object, ...rest } = f;
+    const clean: Finding = { ...rest, index: object ? indexOf.get(object) : undefined };
+    findings.push(downgrade.has(f.rule) && f.severity === 'error' ? { ...clean, severity: 'warning' } : clean);
+  }
   return new ValidationResult(findings, objects.length);
+}
+
+const PATH_REGISTRIES = new Map<string, CrdRegistry>();
+
+/** Size and mtime of a file, or of every file of a folder (missing paths fail later, with a message). */
+function statKey(p: string): unknown {
+  try {
+    const st = fs.statSync(p);
+    if (!st.isDirectory()) return [st.size, st.mtimeMs];
+    return fs.readdirSync(p).sort().map((f) => [f, statKey(path.join(p, f))]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The CRDs an options object stands for: the shipped ones, then `crdPaths` and the env var, then
+ * `crds` (later layers win), in a new registry that the validated set's own CRDs can be added to.
+ */
+export function crdRegistryFor(options: Pick<ValidateOptions, 'crdPaths' | 'crds' | 'shippedCrds'> = {}): CrdRegistry {
+  const fromEnv = (process.env[CRD_PATHS_ENV] ?? '').split(path.delimiter).filter((p) => p !== '');
+  if (options.crdPaths !== undefined && !Array.isArray(options.crdPaths)) {
+    throw new Error(`crdPaths must be a list of CRD files or folders, got ${JSON.stringify(options.crdPaths)}`);
+  }
+  const paths = [...(options.crdPaths ?? []), ...fromEnv];
+  let fromPaths: CrdRegistry | undefined;
+  if (paths.length) {
+    // reused while no file changes (a later call in the same process reads nothing twice)
+    const key = JSON.stringify(paths.map((p) => [p, statKey(p)]));
+    fromPaths = PATH_REGISTRIES.get(key);
+    if (!fromPaths) {
+      fromPaths = CrdRegistry.fromPaths(paths);
+      PATH_REGISTRIES.set(key, fromPaths);
+    }
+  }
+  if (options.crds !== undefined && !(options.crds instanceof CrdRegistry)) {
+    throw new Error('crds must be a CrdRegistry (e.g. CrdRegistry.fromPaths([...])); for paths use crdPaths');
+  }
+  return CrdRegistry.layered(options.shippedCrds === false ? undefined : CrdRegistry.shipped(), fromPaths, options.crds);
 }
 
 /** The objects a construct tree synthesizes, with their construct paths. */

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { median, ms, REF } from './common';
+import { median, ms } from './common';
 
 function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
@@ -22,11 +22,6 @@ function outdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'otel-bench-'));
 }
 
-function crdDir(): string {
-  const dir = path.join(REF, 'opentelemetry-operator', 'crds');
-  if (!fs.existsSync(dir)) throw new Error(`no CRDs at ${dir}; set OTEL_K8S_REFERENCE_DIR to the reference folder`);
-  return dir;
-}
 
 function build(scenario: string, s: typeof import('./scenarios')): import('cdk8s').App {
   if (scenario === 'reference') return s.referenceApp();
@@ -39,12 +34,12 @@ function lib(scenario: string): Record<string, number> {
   const start = performance.now();
   const s = require('./scenarios') as typeof import('./scenarios');
   const { synthLayered } = require('../../lib/stack') as typeof import('../../lib/stack');
-  const { CrdRegistry } = require('../../lib/validation') as typeof import('../../lib/validation');
   const loaded = performance.now();
   const app = build(scenario, s);
   const built = performance.now();
   const dir = outdir();
-  const out = synthLayered(app, { outdir: dir, validation: { crds: CrdRegistry.fromDirs(crdDir()) } });
+  // the shipped schemas (Kubernetes + the pinned CRDs): what a platform repo gets
+  const out = synthLayered(app, { outdir: dir });
   const done = performance.now();
   fs.rmSync(dir, { recursive: true, force: true });
   if (!out.validation?.ok) throw new Error(`validation failed:\n${out.validation?.toString()}`);
@@ -76,7 +71,7 @@ function raw(objectsFile: string): Record<string, number> {
 function phases(scenario: string, warmRuns: number): Record<string, number> {
   const s = require('./scenarios') as typeof import('./scenarios');
   const { runConstructValidations, synthObjects } = require('../../lib/stack') as typeof import('../../lib/stack');
-  const { CrdRegistry, validateManifests } = require('../../lib/validation') as typeof import('../../lib/validation');
+  const { validateManifests } = require('../../lib/validation') as typeof import('../../lib/validation');
   const synth = () => {
     const app = build(scenario, s);
     runConstructValidations(app);
@@ -86,8 +81,7 @@ function phases(scenario: string, warmRuns: number): Record<string, number> {
   const objects = synth();
   const synthCold = ms(t);
   t = process.hrtime.bigint();
-  const crds = CrdRegistry.fromDirs(crdDir());
-  const result = validateManifests(objects, { crds });
+  const result = validateManifests(objects);
   const validateCold = ms(t);
   if (!result.ok) throw new Error(`validation failed:\n${result.toString()}`);
   const synthWarm: number[] = [];
@@ -97,7 +91,7 @@ function phases(scenario: string, warmRuns: number): Record<string, number> {
     const again = synth();
     synthWarm.push(ms(t));
     t = process.hrtime.bigint();
-    validateManifests(again, { crds });
+    validateManifests(again);
     validateWarm.push(ms(t));
   }
   return {

@@ -44,7 +44,9 @@ export class AttributeAction {
     return new AttributeAction('extract', key, { pattern });
   }
 
+  /** The collector's action name (`insert`, `update`, `upsert`, `delete`, `hash`, `extract`). */
   public readonly action: ActionName;
+  /** The attribute the action applies to. */
   public readonly key: string;
   private readonly extra: { value?: string | number | boolean; fromAttribute?: string; pattern?: string };
 

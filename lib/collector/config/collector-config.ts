@@ -85,7 +85,9 @@ export interface ConfigValidateOptions {
 
 /** One entry of `componentTypes()`. */
 export interface ComponentTypeRef {
+  /** Component kind (receiver, processor, exporter, extension, connector). */
   readonly kind: ComponentKind;
+  /** Component type name, e.g. `otlp` or `tail_sampling`. */
   readonly type: string;
 }
 

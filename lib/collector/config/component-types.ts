@@ -1,8 +1,8 @@
 /**
  * THE table of collector component type names used by this library (one place, on purpose).
  *
- * Pinned version: the OpenTelemetry Operator v0.158.0 ships collector 0.158.0; the reference data
- * in `../shared/reference/collector` is for 0.159.0. Type-name choices for 0.158.0:
+ * Pinned version: the OpenTelemetry Operator v0.158.0 ships collector 0.158.0 (this repository's
+ * collector reference data is for 0.159.0). Type-name choices for 0.158.0:
  *
  * - `otlp_grpc` / `otlp_http` (exporters): core renamed `otlp` -> `otlp_grpc` and `otlphttp` -> `otlp_http`
  *   in v0.144.0; the old names remain deprecated aliases that log a warning (reference README).

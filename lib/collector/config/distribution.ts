@@ -9,7 +9,7 @@ type ModuleTable = Record<ComponentKind, string>;
 /*
  * Hand-maintained component tables of the four official distributions, as Go module names (the unit the
  * OCB manifests list). `test/collector-distribution.test.ts` compares them with
- * `../shared/reference/collector/distributions/*-manifest.yaml` (v0.159.0) at test time. Module -> type
+ * the distributions' upstream OCB manifests (v0.159.0) at test time. Module -> type
  * names go through the single table in `component-types.ts`.
  */
 const CORE_MODULES: ModuleTable = {

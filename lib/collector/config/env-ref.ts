@@ -34,6 +34,7 @@ export function escapeLiteral(value: string): string {
 export interface ExpansionProblem {
   /** `error`: the collector refuses the config; `warning`: it keeps the text literally, which is rarely meant. */
   readonly severity: 'error' | 'warning';
+  /** What is wrong and how to write it instead. */
   readonly message: string;
 }
 
@@ -94,10 +95,10 @@ export function checkExpansionSyntax(value: string): ExpansionProblem[] {
   return out;
 }
 
-/** Names of the environment variables referenced with `${env:NAME}` in a string. */
+/** Names of the environment variables referenced with `${env:NAME}` (or `${NAME}`: env is the default scheme) in a string. */
 export function referencedEnvVars(value: string): string[] {
   const out: string[] = [];
-  const re = /\$\$|\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g;
+  const re = /\$\$|\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(value)) !== null) {
     if (m[1]) out.push(m[1]);

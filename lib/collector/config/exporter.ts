@@ -73,6 +73,7 @@ function checkHttpEndpoint(endpoint: string | undefined, where: string, field = 
 
 /** The OTLP exporters (`otlp_grpc`, `otlp_http`). */
 export class OtlpExporter extends CollectorComponent {
+  /** The properties it was created with. */
   public readonly props: OtlpExporterProps;
 
   constructor(type: 'otlp_grpc' | 'otlp_http', props: OtlpExporterProps) {

@@ -15,6 +15,7 @@ export interface ConfigFinding {
 
 /** Thrown by `CollectorConfig.assertValid()`; carries the findings. */
 export class CollectorConfigError extends Error {
+  /** What made the config invalid (errors, and the warnings found with them). */
   public readonly findings: readonly ConfigFinding[];
   constructor(findings: readonly ConfigFinding[]) {
     super(formatFindings(findings));

@@ -177,6 +177,7 @@ export interface LoadBalancingProps extends ComponentOptions {
 
 /** The `load_balancing` exporter (0.158 name; formerly `loadbalancing`). */
 export class LoadBalancingExporter extends CollectorComponent {
+  /** The properties it was created with. */
   public readonly props: LoadBalancingProps;
 
   constructor(props: LoadBalancingProps) {

@@ -57,7 +57,9 @@ export interface OtlpReceiverProps extends ComponentOptions {
 
 /** The OTLP receiver (type `otlp`). */
 export class OtlpReceiver extends CollectorComponent {
+  /** The gRPC server settings, or false when gRPC is off. */
   public readonly grpc: OtlpGrpcServerProps | false;
+  /** The HTTP server settings, or false when HTTP is off. */
   public readonly http: OtlpHttpServerProps | false;
 
   constructor(props: OtlpReceiverProps = {}) {
