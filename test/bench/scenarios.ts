@@ -53,8 +53,11 @@ export function scaleApp(workloads: number, policyCount: number): App {
   const app = new App();
   const tracing = new Chart(app, 'tracing', { namespace: 'observability' });
   const stack = new TracingStack(tracing, 'stack', { sampling: Sampling.tail({ policies: policies(policyCount) }) });
+  // the Namespace in a chart without a default namespace (cdk8s-plus would give it metadata.namespace)
+  const shopNamespace = new Chart(app, 'shop-namespace');
+  new kplus.Namespace(shopNamespace, 'ns', { metadata: { name: 'shop' } });
   const shop = new Chart(app, 'shop', { namespace: 'shop' });
-  new kplus.Namespace(shop, 'ns', { metadata: { name: 'shop' } });
+  shop.addDependency(shopNamespace);
   for (let i = 0; i < workloads; i++) {
     const d = new kplus.Deployment(shop, `svc-${i}`, {
       metadata: { name: `svc-${i}` },
