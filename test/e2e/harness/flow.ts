@@ -627,7 +627,9 @@ export class FlowCluster {
     const api = this.opts.kubeApi;
     if (api.kind !== 'server' || this.apiForwarders.get(pod.name)?.exitCode() === null) return;
     const f = forwarderCommand();
-    const ready = path.join(this.opts.work, 'pods', pod.name, 'api-forwarder.ready');
+    const dir = path.join(this.opts.work, 'pods', pod.name);
+    fs.mkdirSync(dir, { recursive: true });
+    const ready = path.join(dir, 'api-forwarder.ready');
     fs.rmSync(ready, { force: true });
     const proc = start(
       `api-forwarder-${pod.name}`,
