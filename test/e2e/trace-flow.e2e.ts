@@ -95,6 +95,16 @@ describeFlowE2E(
     });
 
     test("the gateway's k8s_attributes runs as emitted against kube-apiserver, authorized by the emitted RBAC", async () => {
+      // the gateways ran with the processor (no rewrite removed it) and no API error in their logs
+      const gateways = cluster.podsOf('StatefulSet', 'otel-gateway');
+      expect(gateways).toHaveLength(3);
+      for (const g of gateways) {
+        const bad = g
+          .proc!.output()
+          .split('\n')
+          .filter((l) => /forbidden|unauthorized|failed to (list|watch)|x509|connection refused/i.test(l));
+        expect({ pod: g.pod.name, bad }).toEqual({ pod: g.pod.name, bad: [] });
+      }
       // what the API server's RBAC grants each collector ServiceAccount (the emitted ClusterRole binds the gateway's only)
       const can = async (sa: string, verb: string, group: string, resource: string) => {
         const r = await kube.client.ok('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
@@ -125,16 +135,6 @@ describeFlowE2E(
           ['list', 'watch'].map((verb) => `otel-gateway ${verb} ${group || 'core'}/${resource}`),
         ),
       );
-      // the gateways ran with the processor (no rewrite removed it) and no API error in their logs
-      const gateways = cluster.podsOf('StatefulSet', 'otel-gateway');
-      expect(gateways).toHaveLength(3);
-      for (const g of gateways) {
-        const bad = g
-          .proc!.output()
-          .split('\n')
-          .filter((l) => /forbidden|unauthorized|failed to (list|watch)|x509|connection refused/i.test(l));
-        expect({ pod: g.pod.name, bad }).toEqual({ pod: g.pod.name, bad: [] });
-      }
     });
 
     test('with the operator runtime the collector configs are the same, up to the gateway Service name', () => {
