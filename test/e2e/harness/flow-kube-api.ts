@@ -17,6 +17,7 @@
  * node and reports their fabric addresses in status, so k8s_attributes' pod_association (k8s.pod.ip)
  * finds them.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ApiClient, KObject } from './cluster/client';
 import {
@@ -29,7 +30,6 @@ import {
 import { Fatal, isAlive, poll, startDaemon, tail } from './cluster/daemons';
 import { forwarderCommand } from './cluster/forwarder';
 import type { KubeApi, PodModel } from './flow';
-import * as fs from 'fs';
 
 /** Port the API server is reachable at on 127.0.0.1 inside a pod's network namespace. */
 export const IN_POD_API_PORT = 6443;
