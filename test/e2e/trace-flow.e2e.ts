@@ -11,12 +11,15 @@
  * The stack is the reference tail-sampling stack (errors, latency > 1000 ms, 10 % of the rest) with the
  * Jaeger v2 in-memory backend: Grafana Tempo 3 cannot be built here (the module proxy does not serve
  * github.com/grafana/tempo v3 and the environment marks it not-to-use, AGPL), so this runs Jaeger only.
- * Components that need the Kubernetes API (the gateway's k8s_attributes) are removed from the running
- * copies until the control-plane harness of the companion issue exists (flow-setup.ts KUBE_API); the
- * agents' k8s_attributes is in passthrough mode (no API client) and runs as emitted. Every change the
- * harness makes is listed in harness/flow-setup.ts FLOW_REWRITES (the gateway's k8s_attributes while
- * KUBE_API is `none`; the config file path; the Node.js agent path) and asserted exactly here and in the
- * fault tests.
+ * The gateway's k8s_attributes runs as emitted against a real kube-apiserver (etcd + kube-apiserver of
+ * the cluster harness on 127.0.0.1, reached from each gateway pod's namespace through a forwarder over
+ * a unix socket; harness/flow-kube-api.ts): the stack's ServiceAccounts, ClusterRole and binding are
+ * applied as emitted, each gateway pod gets a TokenRequest token of its ServiceAccount and the cluster
+ * CA, and the flow's pods are registered with their fabric addresses, so the gateway enriches the spans
+ * by k8s.pod.ip (asserted: k8s.pod.uid of the registered pods arrives in Jaeger). The agents'
+ * k8s_attributes is in passthrough mode (no API client) and runs as emitted. Every change the harness
+ * makes is listed in harness/flow-setup.ts FLOW_REWRITES (the config file path; the Node.js agent path)
+ * and asserted exactly here and in the fault tests.
  *
  * The apps are configured only by the env the operator v0.158.0 webhook injects for the emitted
  * Instrumentation (harness/operator-inject.ts), resolved as the kubelet does. Assertions go through
@@ -31,6 +34,7 @@ import { dnsQuery } from './harness/dns';
 import { versionNote } from './harness/e2e';
 import { findConfigs } from './harness/emitted';
 import { diffValues, FlowCluster, metricSum } from './harness/flow';
+import { FlowKubeApi } from './harness/flow-kube-api';
 import { describeFlowE2E, FLOW_REWRITES, startFlowCluster } from './harness/flow-setup';
 import { flowStackProps } from './harness/flow-stack';
 import { cleanupTempDirs, sleep, stopAll, tempDir, waitFor } from './harness/procs';
@@ -52,6 +56,8 @@ describeFlowE2E(
     let jaeger: JaegerQuery;
     let sent: Sent[] = [];
     let checks: TraceCheck[] = [];
+    let podUids: Map<string, string>;
+    let kube: FlowKubeApi;
     const window = { start: 0, end: 0 };
     const started = Date.now();
 
@@ -59,10 +65,12 @@ describeFlowE2E(
       const up = await startFlowCluster(work);
       cluster = up.cluster;
       objects = up.objects;
+      podUids = up.podUids;
+      kube = up.kube;
       const j = cluster.deploymentPod('jaeger').pod;
       jaeger = new JaegerQuery(`http://${j.ip}:16686`);
       console.log(
-        `trace flow: ${versionNote('otelcol')}; ${versionNote('jaeger')}; cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `trace flow: ${versionNote('otelcol')}; ${versionNote('jaeger')}; ${versionNote('kubernetes')}; cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (control plane ${(up.kubeApiMs / 1000).toFixed(1)} s)`,
       );
     }, 240_000);
 
@@ -84,6 +92,49 @@ describeFlowE2E(
           `rewrite: ${r.workload} ${r.key}: ${JSON.stringify(r.from)} -> ${JSON.stringify(r.to)} (${r.why})`,
         );
       expect(got).toEqual(FLOW_REWRITES);
+    });
+
+    test("the gateway's k8s_attributes runs as emitted against kube-apiserver, authorized by the emitted RBAC", async () => {
+      // the gateways ran with the processor (no rewrite removed it) and no API error in their logs
+      const gateways = cluster.podsOf('StatefulSet', 'otel-gateway');
+      expect(gateways).toHaveLength(3);
+      for (const g of gateways) {
+        const bad = g
+          .proc!.output()
+          .split('\n')
+          .filter((l) => /forbidden|unauthorized|failed to (list|watch)|x509|connection refused/i.test(l));
+        expect({ pod: g.pod.name, bad }).toEqual({ pod: g.pod.name, bad: [] });
+      }
+      // what the API server's RBAC grants each collector ServiceAccount (the emitted ClusterRole binds the gateway's only)
+      const can = async (sa: string, verb: string, group: string, resource: string) => {
+        const r = await kube.client.ok('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SubjectAccessReview',
+            spec: {
+              user: `system:serviceaccount:observability:${sa}`,
+              resourceAttributes: { verb, group, resource },
+            },
+          },
+        });
+        return r.body.status.allowed === true;
+      };
+      const reads = [
+        ['', 'pods'],
+        ['', 'namespaces'],
+        ['apps', 'replicasets'],
+      ] as const;
+      const grants: string[] = [];
+      for (const sa of ['otel-gateway', 'otel-agent'])
+        for (const [group, resource] of reads)
+          for (const verb of ['list', 'watch'])
+            if (await can(sa, verb, group, resource))
+              grants.push(`${sa} ${verb} ${group || 'core'}/${resource}`);
+      expect(grants).toEqual(
+        reads.flatMap(([group, resource]) =>
+          ['list', 'watch'].map((verb) => `otel-gateway ${verb} ${group || 'core'}/${resource}`),
+        ),
+      );
     });
 
     test('with the operator runtime the collector configs are the same, up to the gateway Service name', () => {
@@ -263,8 +314,9 @@ describeFlowE2E(
         })),
       ).toEqual([]);
       expect(kept.filter((c) => c.sent.kind === 'slow').every((c) => c.durationMs > 1000)).toBe(true);
-      // resource attributes: the operator's env (node, pod, version from the image tag) and the agents'
-      // k8s_attributes passthrough (k8s.pod.ip = the address the spans came from)
+      // resource attributes: the operator's env (node, pod, version from the image tag), the agents'
+      // k8s_attributes passthrough (k8s.pod.ip = the address the spans came from) and the gateway's
+      // k8s_attributes, which found the pod by that address in the API server (k8s.pod.uid)
       const fe = cluster.deploymentPod('frontend').pod;
       const co = cluster.deploymentPod('checkout').pod;
       const pick = (r: Record<string, string> | undefined) => ({
@@ -273,14 +325,29 @@ describeFlowE2E(
         node: r?.['k8s.node.name'],
         version: r?.['service.version'],
         ns: r?.['k8s.namespace.name'],
+        uid: r?.['k8s.pod.uid'],
       });
       const seen = new Set(
         kept.map((c) => JSON.stringify([pick(c.resources.frontend), pick(c.resources.checkout)])),
       );
       expect([...seen].map((x) => JSON.parse(x))).toEqual([
         [
-          { pod: fe.name, ip: fe.ip, node: 'node-1', version: '1.4.0', ns: 'shop' },
-          { pod: co.name, ip: co.ip, node: 'node-2', version: '2.1.0', ns: 'shop' },
+          {
+            pod: fe.name,
+            ip: fe.ip,
+            node: 'node-1',
+            version: '1.4.0',
+            ns: 'shop',
+            uid: podUids.get(fe.name),
+          },
+          {
+            pod: co.name,
+            ip: co.ip,
+            node: 'node-2',
+            version: '2.1.0',
+            ns: 'shop',
+            uid: podUids.get(co.name),
+          },
         ],
       ]);
     });

@@ -67,16 +67,17 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
 
 /**
  * The in-cluster API access every pod gets (token mount + KUBERNETES_SERVICE_* env), pointing at
- * `host:port` (nothing needs to answer there for a start check).
+ * `host:port` (nothing needs to answer there for a start check). `ca` is the cluster CA (PEM) when a
+ * real API server answers; by default the throwaway `testPki` CA.
  */
-export function inClusterAccess(namespace: string, pkiDir: string, host = '127.0.0.1', port = 6443, token = 'e2e-token'): {
+export function inClusterAccess(namespace: string, pkiDir: string, host = '127.0.0.1', port = 6443, token = 'e2e-token', ca?: string): {
   files: Record<string, string>;
   env: Record<string, string>;
 } {
   return {
     files: {
       [`${SERVICE_ACCOUNT_DIR}/token`]: token,
-      [`${SERVICE_ACCOUNT_DIR}/ca.crt`]: testPki(pkiDir).ca,
+      [`${SERVICE_ACCOUNT_DIR}/ca.crt`]: ca ?? testPki(pkiDir).ca,
       [`${SERVICE_ACCOUNT_DIR}/namespace`]: namespace,
     },
     env: { KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: String(port) },

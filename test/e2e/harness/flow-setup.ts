@@ -9,7 +9,8 @@ import { runSync } from './procs';
 import { describeE2E } from './e2e';
 import { findConfigs } from './emitted';
 import { flowObjects } from './flow-stack';
-import { FlowCluster, KubeApi, Rewrite } from './flow';
+import { FlowCluster, Rewrite } from './flow';
+import { FlowKubeApi, startFlowKubeApi } from './flow-kube-api';
 import { ensureNodeApp } from './node-apps';
 
 /** Fabric names and range of the trace-flow tests (the pipeline benchmark uses another). */
@@ -43,17 +44,14 @@ export function describeFlowE2E(name: string, fn: () => void): void {
   describeE2E(name, fn);
 }
 
-/** How the Kubernetes-API components run today (see KubeApi; switch when the control-plane harness lands). */
-export const KUBE_API: KubeApi = { kind: 'none' };
-
 /** A change the harness makes, without its reason (what the tests compare). */
 export type RewriteEntry = Omit<Rewrite, 'why'>;
 
 /**
  * Every change the harness makes to the emitted objects of the trace-flow stack (the tests assert
- * `cluster.rewrites` equals this exactly, so a new one fails):
- * - the gateway's k8s_attributes (not in passthrough mode: it builds a Kubernetes client at start) is
- *   removed while there is no API server (`KUBE_API.kind === 'none'`); with `server` these entries go;
+ * `cluster.rewrites` equals this exactly, so a new one fails). The gateway's k8s_attributes runs as
+ * emitted against a real kube-apiserver (flow-kube-api.ts), authorized by the emitted RBAC, so no
+ * entry removes it. The changes:
  * - the collectors' `--config=/conf/collector.yaml`: this machine has no /conf (the sandbox overlays
  *   existing top-level folders only), so the file is given from the test's temp folder;
  * - the Node.js pod's NODE_OPTIONS: the operator's init container copies its image to
@@ -62,22 +60,6 @@ export type RewriteEntry = Omit<Rewrite, 'why'>;
  *   required from the e2e cache.
  */
 export const FLOW_REWRITES: readonly RewriteEntry[] = [
-  ...(KUBE_API.kind === 'none'
-    ? [
-        {
-          workload: 'StatefulSet observability/otel-gateway',
-          key: 'config processors.k8s_attributes',
-          from: { pod_association: [{ sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] }] },
-          to: undefined,
-        },
-        {
-          workload: 'StatefulSet observability/otel-gateway',
-          key: 'config service.pipelines.traces.processors',
-          from: ['memory_limiter', 'k8s_attributes', 'tail_sampling', 'batch'],
-          to: ['memory_limiter', 'tail_sampling', 'batch'],
-        },
-      ]
-    : []),
   {
     workload: 'StatefulSet observability/otel-gateway',
     key: 'args',
@@ -109,11 +91,23 @@ export function latencyThresholdMs(objects: readonly any[]): number {
   return ms;
 }
 
-/** Builds the cluster and starts it tier by tier (backend, gateways, agents, apps), each ready before the next. */
+/**
+ * Starts the control plane (etcd + kube-apiserver on 127.0.0.1, the stack's ServiceAccounts and RBAC
+ * applied), builds the cluster, registers its pods with their addresses in the API server, and starts
+ * it tier by tier (backend, gateways, agents, apps), each ready before the next. `cluster.shutdown()`
+ * stops the control plane too.
+ */
 export async function startFlowCluster(
   work: string,
   opts: { slowMarginMs?: number } = {},
-): Promise<{ cluster: FlowCluster; objects: any[]; slowMs: number }> {
+): Promise<{
+  cluster: FlowCluster;
+  objects: any[];
+  slowMs: number;
+  kube: FlowKubeApi;
+  podUids: Map<string, string>;
+  kubeApiMs: number;
+}> {
   const threshold = latencyThresholdMs(flowObjects(0));
   const slowMs = threshold + (opts.slowMarginMs ?? 200);
   const objects = flowObjects(slowMs);
@@ -122,18 +116,33 @@ export async function startFlowCluster(
     console.log(
       `e2e: installed the frontend app's packages in ${frontend.installSec.toFixed(0)} s (${frontend.modules})`,
     );
-  const cluster = await FlowCluster.create({
-    objects,
-    prefix: FLOW_PREFIX,
-    subnet: FLOW_SUBNET,
-    nodes: 3,
-    deploymentNodes: { jaeger: 2, frontend: 0, checkout: 1 },
-    work: path.join(work, 'cluster'),
-    kubeApi: KUBE_API,
-    nodeApps: { frontend },
-    goApps: { checkout: 'checkout' },
-  });
+  const kube = await startFlowKubeApi(objects, path.join(work, 'kube'));
+  let cluster: FlowCluster;
   try {
+    cluster = await FlowCluster.create({
+      objects,
+      prefix: FLOW_PREFIX,
+      subnet: FLOW_SUBNET,
+      nodes: 3,
+      deploymentNodes: { jaeger: 2, frontend: 0, checkout: 1 },
+      work: path.join(work, 'cluster'),
+      kubeApi: kube.api,
+      nodeApps: { frontend },
+      goApps: { checkout: 'checkout' },
+      afterShutdown: () => kube.stop(),
+    });
+  } catch (e) {
+    await kube.stop();
+    throw e;
+  }
+  let podUids: Map<string, string>;
+  const t0 = Date.now();
+  try {
+    podUids = await kube.registerPods([...cluster.pods.values()].map((r) => r.pod));
+    const registerMs = Date.now() - t0;
+    console.log(
+      `trace flow: kube-apiserver up with ${kube.applied.length} identity objects in ${(kube.startMs / 1000).toFixed(1)} s; ${podUids.size} pods registered in ${registerMs} ms`,
+    );
     const tiers: Array<[string, string]> = [
       ['Deployment', 'jaeger'],
       ['StatefulSet', 'otel-gateway'],
@@ -150,5 +159,5 @@ export async function startFlowCluster(
     await cluster.shutdown();
     throw e;
   }
-  return { cluster, objects, slowMs };
+  return { cluster, objects, slowMs, kube, podUids, kubeApiMs: kube.startMs };
 }

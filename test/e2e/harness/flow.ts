@@ -24,6 +24,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { collectorSandbox, inClusterAccess } from './config-files';
 import { DnsRecord, NodeDns, podResolvConf } from './dns';
+import { forwarderCommand } from './cluster/forwarder';
 import { bin } from './e2e';
 import { findConfigs, FoundConfig } from './emitted';
 import { Fabric, FabricMember } from './netns';
@@ -48,15 +49,28 @@ export interface Rewrite {
 }
 
 /**
- * How components that need the Kubernetes API get it. `none` (until the control-plane harness of the
- * companion issue lands): those components are removed from the running copy, each removal a Rewrite.
- * `server`: an API server reachable from the pods (e.g. kube-apiserver in a namespace on the fabric);
- * nothing is removed and the pods get the in-cluster service-account files and KUBERNETES_SERVICE_* env,
- * as the kubelet provides them. (Not exercised yet: no API server runs on the fabric today.)
+ * How components that need the Kubernetes API get it. `none`: those components are removed from the
+ * running copy, each removal a Rewrite. `server`: an API server (flow-kube-api.ts: kube-apiserver on the
+ * host's 127.0.0.1) reachable from every pod that mounts its token through a forwarder in the pod's
+ * network namespace, listening on that namespace's `host:port` and connecting to the unix `socket`;
+ * nothing is removed and the pods get the in-cluster service-account files (the token of their
+ * ServiceAccount from `tokens`, the cluster CA `ca`, the namespace) and KUBERNETES_SERVICE_HOST/PORT,
+ * as the kubelet provides them.
  */
 export type KubeApi =
   | { readonly kind: 'none' }
-  | { readonly kind: 'server'; readonly host: string; readonly port: number; readonly token: string };
+  | {
+      readonly kind: 'server';
+      /** Address inside each pod's network namespace (127.0.0.1: the forwarder binds nothing else). */
+      readonly host: string;
+      readonly port: number;
+      /** Unix socket the host side forwards to the API server. */
+      readonly socket: string;
+      /** The cluster CA (PEM): the pods' ca.crt. */
+      readonly ca: string;
+      /** Service-account tokens by `namespace/name`. */
+      readonly tokens: Readonly<Record<string, string>>;
+    };
 
 /** Components of a collector config that build a Kubernetes client at start (and so need the API). */
 export function kubeApiComponents(config: any): Array<{ section: string; id: string }> {
@@ -82,7 +96,7 @@ export function runningCollectorConfig(config: any, api: KubeApi): any {
   for (const { section, id } of kubeApiComponents(config)) {
     if (section === 'exporters') {
       throw new Error(
-        `flow: exporter ${id} resolves its backends through the Kubernetes API; it cannot run until the control-plane harness provides one (KubeApi server)`,
+        `flow: exporter ${id} resolves its backends through the Kubernetes API; run the cluster with an API server (KubeApi server, flow-kube-api.ts)`,
       );
     }
     delete out[section][id];
@@ -194,6 +208,8 @@ export interface FlowClusterOptions {
   readonly goApps: Readonly<Record<string, string>>;
   /** More namespaces on the fabric, for programs that are not pods of the objects (a load generator). @default none */
   readonly extraMembers?: readonly FabricMember[];
+  /** Runs at the end of `shutdown()` (e.g. stops the API server). @default nothing */
+  readonly afterShutdown?: () => Promise<void>;
 }
 
 /** A pod's running container. */
@@ -473,7 +489,7 @@ export class FlowCluster {
           key: `config ${d.key}`,
           from: d.from,
           to: d.to,
-          why: 'needs the Kubernetes API (builds a client at start); removed until the control-plane harness (companion issue) provides an API server',
+          why: 'needs the Kubernetes API (builds a client at start); removed because this cluster runs without an API server (KubeApi none)',
         });
       }
       const file = path.join(dir, 'collector.yaml');
@@ -491,13 +507,21 @@ export class FlowCluster {
       const sb = collectorSandbox(running, path.join(this.opts.work, 'pki'));
       Object.assign(files, sb.files);
       let env = podEnv(c.env ?? [], this.identity(pod));
-      if (this.opts.kubeApi.kind === 'server' && pod.podSpec.automountServiceAccountToken !== false) {
+      const api = this.opts.kubeApi;
+      if (api.kind === 'server' && this.hasApiAccess(pod)) {
+        const sa = `${pod.namespace}/${pod.podSpec.serviceAccountName ?? 'default'}`;
+        const token = api.tokens[sa];
+        if (!token)
+          throw new Error(
+            `flow: no token for ServiceAccount ${sa} of ${pod.name}; the API provisioning must request one`,
+          );
         const access = inClusterAccess(
           pod.namespace,
           path.join(this.opts.work, 'pki'),
-          this.opts.kubeApi.host,
-          this.opts.kubeApi.port,
-          this.opts.kubeApi.token,
+          api.host,
+          api.port,
+          token,
+          api.ca,
         );
         Object.assign(files, access.files);
         env = { ...env, ...access.env };
@@ -585,10 +609,65 @@ export class FlowCluster {
     return r;
   }
 
+  /** True when the pod's container talks to the API server (a collector that mounts its token). */
+  private hasApiAccess(pod: PodModel): boolean {
+    return (
+      this.opts.kubeApi.kind === 'server' &&
+      this.found(pod)?.program === 'otelcol' &&
+      pod.podSpec.automountServiceAccountToken !== false
+    );
+  }
+
+  /**
+   * The API server inside a pod's network namespace: a forwarder from its 127.0.0.1:<port> to the host
+   * side's unix socket, started once per pod (it outlives container restarts, as the node's route to the
+   * API server does).
+   */
+  private async ensureApiForwarder(pod: PodModel): Promise<void> {
+    const api = this.opts.kubeApi;
+    if (api.kind !== 'server' || this.apiForwarders.get(pod.name)?.exitCode() === null) return;
+    const f = forwarderCommand();
+    const dir = path.join(this.opts.work, 'pods', pod.name);
+    fs.mkdirSync(dir, { recursive: true });
+    const ready = path.join(dir, 'api-forwarder.ready');
+    fs.rmSync(ready, { force: true });
+    const proc = start(
+      `api-forwarder-${pod.name}`,
+      'ip',
+      [
+        'netns',
+        'exec',
+        this.fabric.ns(pod.short),
+        f.node,
+        '-r',
+        f.preload,
+        f.script,
+        '--ready',
+        ready,
+        `tcp:${api.host}:${api.port}>unix:${api.socket}`,
+      ],
+      { env: f.env, logDir: path.join(this.opts.work, 'logs') },
+    );
+    this.apiForwarders.set(pod.name, proc);
+    await waitFor(
+      `the API forwarder in ${pod.name}`,
+      () => {
+        if (proc.exitCode() !== null)
+          throw new Error(`api forwarder of ${pod.name} exited: ${proc.output().trim()}`);
+        return fs.existsSync(ready) ? true : undefined;
+      },
+      30_000,
+      100,
+    );
+  }
+
+  private readonly apiForwarders = new Map<string, Proc>();
+
   /** Starts a pod's container (a container (re)start: same pod, same address, same volumes). */
   public async startPod(name: string, readyTimeoutMs = 30_000): Promise<void> {
     const r = this.run(name);
     if (r.proc && r.proc.exitCode() === null) throw new Error(`flow: ${name} is already running`);
+    if (this.hasApiAccess(r.pod)) await this.ensureApiForwarder(r.pod);
     const l = this.launch(r.pod);
     const cmd = sandboxed(
       { files: l.files, dirs: l.dirs, netns: this.fabric.ns(r.pod.short), hostname: r.pod.name },
@@ -667,8 +746,11 @@ export class FlowCluster {
   /** Stops every pod, the DNS servers, removes the fabric. */
   public async shutdown(): Promise<void> {
     for (const r of [...this.pods.values()].reverse()) if (r.proc) await stop(r.proc, 5000);
+    for (const p of this.apiForwarders.values()) await stop(p, 2000);
+    this.apiForwarders.clear();
     for (const d of this.dns) await d.stop();
     this.fabric.destroy();
+    await this.opts.afterShutdown?.();
   }
 
   /** Waits a bounded time. */

@@ -11,6 +11,25 @@
  */
 import * as fs from 'fs';
 import * as net from 'net';
+import * as path from 'path';
+
+/** Repository root (ts-node finds the project's tsconfig there). */
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+/** How to run this file as a program: `node -r <preload> <script> SPEC...` with `env`. */
+export function forwarderCommand(): {
+  node: string;
+  preload: string;
+  script: string;
+  env: Record<string, string>;
+} {
+  return {
+    node: process.execPath,
+    preload: require.resolve('ts-node/register/transpile-only'),
+    script: path.join(__dirname, 'forwarder.ts'),
+    env: { TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
+  };
+}
 
 /** One end of a forward. */
 type End = { kind: 'tcp'; port: number } | { kind: 'unix'; path: string };

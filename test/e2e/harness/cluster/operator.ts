@@ -23,6 +23,7 @@ import { freePort, sleep } from '../procs';
 import { ApiClient, KObject } from './client';
 import { ClusterState, kubeconfig, SA_ISSUER, writeState } from './control-plane';
 import { DaemonRecord, Fatal, isAlive, poll, startDaemon, stopDaemon, tail } from './daemons';
+import { forwarderCommand } from './forwarder';
 
 /** Name of the operator's webhook Service in the release manifest. */
 export const OPERATOR_WEBHOOK_SERVICE = 'opentelemetry-operator-webhook-service';
@@ -58,19 +59,6 @@ export function webhookBaseUrl(state: ClusterState): string {
   const o = operatorState(state);
   if (!o) throw new Error('cluster: the operator bridge is not set up; call ensureOperatorBridge first');
   return `https://127.0.0.1:${o.webhookPort}`;
-}
-
-/** Repository root (ts-node finds the project's tsconfig there). */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-
-function forwarderCommand(): { node: string; preload: string; script: string; env: Record<string, string> } {
-  const script = path.join(__dirname, 'forwarder.ts');
-  return {
-    node: process.execPath,
-    preload: require.resolve('ts-node/register/transpile-only'),
-    script,
-    env: { TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
-  };
 }
 
 /**
