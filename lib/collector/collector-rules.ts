@@ -3,6 +3,7 @@ import { parseYaml } from '../common/yaml';
 import { ManifestRuleSet, ObjectFinding, registerRuleSet } from '../validation/rule-sets';
 import { CollectorConfig } from './config/collector-config';
 import { CollectorDistribution } from './config/distribution';
+import { renderedConfigFor } from './rendered-configs';
 
 /**
  * Parsed collector configs, by config object, for one `validateManifests` call (the config rules and
@@ -19,6 +20,8 @@ function resetParsedConfigs(): void {
 /** `CollectorConfig.fromObject(config)`, once per config object. */
 function parseConfig(config: unknown): CollectorConfig {
   if (config === null || typeof config !== 'object') return CollectorConfig.fromObject(config);
+  const own = renderedConfigFor(config);
+  if (own) return own;
   let p = PARSED.get(config);
   if (p === undefined) {
     try {

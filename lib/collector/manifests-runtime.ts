@@ -13,6 +13,8 @@ import {
 } from './collector-workload-spec';
 import { renderResources } from './collector-resources';
 import { collectorLabels, collectorSelector, RenderedCollector, rbacObjects } from './runtime-common';
+import { rememberRendered } from './rendered-configs';
+import { toYaml } from '../common/yaml';
 
 /** File name of the config inside the ConfigMap and at `/conf`. */
 export const CONFIG_FILE = 'collector.yaml';
@@ -52,7 +54,12 @@ export function renderManifests(scope: Construct, resolve: () => CollectorWorklo
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(`${spec.name}-config`),
-      data: Lazy.any({ produce: () => ({ [CONFIG_FILE]: resolve().config.toYaml() }) }),
+      data: Lazy.any({
+        produce: () => {
+          const config = resolve().config;
+          return { [CONFIG_FILE]: toYaml(rememberRendered(config, config.toObject()), { lineWidth: 0 }) };
+        },
+      }),
     }),
   );
   const headlessName = `${spec.name}-headless`;

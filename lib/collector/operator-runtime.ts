@@ -12,6 +12,7 @@ import {
 } from './collector-workload-spec';
 import { renderResources } from './collector-resources';
 import { collectorLabels, RenderedCollector, rbacObjects } from './runtime-common';
+import { rememberRendered } from './rendered-configs';
 
 /** Names the operator (v0.158.0) gives to what it creates for a CR named `name`. */
 export function operatorNames(name: string): { service: string; headless: string; monitoring: string; serviceAccount: string } {
@@ -78,7 +79,7 @@ function collectorCrSpec(spec: CollectorWorkloadSpec): Record<string, unknown> {
     upgradeStrategy: 'automatic',
     image: spec.image,
     ...(spec.mode !== 'daemonset' ? { replicas: spec.replicas ?? 1 } : {}),
-    config: spec.config.toObject(),
+    config: rememberRendered(spec.config, spec.config.toObject()),
     env: renderEnv(spec.env),
     resources: renderResources(spec.resources),
     securityContext: containerSecurityContext(),
