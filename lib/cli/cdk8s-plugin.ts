@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import fs = require('fs');
 import { objectLabel } from '../common/findings';
 import { parseYamlDocuments } from '../common/yaml';
 import '../collector/collector-rules';

@@ -6,8 +6,8 @@
  * CRDs, the collector's rules on every collector config — and prints a readable report (object,
  * path, fix) or JSON. Exit code 0 when valid, 1 on errors, 2 on usage errors.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { supportedKubernetesVersions } from '../common/schema-data';
 import { parseYamlDocuments } from '../common/yaml';
 import '../collector/collector-rules';

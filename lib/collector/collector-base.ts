@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail, optInstance, optList, propsObject, reqString } from '../common/guards';
 import { ITraceBackend } from '../common/trace-backend';
+import { oncePerValidationPass } from '../common/validation-pass';
 import { BACKEND_CA_DIR } from './collector-common';
 import { CollectorRuntime } from './collector-runtime';
 import { CollectorSecretFileMount, CollectorWorkloadSpec } from './collector-workload-spec';
@@ -57,9 +58,10 @@ export abstract class CollectorConstruct extends Construct {
     this.what = what;
     this.config = config;
     this.node.addValidation({
+      // once per synthesis pass (cdk8s validates the app again for every chart it synthesizes, and
+      // the manifest rules check the same config): see validation-pass.ts
       validate: () =>
-        this.config
-          .validate({ distribution: this.distribution })
+        oncePerValidationPass(this.config, this.distribution, () => this.config.validate({ distribution: this.distribution }))
           .filter((f) => f.severity === 'error')
           .map((f) => `${this.what}: ${f.rule} at ${f.path}: ${f.message}`),
     });

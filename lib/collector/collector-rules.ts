@@ -1,4 +1,5 @@
 import { mountedConfigs } from '../common/mounted-config';
+import { oncePerValidationPass } from '../common/validation-pass';
 import { parseYaml } from '../common/yaml';
 import { ManifestRuleSet, ObjectFinding, registerRuleSet } from '../validation/rule-sets';
 import { CollectorConfig } from './config/collector-config';
@@ -17,15 +18,16 @@ function resetParsedConfigs(): void {
   PARSED = new WeakMap();
 }
 
-/** `CollectorConfig.fromObject(config)`, once per config object. */
+/**
+ * The model of a config object, once per object and validation: the instance that rendered it (see
+ * rendered-configs.ts), else `CollectorConfig.fromObject(config)`.
+ */
 function parseConfig(config: unknown): CollectorConfig {
   if (config === null || typeof config !== 'object') return CollectorConfig.fromObject(config);
-  const own = renderedConfigFor(config);
-  if (own) return own;
   let p = PARSED.get(config);
   if (p === undefined) {
     try {
-      p = CollectorConfig.fromObject(config);
+      p = renderedConfigFor(config) ?? CollectorConfig.fromObject(config);
     } catch (e) {
       p = e as Error;
     }
@@ -69,7 +71,7 @@ export function collectorConfigRules(objects: readonly any[]): ObjectFinding[] {
       out.push({ ...finding(obj, 'collector-config', where, message), severity: unknownKey && !ours ? 'warning' : 'error' });
       return;
     }
-    for (const f of parsed.validate({ distribution })) {
+    for (const f of oncePerValidationPass(parsed, distribution, () => parsed.validate({ distribution }))) {
       if (f.severity !== 'error') continue;
       out.push(finding(obj, 'collector-config', `${where}.${f.path}`, `${f.rule}: ${f.message}`));
     }

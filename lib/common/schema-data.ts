@@ -5,8 +5,8 @@
  * cert-manager and prometheus-operator. Files are read when first needed, once per process; nothing is
  * written anywhere.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 
 /** One Kubernetes minor's built-in kinds. */
 export interface KubernetesSchemas {
@@ -65,8 +65,10 @@ function index(): SchemaIndex {
 
 /** Kubernetes minors with shipped schemas, oldest first (`1.33` ... `1.36`). */
 export function supportedKubernetesVersions(): string[] {
-  return Object.keys(index().kubernetes).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+  versionsMemo ??= Object.keys(index().kubernetes).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+  return [...versionsMemo];
 }
+let versionsMemo: string[] | undefined;
 
 /** The minor validated against when none is given: the newest shipped. */
 export function defaultKubernetesVersion(): string {
@@ -122,9 +124,12 @@ const DEFS_START = ',"defs":{\n';
 
 /**
  * Reads a `kubernetes-<minor>.json` file in the layout `schemas/generate.ts` writes (`defs` last, one
- * definition per line): everything but the definitions is parsed now; a definition is parsed when first
- * looked up in `defs` (a process checking a few kinds parses about a fifth of the file). `defs` is a
- * read-only view that enumerates like a plain object. Any other layout is parsed whole.
+ * definition per line, sorted by name): everything but the definitions is parsed now; a definition is
+ * found by a binary search over the lines and parsed when first looked up (a process checking a few
+ * kinds parses about a fifth of the file and reads the names of a few lines per lookup). A name not
+ * found that way is looked up in an index of every line (built once, also for enumeration), so an
+ * unsorted file is still read right. `defs` is a read-only view that enumerates like a plain object.
+ * Any other layout is parsed whole.
  * @internal
  */
 export function parseKubernetesFile(text: string): { kubernetesVersion: string; kinds: KubernetesSchemas['kinds']; defs: Record<string, any> } {
@@ -132,35 +137,67 @@ export function parseKubernetesFile(text: string): { kubernetesVersion: string; 
   const end = text.lastIndexOf('\n}}');
   if (at < 0 || end < at) return JSON.parse(text);
   const head = JSON.parse(`${text.slice(0, at)}}`);
-  // name -> [start, end] of its value in `text`, replaced by the parsed value on first lookup
-  const entries = new Map<string, [number, number] | { value: any }>();
-  let pos = at + DEFS_START.length;
-  while (pos < end) {
+  const first = at + DEFS_START.length;
+  /** The line starting at `pos`: `"name":{...}` with a trailing comma on every line but the last (names are plain: no quote or escape). */
+  const line = (pos: number): { name: string; value: [number, number]; next: number } | undefined => {
     let next = text.indexOf('\n', pos);
     if (next < 0 || next > end) next = end;
-    // `"name":{...}` with a trailing comma on every line but the last; names are plain (no quote or escape)
     const stop = text.charCodeAt(next - 1) === 44 /* , */ ? next - 1 : next;
     const colon = text.indexOf('":', pos);
-    if (text.charCodeAt(pos) !== 34 /* " */ || colon < 0 || colon > stop || text.slice(pos, colon).includes('\\')) return JSON.parse(text);
-    entries.set(text.slice(pos + 1, colon), [colon + 2, stop]);
-    pos = next + 1;
-  }
+    if (text.charCodeAt(pos) !== 34 /* " */ || colon < 0 || colon > stop) return undefined;
+    const name = text.slice(pos + 1, colon);
+    return name.includes('\\') ? undefined : { name, value: [colon + 2, stop], next: next + 1 };
+  };
+  // every line, by name: built on the first miss or enumeration (undefined if a line is not in the layout)
+  let all: Map<string, [number, number]> | undefined | null = null;
+  const index = (): Map<string, [number, number]> | undefined => {
+    if (all === null) {
+      all = new Map();
+      for (let pos = first; pos < end; ) {
+        const l = line(pos);
+        if (!l) {
+          all = undefined;
+          break;
+        }
+        all.set(l.name, l.value);
+        pos = l.next;
+      }
+    }
+    return all;
+  };
+  let wholeDefs: Record<string, any> | undefined;
+  const whole = (): Record<string, any> => (wholeDefs ??= JSON.parse(text).defs ?? {});
+  const search = (name: string): [number, number] | undefined => {
+    let lo = first;
+    let hi = end;
+    while (lo < hi) {
+      const mid = Math.max(lo, text.lastIndexOf('\n', lo + ((hi - lo) >> 1)) + 1);
+      const l = line(mid);
+      if (!l) return undefined;
+      if (l.name === name) return l.value;
+      if (l.name < name) lo = l.next;
+      else hi = mid;
+    }
+    return undefined;
+  };
+  const values = new Map<string, any>();
   const lookup = (name: string): any => {
-    const e = entries.get(name);
-    if (e === undefined) return undefined;
-    if (!Array.isArray(e)) return e.value;
-    const value = JSON.parse(text.slice(e[0], e[1]));
-    entries.set(name, { value });
+    if (values.has(name)) return values.get(name);
+    let value: any;
+    const span = search(name) ?? index()?.get(name);
+    if (span) value = JSON.parse(text.slice(span[0], span[1]));
+    else if (index() === undefined) value = whole()[name];
+    values.set(name, value);
     return value;
   };
+  const has = (name: string): boolean => lookup(name) !== undefined;
+  const names = (): string[] => [...(index()?.keys() ?? Object.keys(whole()))];
   const defs = new Proxy(Object.create(null) as Record<string, any>, {
     get: (_t, name) => (typeof name === 'string' ? lookup(name) : undefined),
-    has: (_t, name) => typeof name === 'string' && entries.has(name),
-    ownKeys: () => [...entries.keys()],
+    has: (_t, name) => typeof name === 'string' && has(name),
+    ownKeys: () => names(),
     getOwnPropertyDescriptor: (_t, name) =>
-      typeof name === 'string' && entries.has(name)
-        ? { value: lookup(name), enumerable: true, configurable: true, writable: false }
-        : undefined,
+      typeof name === 'string' && has(name) ? { value: lookup(name), enumerable: true, configurable: true, writable: false } : undefined,
     set: () => false,
     defineProperty: () => false,
     deleteProperty: () => false,

@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import fs = require('fs');
+import os = require('os');
+import path = require('path');
 import { findManager, imageVersion, parseManifest } from './operator-manifest';
 import { OPERATOR_VERSION } from './operator-version';
 import { optString, propsObject, reqString } from '../common/guards';

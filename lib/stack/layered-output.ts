@@ -1,8 +1,9 @@
 import { fail, isPlainObject, optBoolean, optString, propsObject, reqString } from '../common/guards';
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { inValidationPass } from '../common/validation-pass';
 import { toYaml } from '../common/yaml';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf, ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
 import { validateManifests, ValidateOptions, ValidationResult } from '../validation';
@@ -62,7 +63,8 @@ export function runConstructValidations(root: IConstruct): void {
 export function synthObjects(root: App | Chart): any[] {
   checkRoot('synthObjects', root);
   const charts = root instanceof App ? root.charts : [root];
-  return charts.flatMap((c) => c.toJson());
+  // one validation pass: cdk8s validates the whole app again for each chart
+  return inValidationPass(() => charts.flatMap((c) => c.toJson()));
 }
 
 function checkRoot(where: string, root: unknown): void {
@@ -108,11 +110,16 @@ export function synthLayered(root: App | Chart, props: LayeredOutputProps): Laye
       'pass (message) => void, or omit it to print warnings to stderr',
     );
   }
-  runConstructValidations(root);
-  const objects = synthObjects(root);
+  // one validation pass: the validations cdk8s runs again while synthesizing, and the manifest
+  // rules on the configs the constructs built, reuse what the construct validations computed
   let validation: ValidationResult | undefined;
-  if (props.validation !== false) {
-    validation = validateManifests(objects, props.validation ?? {});
+  const objects = inValidationPass(() => {
+    runConstructValidations(root);
+    const synthesized = synthObjects(root);
+    if (props.validation !== false) validation = validateManifests(synthesized, props.validation ?? {});
+    return synthesized;
+  });
+  if (validation) {
     if (!validation.ok) throw new Error(`synthesized manifests are not valid:\n${validation.toString()}`);
     const warn = props.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
     for (const w of validation.warnings)

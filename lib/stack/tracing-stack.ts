@@ -485,7 +485,7 @@ export class TracingStack extends Construct {
     this.instrumentation.inject(target, { languages });
   }
 
-  /** The Mermaid picture of the pipeline: agent → gateway → backend. */
+  /** The Mermaid picture of the pipeline: agent -> gateway -> backend. */
   public pipelineDiagram(): string {
     const tiers: DiagramTier[] = [
       { id: 'agent', label: 'agent (DaemonSet, one per node)', config: this.agent.config },

@@ -1,7 +1,7 @@
 import { fail, optInstance, optStringList, reqString } from '../common/guards';
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import fs = require('fs');
+import path = require('path');
 import { ShippedCrd, shippedCrdKinds, shippedCrds, shippedCrdSchema } from '../common/schema-data';
 import { parseYamlDocuments } from '../common/yaml';
 import { SchemaError, StructuralSchema } from './structural-schema';

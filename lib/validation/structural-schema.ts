@@ -121,7 +121,7 @@ const INT32_MAX = 2147483647;
 const STRING_FORMATS: Record<string, (s: string) => boolean> = {
   byte: (s) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0,
   'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s),
-  duration: (s) => /^(-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+|0)$/.test(s),
+  duration: (s) => /^(-?(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+|0)$/.test(s),
   // resource.Quantity: <signedNumber><suffix>, suffix a binary (Ki..Ei), decimal (n u m k M G T P E) or exponent (e3, E-2)
   quantity: (s) => /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/.test(s),
 };

@@ -72,6 +72,25 @@ describe('Kubernetes schema files, parsed per definition', () => {
     }).toThrow(TypeError);
   });
 
+  test('definitions are found by a binary search over the sorted lines; an unsorted file is still read right', () => {
+    const text = file('1.34');
+    const at = text.indexOf(',"defs":{\n') + ',"defs":{\n'.length;
+    const end = text.lastIndexOf('\n}}');
+    const lines = text.slice(at, end).split(',\n');
+    expect([...lines].sort()).toEqual(lines); // the generator sorts them: what the search relies on
+    // the same definitions in reverse order: every search misses, the full index answers
+    const reversed = `${text.slice(0, at)}${[...lines].reverse().join(',\n')}${text.slice(end)}`;
+    const whole = JSON.parse(text).defs;
+    const lazy = parseKubernetesFile(reversed).defs;
+    const sorted = parseKubernetesFile(text).defs;
+    for (const name of ['io.k8s.api.core.v1.Pod', 'io.k8s.api.apps.v1.Deployment', Object.keys(whole)[0], Object.keys(whole).at(-1)!]) {
+      expect([name, lazy[name]]).toEqual([name, whole[name]]);
+      expect([name, sorted[name]]).toEqual([name, whole[name]]);
+    }
+    expect(lazy['io.k8s.api.core.v1.NoSuchKind']).toBeUndefined();
+    expect(Object.keys(lazy).sort()).toEqual(Object.keys(whole).sort());
+  });
+
   test('another layout (compact JSON) is parsed whole', () => {
     const whole = JSON.parse(file('1.33'));
     const parse = jest.spyOn(JSON, 'parse');

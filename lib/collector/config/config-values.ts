@@ -32,12 +32,12 @@ export function parseDuration(value: unknown, where: string): number {
   if (typeof value !== 'string') {
     throw new Error(`${where}: duration ${JSON.stringify(value)} is not a string; write it like "10s" or "200ms"`);
   }
-  const m = /^(-?)((?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+|0)$/.exec(value.trim());
+  const m = /^(-?)((?:\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h))+|0)$/.exec(value.trim());
   if (!m) {
     throw new Error(`${where}: duration "${value}" is not a Go duration; write it like "10s", "1m30s" or "200ms"`);
   }
   let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g;
   let part: RegExpExecArray | null;
   while ((part = re.exec(m[2])) !== null) total += Number(part[1]) * DURATION_UNITS[part[2]];
   total = Math.round(total * 1e6) / 1e6;

@@ -213,21 +213,31 @@ export class CollectorDistribution {
   public readonly dockerHubRepository: string;
   /** ghcr.io repository, e.g. `ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s`. */
   public readonly ghcrRepository: string;
-  private readonly modules: Record<ComponentKind, ReadonlySet<string>>;
+  private readonly table: ModuleTable;
+  /** The module sets, split from the table on first use (the four distributions exist at load). */
+  private moduleSets?: Record<ComponentKind, ReadonlySet<string>>;
 
   private constructor(spec: DistributionSpec) {
     this.id = spec.id;
     this.binary = spec.binary;
     this.dockerHubRepository = spec.dockerHubRepository;
     this.ghcrRepository = spec.ghcrRepository;
-    const split = (s: string): ReadonlySet<string> => new Set(s.split(/\s+/).filter((x) => x.length > 0));
-    this.modules = {
-      receiver: split(spec.modules.receiver),
-      processor: split(spec.modules.processor),
-      exporter: split(spec.modules.exporter),
-      extension: split(spec.modules.extension),
-      connector: split(spec.modules.connector),
-    };
+    this.table = spec.modules;
+  }
+
+  private get modules(): Record<ComponentKind, ReadonlySet<string>> {
+    if (!this.moduleSets) {
+      const split = (s: string): ReadonlySet<string> => new Set(s.split(/\s+/).filter((x) => x.length > 0));
+      const t = this.table;
+      this.moduleSets = {
+        receiver: split(t.receiver),
+        processor: split(t.processor),
+        exporter: split(t.exporter),
+        extension: split(t.extension),
+        connector: split(t.connector),
+      };
+    }
+    return this.moduleSets;
   }
 
   /**
