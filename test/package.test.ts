@@ -131,6 +131,16 @@ describe('published JavaScript (one bundle)', () => {
     return JSON.parse(r.stdout);
   };
 
+  test('the bundle is ASCII (V8 keeps a one-byte string) and copies no module namespace of a built-in (first-process cost)', () => {
+    for (const f of ['build/dist/bundle.js', ...BUNDLE_PARTS.map((p) => `build/dist/${p}`)]) {
+      const text = read(f);
+      const nonAscii = [...text.matchAll(/[^\x00-\x7f]/g)].map((m) => text.slice(Math.max(0, m.index! - 30), m.index! + 10));
+      expect([f, nonAscii]).toEqual([f, []]);
+      // `import * as fs from 'fs'` becomes __toESM(require("fs")): a getter per export, per module
+      expect([f, text.match(/__toESM\(require\("(node:)?(fs|path|os|crypto|child_process)"\)\)/g)]).toEqual([f, null]);
+    }
+  });
+
   test('the bundle inlines no package: every require is a Node.js built-in, a dependency or a peer', () => {
     const declared = new Set([
       ...Object.keys(own.dependencies ?? {}),
