@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { Construct, IConstruct } from 'constructs';
 import { fail, isPlainObject, optBoolean, optInstance, optString, propsObject, reqString } from '../common/guards';
+import { inValidationPass } from '../common/validation-pass';
 import { runConstructValidations } from '../stack/layered-output';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf } from '../common/layers';
 import '../collector/collector-rules';
@@ -125,17 +126,27 @@ export class TracingResources extends pulumi.ComponentResource {
     if (props.validation !== undefined) checkValidateOptions(`${where}: validation`, props.validation);
     optString(where, 'namePrefix', props.namePrefix, 'pass a short prefix for the Pulumi names');
     super('otel-tracing:k8s:TracingResources', name, {}, opts);
-    if (!Array.isArray(source)) runConstructValidations(source as IConstruct);
-    const { objects, constructPaths } = Array.isArray(source)
-      ? { objects: [...source], constructPaths: new Map<object, string>() }
-      : collectObjects(source as IConstruct);
+    // one validation pass: the manifest rules reuse what the construct validations computed
+    const { objects, validation } = inValidationPass(() => {
+      if (!Array.isArray(source)) runConstructValidations(source as IConstruct);
+      const collected = Array.isArray(source)
+        ? { objects: [...source], constructPaths: new Map<object, string>() }
+        : collectObjects(source as IConstruct);
+      return {
+        objects: collected.objects,
+        validation:
+          props.validate === false
+            ? undefined
+            : validateManifests(collected.objects, {
+                ...props.validation,
+                crds: props.crds ?? props.validation?.crds,
+                constructPaths: collected.constructPaths,
+              }),
+      };
+    });
 
-    if (props.validate !== false) {
-      this.validation = validateManifests(objects, {
-        ...props.validation,
-        crds: props.crds ?? props.validation?.crds,
-        constructPaths,
-      });
+    if (validation) {
+      this.validation = validation;
       if (!this.validation.ok) {
         throw new Error(`refusing to register invalid manifests with Pulumi:\n${this.validation.toString()}`);
       }
