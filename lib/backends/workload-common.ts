@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { isDns1035Label } from '../common/k8s-names';
+import { oncePerValidationPass } from '../common/validation-pass';
 
 /** Checks a name used for a Service (a DNS-1035 label, at most 63 characters). */
 export function checkDnsLabel(kind: string, name: string): string {
@@ -56,19 +57,19 @@ const BACKEND_SERVICE = Symbol.for('@otel-tracing/k8s-constructs.backend-service
  */
 export function registerBackendService(construct: Construct, kind: string, name: string, namespace: string): void {
   (construct as any)[BACKEND_SERVICE] = { kind, name, namespace };
-  construct.node.addValidation({
-    validate: () => {
-      const clashes = construct.node.root.node
-        .findAll()
-        .filter((c: IConstruct) => c !== construct && (c as any)[BACKEND_SERVICE])
-        .filter((c: IConstruct) => {
-          const other = (c as any)[BACKEND_SERVICE];
-          return other.name === name && other.namespace === namespace;
-        });
-      return clashes.map(
-        (c) =>
-          `${kind} "${name}": Service name "${name}" in namespace "${namespace}" is also used by ${(c as any)[BACKEND_SERVICE].kind} at ${c.node.path}; give one of them another name`,
-      );
-    },
-  });
+  const check = (): string[] => {
+    const clashes = construct.node.root.node
+      .findAll()
+      .filter((c: IConstruct) => c !== construct && (c as any)[BACKEND_SERVICE])
+      .filter((c: IConstruct) => {
+        const other = (c as any)[BACKEND_SERVICE];
+        return other.name === name && other.namespace === namespace;
+      });
+    return clashes.map(
+      (c) =>
+        `${kind} "${name}": Service name "${name}" in namespace "${namespace}" is also used by ${(c as any)[BACKEND_SERVICE].kind} at ${c.node.path}; give one of them another name`,
+    );
+  };
+  // once per synthesis pass: a walk of the whole tree, which cdk8s validates again for every chart
+  construct.node.addValidation({ validate: () => [...oncePerValidationPass(check, undefined, check)] });
 }

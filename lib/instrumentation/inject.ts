@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { optInstance, optList, optOneOf, propsObject, reqString } from '../common/guards';
 import { isDns1123Label, isDns1123Subdomain } from '../common/k8s-names';
+import { oncePerValidationPass } from '../common/validation-pass';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
 import { findInstrumentations, IInstrumentation, InstrumentationLanguage, isInstrumentation } from './instrumentation-ref';
 
@@ -433,32 +434,32 @@ export function inject(target: InjectTarget, options: InjectOptions): void {
   if (isInstrumentation(inst) && inst.node.root === node.root) {
     node.addDependency(inst);
   }
-  node.addValidation({
-    validate: () => {
-      const errors: string[] = [];
-      if (value === 'true') {
-        const found = findInstrumentations(target as IConstruct).filter((i) => (i.namespace ?? 'default') === t.namespace);
-        if (found.length !== 1) {
-          errors.push(
-            `inject into ${t.description}: "true" needs exactly one Instrumentation in namespace ${t.namespace}, found ${found.length}` +
-              (found.length > 0 ? ` (${found.map((i) => i.name).join(', ')})` : '') +
-              '; pass instrumentation: <the one to use>',
-          );
+  const check = (): string[] => {
+    const errors: string[] = [];
+    if (value === 'true') {
+      const found = findInstrumentations(target as IConstruct).filter((i) => (i.namespace ?? 'default') === t.namespace);
+      if (found.length !== 1) {
+        errors.push(
+          `inject into ${t.description}: "true" needs exactly one Instrumentation in namespace ${t.namespace}, found ${found.length}` +
+            (found.length > 0 ? ` (${found.map((i) => i.name).join(', ')})` : '') +
+            '; pass instrumentation: <the one to use>',
+        );
+      }
+    }
+    const containers = t.containers();
+    if (containers) {
+      for (const n of allNames) {
+        if (!containers.includes(n)) {
+          errors.push(`inject into ${t.description}: container "${n}" does not exist (containers: ${containers.join(', ') || 'none'})`);
         }
       }
-      const containers = t.containers();
-      if (containers) {
-        for (const n of allNames) {
-          if (!containers.includes(n)) {
-            errors.push(`inject into ${t.description}: container "${n}" does not exist (containers: ${containers.join(', ') || 'none'})`);
-          }
-        }
-      }
-      if (names.includes('go')) errors.push(...goChecks(target, t, options));
-      if (names.includes('nginx')) errors.push(...switchCheck('nginx', operatorsFor(target, options), t));
-      return errors;
-    },
-  });
+    }
+    if (names.includes('go')) errors.push(...goChecks(target, t, options));
+    if (names.includes('nginx')) errors.push(...switchCheck('nginx', operatorsFor(target, options), t));
+    return errors;
+  };
+  // once per synthesis pass: cdk8s validates the app again for every chart (see validation-pass.ts)
+  node.addValidation({ validate: () => [...oncePerValidationPass(check, undefined, check)] });
 }
 
 /** The operators an injection is checked against: the given one, the Instrumentation's, else those in the app. */

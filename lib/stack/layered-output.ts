@@ -4,7 +4,7 @@ import path = require('path');
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { inValidationPass } from '../common/validation-pass';
-import { toYaml } from '../common/yaml';
+import { toYamlDocuments } from '../common/yaml';
 import { APPLY_LAYER_NAMES, ApplyLayer, applyLayerOf, ARGOCD_SYNC_WAVE_ANNOTATION } from '../common/layers';
 import { validateManifests, ValidateOptions, ValidationResult } from '../validation';
 
@@ -150,7 +150,7 @@ export function synthLayered(root: App | Chart, props: LayeredOutputProps): Laye
     const name = APPLY_LAYER_NAMES[layer];
     const file = path.join(props.outdir, `${String(layer).padStart(2, '0')}-${name}.k8s.yaml`);
     const docs = layers.get(layer)!;
-    fs.writeFileSync(file, docs.map((d) => toYaml(d, { lineWidth: 0 })).join('---\n'));
+    fs.writeFileSync(file, toYamlDocuments(docs, { lineWidth: 0 }));
     files.push(file);
     objectsPerLayer[name] = docs.length;
   }

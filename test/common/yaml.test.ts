@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import * as ownYaml from 'yaml';
-import { parseYaml, parseYamlDocuments, sameMajorAndNotOlder, toYaml, yamlPackage } from '../../lib/common/yaml';
+import { parseYaml, parseYamlDocuments, sameMajorAndNotOlder, toYaml, toYamlDocuments, yamlPackage } from '../../lib/common/yaml';
 
 test('a bundled copy is used only with the same major version and not older than our own', () => {
   expect(sameMajorAndNotOlder('2.9.1', '2.9.1')).toBe(true);
@@ -53,4 +53,28 @@ test('strings a YAML 1.1 reader (go-yaml, kubectl) would take for a time, a bool
   expect(text).toContain('b: true\n');
   expect(parseYaml(text)).toEqual(doc);
   expect(ownYaml.parse(text, { version: '1.1' })).toEqual(doc);
+});
+
+test('toYamlDocuments writes exactly what toYaml of each document joined by --- writes', () => {
+  // values that exercise quoting (YAML 1.1 look-alikes), block strings, shared objects, empty collections
+  const shared = { a: 1 };
+  const docs: unknown[] = [
+    { apiVersion: 'v1', kind: 'ConfigMap', data: { 'x.yaml': 'a: 1\nb:\n  - on\n', date: '2006-01-02', yes: 'yes', t: '12:30', n: '0o12' } },
+    { list: [shared, shared, [], {}], nested: { deep: { deeper: [1, 2.5, true, null, 'null', '~'] } } },
+    { long: 'x'.repeat(200), spaces: ' leading', colon: 'a: b', hash: 'a #b' },
+  ];
+  for (const lineWidth of [undefined, 0, 40]) {
+    const options = lineWidth === undefined ? {} : { lineWidth };
+    expect(toYamlDocuments(docs, options)).toBe(docs.map((d) => toYaml(d, options)).join('---\n'));
+  }
+  expect(toYamlDocuments([])).toBe('');
+  // the manifests of a whole stack
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { tempoTailSamplingStack } = require('../../stacks') as typeof import('../../stacks');
+  const { synthObjects } = require('../../lib/stack') as typeof import('../../lib/stack');
+  const app = new App();
+  tempoTailSamplingStack(app);
+  const objects = synthObjects(app);
+  expect(objects.length).toBeGreaterThan(5);
+  expect(toYamlDocuments(objects, { lineWidth: 0 })).toBe(objects.map((d) => toYaml(d, { lineWidth: 0 })).join('---\n'));
 });
