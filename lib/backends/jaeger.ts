@@ -162,7 +162,7 @@ export class Jaeger extends InClusterBackend {
       ? { ...storage, backendConfig: storage.backendConfigFor((v) => compareVersions(version, v) >= 0) }
       : storage;
     this.config = buildJaegerConfig({ storage: versioned, logLevel: props.logLevel ?? 'info' });
-    const configYaml = toYaml(this.config);
+    const configYaml = toYaml(this.config, { lineWidth: 0 });
 
 
     const labels = appLabels('jaeger', this.name, version);

@@ -234,7 +234,7 @@ export class Tempo extends InClusterBackend {
       ingester: props.ingester,
       usageReporting: props.usageReporting ?? false,
     });
-    const configYaml = toYaml(this.config);
+    const configYaml = toYaml(this.config, { lineWidth: 0 });
 
     this.service = {
       name: this.name,
