@@ -16,6 +16,8 @@ export interface KubernetesSchemas {
   readonly kinds: Readonly<Record<string, Readonly<Record<string, readonly [string, 'n' | 'c']>>>>;
   /** Definitions by name (`$ref` targets). */
   readonly definitions: Readonly<Record<string, any>>;
+  /** One definition by name (what `definitions[name]` gives, without going through its view). */
+  readonly definition: (name: string) => any;
 }
 
 /** One version of a shipped CRD; its schema is read from its own file when first asked for. */
@@ -114,7 +116,7 @@ export function kubernetesSchemas(minor: string): KubernetesSchemas {
     const entry = index().kubernetes[minor];
     if (!entry) throw new Error(`validation: no shipped schemas for Kubernetes ${minor}`);
     const data = parseKubernetesFile(fs.readFileSync(path.join(schemaDir(), entry.file), 'utf8'));
-    s = { release: data.kubernetesVersion, kinds: data.kinds, definitions: data.defs };
+    s = { release: data.kubernetesVersion, kinds: data.kinds, definitions: data.defs, definition: data.definition };
     K8S.set(minor, s);
   }
   return s;
@@ -132,10 +134,18 @@ const DEFS_START = ',"defs":{\n';
  * Any other layout is parsed whole.
  * @internal
  */
-export function parseKubernetesFile(text: string): { kubernetesVersion: string; kinds: KubernetesSchemas['kinds']; defs: Record<string, any> } {
+export function parseKubernetesFile(text: string): {
+  kubernetesVersion: string;
+  kinds: KubernetesSchemas['kinds'];
+  defs: Record<string, any>;
+  definition: (name: string) => any;
+} {
   const at = text.indexOf(DEFS_START);
   const end = text.lastIndexOf('\n}}');
-  if (at < 0 || end < at) return JSON.parse(text);
+  if (at < 0 || end < at) {
+    const whole = JSON.parse(text);
+    return { ...whole, definition: (name: string) => (Object.prototype.hasOwnProperty.call(whole.defs ?? {}, name) ? whole.defs[name] : undefined) };
+  }
   const head = JSON.parse(`${text.slice(0, at)}}`);
   const first = at + DEFS_START.length;
   /** The line starting at `pos`: `"name":{...}` with a trailing comma on every line but the last (names are plain: no quote or escape). */
@@ -202,7 +212,7 @@ export function parseKubernetesFile(text: string): { kubernetesVersion: string; 
     defineProperty: () => false,
     deleteProperty: () => false,
   });
-  return { ...head, defs };
+  return { ...head, defs, definition: lookup };
 }
 
 /** `group/kind` of every shipped CRD, with the set it belongs to (no CRD file is read). */

@@ -27,7 +27,8 @@ const SCHEMAS = new Map<string, StructuralSchema>();
 function schemaOf(minor: string): StructuralSchema {
   let s = SCHEMAS.get(minor);
   if (!s) {
-    s = new StructuralSchema({}, { definitions: kubernetesSchemas(minor).definitions });
+    const k = kubernetesSchemas(minor);
+    s = new StructuralSchema({}, { definitions: k.definitions, definition: k.definition });
     SCHEMAS.set(minor, s);
   }
   return s;

@@ -311,6 +311,12 @@ export interface SchemaOptions {
    * @default - a CRD schema: no `$ref`
    */
   readonly definitions?: Readonly<Record<string, any>>;
+  /**
+   * How to look a definition up by name, when `definitions` is a view that computes its entries (the
+   * shipped Kubernetes files parse a definition on first lookup): called instead of indexing it.
+   * @default - `definitions[name]`
+   */
+  readonly definition?: (name: string) => any;
 }
 
 /**
@@ -321,6 +327,7 @@ export class StructuralSchema {
   private readonly prepared = new WeakMap<object, Prepared>();
   private readonly rootPrepared: Prepared;
   private readonly definitions?: Readonly<Record<string, any>>;
+  private readonly definition: (name: string) => any;
   private count = 0;
 
   constructor(
@@ -328,13 +335,15 @@ export class StructuralSchema {
     options: SchemaOptions = {},
   ) {
     this.definitions = options.definitions;
+    const defs = options.definitions;
+    this.definition = options.definition ?? ((name) => defs?.[name]);
     this.root = this.resolve(root);
     this.rootPrepared = this.prep(this.root, !this.definitions);
   }
 
   /** A validator of another definition of the same set (shares every prepared node). */
   public validateDefinition(name: string, data: unknown): SchemaError[] {
-    const node = this.definitions?.[name];
+    const node = this.definitions ? this.definition(name) : undefined;
     if (!node) throw new Error(`schema: no definition ${name}`);
     const errors: SchemaError[] = [];
     this.visit(this.prep(node), node, data, '', errors, Mode.Root);
@@ -345,7 +354,7 @@ export class StructuralSchema {
   private resolve(node: any): any {
     let n = node;
     for (let hops = 0; isObject(n) && typeof n.$ref === 'string' && this.definitions; hops++) {
-      const target = this.definitions[n.$ref];
+      const target = this.definition(n.$ref);
       if (!target || hops > 32) throw new Error(`schema: unresolvable $ref ${n.$ref}`);
       n = target;
     }

@@ -109,5 +109,11 @@ describe('Kubernetes schema files, parsed per definition', () => {
     expect(s.definitions['io.k8s.api.core.v1.Service'].properties.spec.$ref).toBe(
       'io.k8s.api.core.v1.ServiceSpec',
     );
+    // the lookup function serves the same objects as the view, without going through it
+    expect(s.definition('io.k8s.api.core.v1.ServiceSpec')).toBe(s.definitions['io.k8s.api.core.v1.ServiceSpec']);
+    expect(s.definition('io.k8s.api.core.v1.NoSuch')).toBeUndefined();
+    const plain = parseKubernetesFile(JSON.stringify(JSON.parse(file('1.33'))));
+    expect(plain.definition('io.k8s.api.core.v1.Pod')).toEqual(plain.defs['io.k8s.api.core.v1.Pod']);
+    expect(plain.definition('toString')).toBeUndefined();
   });
 });
