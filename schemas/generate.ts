@@ -253,7 +253,6 @@ function kubernetesApiDir(release: string): string {
 /** Every generated file: relative path -> content. */
 export function generate(only?: 'crds' | 'kubernetes'): Record<string, string> {
   const files: Record<string, string> = {};
-  const json = (v: unknown) => `${JSON.stringify(v)}\n`;
   const index: any = { kubernetes: {}, crds: [] };
   if (only !== 'crds') {
     for (const [minor, release] of Object.entries(KUBERNETES_RELEASES)) {
@@ -274,7 +273,7 @@ export function generate(only?: 'crds' | 'kubernetes'): Record<string, string> {
         versions: c.versions.map((v: any) => {
           const { schema, ...meta } = v;
           const file = `crd-${c.name}-${v.name}.json`;
-          files[file] = json(schema);
+          files[file] = crdJson(schema);
           return { ...meta, file, sha256: sha(files[file]) };
         }),
       }));
@@ -284,6 +283,60 @@ export function generate(only?: 'crds' | 'kubernetes'): Record<string, string> {
   files['NOTICE'] = notice();
   if (!only) files['index.json'] = `${JSON.stringify(index)}\n`;
   return files;
+}
+
+/** Subtrees at least this long (JSON characters) that occur more than once in a CRD schema are written once. */
+const CRD_SHARED_MIN_CHARS = 200;
+
+/**
+ * A `crd-<name>-<version>.json` file: `{"shared":[<entry>,...],"schema":<entry>}`, where an entry is
+ * `{"refs":[[<path>,<n>],...],"value":...}`. A subtree of at least CRD_SHARED_MIN_CHARS characters
+ * that occurs more than once (a CRD repeats the same field types: the container fields of
+ * `initContainers` and `additionalContainers`, one `env`/`resources` block per language of an
+ * Instrumentation, ...) is written once, as a `shared` entry, and each occurrence is a placeholder
+ * whose path `refs` lists. An entry refers only to earlier ones. The loader (`parseCrdFile` in
+ * lib/common/schema-data.ts) puts the shared objects in place: the schema is the same JSON, read from
+ * a third to a half of the text, and a subtree that occurs three times is prepared for validation once.
+ */
+export function crdJson(schema: unknown): string {
+  const counts = new Map<string, number>();
+  const count = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const v of Object.values(node)) count(v);
+    const text = JSON.stringify(node);
+    if (text.length >= CRD_SHARED_MIN_CHARS) counts.set(text, (counts.get(text) ?? 0) + 1);
+  };
+  count(schema);
+  type Entry = { refs: [(string | number)[], number][]; value: unknown };
+  const shared: string[] = [];
+  const sharedIndex = new Map<string, number>();
+  const split = (node: unknown): Entry => {
+    if (node === null || typeof node !== 'object') return { refs: [], value: node };
+    const isArray = Array.isArray(node);
+    const out: any = isArray ? [] : {};
+    const refs: Entry['refs'] = [];
+    for (const [k, v] of Object.entries(node)) {
+      const key = isArray ? Number(k) : k;
+      const text = v !== null && typeof v === 'object' ? JSON.stringify(v) : undefined;
+      if (text !== undefined && (counts.get(text) ?? 0) > 1) {
+        let n = sharedIndex.get(text);
+        if (n === undefined) {
+          shared.push(JSON.stringify(split(v))); // its own shared subtrees are pushed first
+          n = shared.length - 1;
+          sharedIndex.set(text, n);
+        }
+        out[key] = null; // the loader puts shared entry n here
+        refs.push([[key], n]);
+      } else {
+        const child = split(v);
+        out[key] = child.value;
+        for (const [p, n] of child.refs) refs.push([[key, ...p], n]);
+      }
+    }
+    return { refs, value: out };
+  };
+  const root = split(schema);
+  return `{"shared":[${shared.join(',')}],"schema":${JSON.stringify(root)}}\n`;
 }
 
 /**

@@ -240,8 +240,44 @@ const CRD_SCHEMAS = new Map<string, any>();
 export function shippedCrdSchema(version: ShippedCrdVersion): any {
   let schema = CRD_SCHEMAS.get(version.file);
   if (schema === undefined) {
-    schema = JSON.parse(fs.readFileSync(path.join(schemaDir(), version.file), 'utf8'));
+    schema = parseCrdFile(fs.readFileSync(path.join(schemaDir(), version.file), 'utf8'));
     CRD_SCHEMAS.set(version.file, schema);
   }
   return schema;
+}
+
+/** An entry of a CRD schema file: a value, and where the shared entries go in it. */
+interface CrdEntry {
+  readonly refs: readonly [readonly (string | number)[], number][];
+  readonly value: unknown;
+}
+
+function isCrdEntry(v: unknown): v is CrdEntry {
+  return v !== null && typeof v === 'object' && Array.isArray((v as CrdEntry).refs) && 'value' in v;
+}
+
+/**
+ * Reads a `crd-<name>-<version>.json` file (layout: `crdJson` in schemas/generate.ts): each subtree
+ * that occurs more than once is written once, and put back in every place it occurs, as the same
+ * object (the validator prepares a schema node once, so a repeated subtree is prepared once). The
+ * result is the CRD version's schema, equal to the upstream one as JSON. A file in another layout
+ * (a plain schema) is returned as parsed.
+ * @internal
+ */
+export function parseCrdFile(text: string): any {
+  const data = JSON.parse(text);
+  if (!Array.isArray(data?.shared) || !isCrdEntry(data.schema)) return data;
+  const values: unknown[] = [];
+  const place = (entry: unknown): unknown => {
+    if (!isCrdEntry(entry)) throw new Error('validation: a shipped CRD schema file is damaged; reinstall the package');
+    for (const [where, n] of entry.refs) {
+      if (!(n < values.length)) throw new Error('validation: a shipped CRD schema file is damaged; reinstall the package');
+      let parent: any = entry.value;
+      for (let i = 0; i < where.length - 1; i++) parent = parent[where[i]];
+      parent[where[where.length - 1]] = values[n];
+    }
+    return entry.value;
+  };
+  for (const e of data.shared) values.push(place(e));
+  return place(data.schema);
 }

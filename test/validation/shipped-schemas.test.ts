@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { generate, SCHEMA_DIR } from '../../schemas/generate';
-import { defaultKubernetesVersion, resolveKubernetesVersion, supportedKubernetesVersions } from '../../lib/common/schema-data';
+import { CRD_SETS, crdSchemas, generate, SCHEMA_DIR } from '../../schemas/generate';
+import { defaultKubernetesVersion, parseCrdFile, resolveKubernetesVersion, supportedKubernetesVersions } from '../../lib/common/schema-data';
 import { CrdRegistry, validateManifests } from '../../lib/validation';
-import { testWithReference } from '../helpers/reference';
+import { REFERENCE_DIR, testWithReference } from '../helpers/reference';
 
 const deployment = (container: Record<string, unknown> = {}, spec: Record<string, unknown> = {}) => ({
   apiVersion: 'apps/v1',
@@ -35,6 +35,36 @@ describe('shipped schema data', () => {
       if (!name.startsWith('crd-')) continue;
       expect([name, fs.readFileSync(path.join(SCHEMA_DIR, name), 'utf8') === content]).toEqual([name, true]);
     }
+  });
+
+  testWithReference('each CRD file reads back as the upstream schema; a repeated subtree is one object', () => {
+    let files = 0;
+    for (const set of CRD_SETS) {
+      for (const crd of crdSchemas(set.files.map((f) => path.join(REFERENCE_DIR, set.dir, f)))) {
+        for (const v of crd.versions) {
+          const file = `crd-${crd.name}-${v.name}.json`;
+          const text = fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8');
+          expect([file, JSON.stringify(parseCrdFile(text))]).toEqual([file, JSON.stringify(v.schema)]);
+          expect(text.length).toBeLessThanOrEqual(JSON.stringify(v.schema).length + 64);
+          files++;
+        }
+      }
+    }
+    expect(files).toBe(12);
+    // the Instrumentation repeats one env block per language: written once, read as one object
+    const inst = parseCrdFile(fs.readFileSync(path.join(SCHEMA_DIR, 'crd-instrumentations.opentelemetry.io-v1alpha1.json'), 'utf8'));
+    const env = (lang: string) => inst.properties.spec.properties[lang].properties.env;
+    expect(env('java')).toEqual(env('python'));
+    expect(env('java')).toBe(env('python'));
+    const size = fs.statSync(path.join(SCHEMA_DIR, 'crd-instrumentations.opentelemetry.io-v1alpha1.json')).size;
+    expect(size).toBeLessThan(JSON.stringify(inst).length / 2);
+  });
+
+  test('a CRD schema file in another layout is read as it is; a damaged one is refused with what to do', () => {
+    const plain = { type: 'object', properties: { spec: { type: 'object' } } };
+    expect(parseCrdFile(JSON.stringify(plain))).toEqual(plain);
+    const damaged = JSON.stringify({ shared: [], schema: { refs: [[['properties'], 3]], value: { properties: null } } });
+    expect(() => parseCrdFile(damaged)).toThrow(/shipped CRD schema file is damaged; reinstall the package/);
   });
 
   test('the index names every file with its hash; a NOTICE names sources, versions and the licence', () => {
