@@ -175,8 +175,10 @@ export function parseKubernetesFile(text: string): {
     }
     return all;
   };
+  // the fallback when a line is not in the layout: the whole file, own names only
   let wholeDefs: Record<string, any> | undefined;
   const whole = (): Record<string, any> => (wholeDefs ??= JSON.parse(text).defs ?? {});
+  const inWhole = (name: string): boolean => Object.prototype.hasOwnProperty.call(whole(), name);
   const search = (name: string): [number, number] | undefined => {
     let lo = first;
     let hi = end;
@@ -190,17 +192,20 @@ export function parseKubernetesFile(text: string): {
     }
     return undefined;
   };
+  const spanOf = (name: string): [number, number] | undefined => search(name) ?? index()?.get(name);
   const values = new Map<string, any>();
   const lookup = (name: string): any => {
     if (values.has(name)) return values.get(name);
     let value: any;
-    const span = search(name) ?? index()?.get(name);
+    const span = spanOf(name);
     if (span) value = JSON.parse(text.slice(span[0], span[1]));
-    else if (index() === undefined) value = whole()[name];
+    else if (index() === undefined && inWhole(name)) value = whole()[name];
     values.set(name, value);
     return value;
   };
-  const has = (name: string): boolean => lookup(name) !== undefined;
+  // without parsing the definition
+  const has = (name: string): boolean =>
+    values.has(name) ? values.get(name) !== undefined : spanOf(name) !== undefined || (index() === undefined && inWhole(name));
   const names = (): string[] => [...(index()?.keys() ?? Object.keys(whole()))];
   const defs = new Proxy(Object.create(null) as Record<string, any>, {
     get: (_t, name) => (typeof name === 'string' ? lookup(name) : undefined),

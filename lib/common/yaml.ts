@@ -74,19 +74,13 @@ export interface ToYamlOptions {
  * `on` into `true`). Quoting changes no value for a YAML 1.2 reader. No anchors or aliases are written.
  */
 export function toYaml(value: unknown, options: ToYamlOptions = {}): string {
-  return yamlPackage().stringify(value, {
-    version: '1.1',
-    // a manifest never carries anchors/aliases (an object used twice is written twice), and the
-    // duplicate tracking is a third of the serialization time of a large app
-    aliasDuplicateObjects: false,
-    ...(options.lineWidth === undefined ? {} : { lineWidth: options.lineWidth }),
-  });
+  return toYamlDocuments([value], options);
 }
 
 /**
- * Serializes several documents, joined by `---` lines: the text `values.map((v) => toYaml(v, options)).join('---\n')`
- * gives, with one `yaml` Document (and its schema) reused for all of them instead of one per value
- * (a few percent of writing a large app).
+ * Serializes several documents (each as `toYaml` describes), joined by `---` lines, with one `yaml`
+ * Document (and its schema) reused for all of them instead of one per value (a few percent of writing
+ * a large app).
  */
 export function toYamlDocuments(values: readonly unknown[], options: ToYamlOptions = {}): string {
   if (values.length === 0) return '';
@@ -95,6 +89,8 @@ export function toYamlDocuments(values: readonly unknown[], options: ToYamlOptio
   const toString = options.lineWidth === undefined ? {} : { lineWidth: options.lineWidth };
   return values
     .map((v) => {
+      // a manifest never carries anchors/aliases (an object used twice is written twice), and the
+      // duplicate tracking is a third of the serialization time of a large app
       doc.contents = doc.createNode(v, { aliasDuplicateObjects: false });
       return doc.toString(toString);
     })

@@ -88,6 +88,11 @@ describe('Kubernetes schema files, parsed per definition', () => {
       expect([name, sorted[name]]).toEqual([name, whole[name]]);
     }
     expect(lazy['io.k8s.api.core.v1.NoSuchKind']).toBeUndefined();
+    expect(['constructor' in lazy, lazy.toString, 'io.k8s.api.core.v1.Pod' in lazy]).toEqual([false, undefined, true]);
+    // a file with a line out of the layout falls back to parsing it whole: own names only
+    const broken = `${text.slice(0, at)}${JSON.stringify('bad\\name')}:{},\n${text.slice(at)}`;
+    const fallback = parseKubernetesFile(broken).defs;
+    expect([fallback.constructor, 'toString' in fallback, fallback['io.k8s.api.core.v1.Pod']]).toEqual([undefined, false, whole['io.k8s.api.core.v1.Pod']]);
     expect(Object.keys(lazy).sort()).toEqual(Object.keys(whole).sort());
   });
 

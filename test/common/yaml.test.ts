@@ -55,7 +55,9 @@ test('strings a YAML 1.1 reader (go-yaml, kubectl) would take for a time, a bool
   expect(ownYaml.parse(text, { version: '1.1' })).toEqual(doc);
 });
 
-test('toYamlDocuments writes exactly what toYaml of each document joined by --- writes', () => {
+test('toYaml and toYamlDocuments write exactly what a fresh yaml stringify of each document writes', () => {
+  const fresh = (v: unknown, lineWidth?: number) =>
+    ownYaml.stringify(v, { version: '1.1', aliasDuplicateObjects: false, ...(lineWidth === undefined ? {} : { lineWidth }) });
   // values that exercise quoting (YAML 1.1 look-alikes), block strings, shared objects, empty collections
   const shared = { a: 1 };
   const docs: unknown[] = [
@@ -65,7 +67,8 @@ test('toYamlDocuments writes exactly what toYaml of each document joined by --- 
   ];
   for (const lineWidth of [undefined, 0, 40]) {
     const options = lineWidth === undefined ? {} : { lineWidth };
-    expect(toYamlDocuments(docs, options)).toBe(docs.map((d) => toYaml(d, options)).join('---\n'));
+    expect(toYamlDocuments(docs, options)).toBe(docs.map((d) => fresh(d, lineWidth)).join('---\n'));
+    for (const d of docs) expect(toYaml(d, options)).toBe(fresh(d, lineWidth));
   }
   expect(toYamlDocuments([])).toBe('');
   // the manifests of a whole stack
@@ -76,5 +79,5 @@ test('toYamlDocuments writes exactly what toYaml of each document joined by --- 
   tempoTailSamplingStack(app);
   const objects = synthObjects(app);
   expect(objects.length).toBeGreaterThan(5);
-  expect(toYamlDocuments(objects, { lineWidth: 0 })).toBe(objects.map((d) => toYaml(d, { lineWidth: 0 })).join('---\n'));
+  expect(toYamlDocuments(objects, { lineWidth: 0 })).toBe(objects.map((d) => fresh(d, 0)).join('---\n'));
 });
