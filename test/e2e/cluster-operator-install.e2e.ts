@@ -273,10 +273,26 @@ describeE2E(
       const again = await session.applyLayers(readManifestDir(outDir), { keepGoing: true });
       const ours = (x: any) =>
         (x.metadata.managedFields ?? []).find((m: any) => m.manager === FIELD_MANAGER) ?? null;
-      const wrote = again.applied
-        .filter((a) => a.status >= 300 || !jsonEqual(ours(before.get(ident(a.sent))), ours(a.live)))
-        .map((a) => ident(a.sent));
-      expect(wrote).toEqual([]);
+      const changed = again.applied.filter(
+        (a) => a.status >= 300 || !jsonEqual(ours(before.get(ident(a.sent))), ours(a.live)),
+      );
+      // on a failure, what changed: the status, our managed-fields entry before and after, and the
+      // fields whose live value moved between the first read and the re-apply (whoever moved them)
+      for (const a of changed) {
+        const was = before.get(ident(a.sent));
+        const moved =
+          a.live && was
+            ? visibleDrift(was, a.live, false)
+                .filter((d) => !d.path.startsWith('metadata.managedFields'))
+                .map((d) => `${d.path}: ${JSON.stringify(d.desired)} -> ${JSON.stringify(d.live)}`)
+            : [];
+        console.log(
+          `re-apply changed ${ident(a.sent)}: status ${a.status}${a.error ? ` (${a.error})` : ''}\n` +
+            `  our managed fields before: ${JSON.stringify(ours(was))}\n  after: ${JSON.stringify(ours(a.live))}\n` +
+            `  live fields moved since the first read: ${JSON.stringify(moved)}`,
+        );
+      }
+      expect(changed.map((a) => ident(a.sent))).toEqual([]);
     });
 
     test('`e2e:cluster -- delete` (another process) removes the layers in reverse order: no object, finalizer or webhook is left, the operator is stopped', async () => {
