@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { CollectorConfig, Exporter, Extension, LoadBalancingResolver, Policy, Processor, Receiver } from '../../lib/collector/config';
 import { pipelineDiagram } from '../../lib/stack/pipeline-diagram';
-import { ARGOCD_SYNC_WAVE, synthLayered } from '../../lib/stack/layered-output';
+import { ARGOCD_SYNC_WAVE, synthLayered, synthObjects } from '../../lib/stack/layered-output';
 import { tempDir } from '../helpers/temp';
 
 function agentConfig(): CollectorConfig {
@@ -115,5 +116,81 @@ describe('synthLayered', () => {
     b.charts[0].node.addValidation({ validate: () => ['gateway missing'] });
     expect(() => synthLayered(b, { outdir })).toThrow(/\[tracing\] gateway missing/);
     expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
+
+describe('synthObjects', () => {
+  /**
+   * Three charts (one nested in another), a construct-level dependency across charts and one inside a
+   * chart that cdk8s turns into object order, and an object the chart's own validation checks.
+   */
+  function app(): { a: App; checked: string[] } {
+    const a = new App({ outdir: tempDir('unused-') });
+    const checked: string[] = [];
+    const obj = (scope: Construct, id: string, kind: string, name: string) =>
+      new ApiObject(scope, id, { apiVersion: 'v1', kind, metadata: { name, namespace: 'shop' } });
+    const base = new Chart(a, 'base');
+    const cm = obj(base, 'cm', 'ConfigMap', 'settings');
+    const shop = new Chart(a, 'shop');
+    // a construct (not an object) that depends on another: cdk8s resolves it into an object
+    // dependency (the Service after the ServiceAccount, though it was added first)
+    const group = new Construct(shop, 'group');
+    obj(group, 'svc', 'Service', 'web');
+    const accounts = new Construct(shop, 'accounts');
+    const sa = obj(accounts, 'sa', 'ServiceAccount', 'web');
+    group.node.addDependency(accounts);
+    sa.node.addDependency(cm); // across charts: shop after base
+    const nested = new Chart(shop, 'nested');
+    obj(nested, 'secret', 'Secret', 'token');
+    for (const c of [base, shop, nested])
+      c.node.addValidation({ validate: () => (checked.push(c.node.id), []) });
+    return { a, checked };
+  }
+
+  test("gives each chart's objects as cdk8s's own Chart.toJson() does, in the same order", () => {
+    const { a: mine } = app();
+    const { a: theirs } = app();
+    const expected = theirs.charts.flatMap((c) => c.toJson());
+    expect(synthObjects(mine)).toEqual(expected);
+    expect(expected.map((o) => o.kind)).toEqual(['ConfigMap', 'ServiceAccount', 'Service', 'Secret']);
+  });
+
+  test('resolves and validates the app once, not once per chart', () => {
+    const { a, checked } = app();
+    const toJson = jest.spyOn(Chart.prototype, 'toJson');
+    try {
+      expect(synthObjects(a)).toHaveLength(4);
+      expect(toJson).toHaveBeenCalledTimes(1);
+    } finally {
+      toJson.mockRestore();
+    }
+    expect([...checked].sort()).toEqual(['base', 'nested', 'shop']);
+    // cdk8s's way runs every validation for every chart
+    const other = app();
+    other.a.charts.flatMap((c) => c.toJson());
+    expect(other.checked).toHaveLength(9);
+  });
+
+  test('asks a chart class with its own toJson for its objects, first or not', () => {
+    class Stamped extends Chart {
+      public toJson(): any[] {
+        return this.apiObjects.map((o) => ({ ...o.toJson(), metadata: { ...o.toJson().metadata, labels: { stamped: 'yes' } } }));
+      }
+    }
+    const { a } = app();
+    const stamped = new Stamped(a, 'stamped');
+    // first in chart order, and resolving nothing: the next chart still has its dependencies resolved
+    a.charts[0].node.addDependency(stamped);
+    new ApiObject(stamped, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } });
+    const out = synthObjects(a);
+    expect(out.find((o) => o.metadata.name === 'extra')?.metadata.labels).toEqual({ stamped: 'yes' });
+    expect(out.filter((o) => o.metadata.labels)).toHaveLength(1);
+    expect(out.map((o) => o.kind)).toEqual(['ConfigMap', 'ConfigMap', 'ServiceAccount', 'Service', 'Secret']);
+  });
+
+  test('a construct validation failure throws before any object is given', () => {
+    const { a } = app();
+    a.charts[1].node.addValidation({ validate: () => ['broken on purpose'] });
+    expect(() => synthObjects(a)).toThrow(/broken on purpose/);
   });
 });
