@@ -74,6 +74,8 @@ interface Prepared {
   /** Declared fields, including apiVersion/kind/metadata for the root and embedded resources. */
   readonly properties?: ReadonlyMap<string, any>;
   readonly propertyNames: readonly string[];
+  /** Position of each declared field in `propertyNames` (the schema's order). */
+  readonly propertyIndex?: ReadonlyMap<string, number>;
   /** Unknown fields: `false` = error, `true` = allowed, an object = the schema of map values. */
   readonly additional: boolean | object;
   readonly items?: any;
@@ -268,6 +270,7 @@ function prepare(node: any, root: boolean, freeFormObjects = false): Prepared {
     intOrString,
     properties,
     propertyNames: properties ? [...properties.keys()] : [],
+    propertyIndex: properties ? new Map([...properties.keys()].map((k, i) => [k, i])) : undefined,
     additional,
     items: isObject(node.items) ? node.items : undefined,
     required: Array.isArray(node.required) && node.required.length ? node.required : undefined,
@@ -573,27 +576,35 @@ export class StructuralSchema {
         if (o[r] === undefined) errors.push({ instancePath: path, keyword: 'required', params: { missingProperty: r }, message: `must have required property '${r}'` });
       }
     }
-    // Unknown fields first (ajv's additionalProperties precedes properties), in the data's key order.
-    if (mode !== Mode.Branch && p.additional !== true) {
-      const props = p.properties;
-      for (const k of Object.keys(o)) {
-        if (props?.has(k)) continue;
-        if (p.additional === false) {
-          errors.push({ instancePath: path, keyword: 'additionalProperties', params: { additionalProperty: k }, message: 'must NOT have additional properties' });
-        } else if (o[k] !== undefined) {
-          const ap = p.additional;
-          this.visit(this.prep(ap), ap, o[k], `${path}/${pointerSegment(k)}`, errors, Mode.Field);
-        }
+    // One pass over the data's own keys: unknown fields are checked at once (ajv's
+    // additionalProperties precedes properties), in the data's key order; the declared fields the
+    // data has are noted by their place in the schema and visited after, in the schema's order.
+    // (An object has a few of the fields its schema declares: a PodSpec declares ~40.)
+    const unknownFields = mode !== Mode.Branch && p.additional !== true;
+    const index = p.propertyIndex;
+    if (!unknownFields && !index) return;
+    let present: number[] | undefined;
+    for (const k of Object.keys(o)) {
+      const at = index?.get(k);
+      if (at !== undefined) {
+        (present ??= []).push(at);
+      } else if (!unknownFields) {
+        continue;
+      } else if (p.additional === false) {
+        errors.push({ instancePath: path, keyword: 'additionalProperties', params: { additionalProperty: k }, message: 'must NOT have additional properties' });
+      } else if (o[k] !== undefined) {
+        const ap = p.additional;
+        this.visit(this.prep(ap), ap, o[k], `${path}/${pointerSegment(k)}`, errors, Mode.Field);
       }
     }
-    // Declared fields, in the schema's order; only those the data has are visited.
-    if (p.properties) {
-      for (const k of p.propertyNames) {
-        const v = o[k];
-        if (v === undefined || !Object.prototype.hasOwnProperty.call(o, k)) continue;
-        const sub = p.properties.get(k);
-        this.visit(this.prep(sub), sub, v, `${path}/${pointerSegment(k)}`, errors, Mode.Field);
-      }
+    if (!present) return;
+    if (present.length > 1) present.sort((a, b) => a - b);
+    for (const at of present) {
+      const k = p.propertyNames[at];
+      const v = o[k];
+      if (v === undefined) continue;
+      const sub = p.properties!.get(k);
+      this.visit(this.prep(sub), sub, v, `${path}/${pointerSegment(k)}`, errors, Mode.Field);
     }
   }
 }
