@@ -63,6 +63,18 @@ describe('structural schema interpreter: one keyword at a time', () => {
     expect(findings(schema, { a: 1, b: 2 })).toEqual(['spec.a: 1 must be of type string,null']);
   });
 
+  test("errors in ajv's order: unknown fields first, in the data's key order, then declared fields in the schema's order", () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' }, c: { type: 'boolean' } } };
+    const at = (errors: ReturnType<typeof raw>) => errors.map((e) => `${e.instancePath} ${e.keyword}${e.keyword === 'additionalProperties' ? ` ${(e.params as any).additionalProperty}` : ''}`);
+    expect(at(raw(schema, { c: 'no', zz: 1, b: 'no', yy: 2, a: 3 }))).toEqual(['/x additionalProperties zz', '/x additionalProperties yy', '/x/a type', '/x/b type', '/x/c type']);
+    expect(at(raw(schema, { a: 3, b: 'no', c: 'no' }))).toEqual(['/x/a type', '/x/b type', '/x/c type']);
+    // map values (additionalProperties as a schema) beside declared fields
+    const map = { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'integer' } };
+    expect(at(raw(map, { a: 1, q: 's', r: 2 }))).toEqual(['/x/q type', '/x/a type']);
+    // value validations only (a branch): unknown fields are not its business, declared ones are checked
+    expect(at(raw({ allOf: [schema] }, { zz: 1, b: 'no' }))).toEqual(['/x/b type']);
+  });
+
   test('unknown fields are errors; preserve-unknown-fields keeps them; an object without properties keeps none', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     expect(findings(schema, { a: 'x', b: 1 })).toEqual(['spec.b: unknown field "b" (the API server would prune it silently); remove it or fix its spelling']);
