@@ -71,11 +71,11 @@ interface Prepared {
   /** Declared type (absent for int-or-string and for value-validation-only nodes). */
   readonly type?: string;
   readonly intOrString: boolean;
-  /** Declared fields, including apiVersion/kind/metadata for the root and embedded resources. */
-  readonly properties?: ReadonlyMap<string, any>;
-  readonly propertyNames: readonly string[];
-  /** Position of each declared field in `propertyNames` (the schema's order). */
-  readonly propertyIndex?: ReadonlyMap<string, number>;
+  /**
+   * Declared fields (including apiVersion/kind/metadata for the root and embedded resources): each
+   * name's place in the schema's order, and the names and schemas in that order.
+   */
+  readonly fields?: { readonly index: ReadonlyMap<string, number>; readonly names: readonly string[]; readonly schemas: readonly any[] };
   /** Unknown fields: `false` = error, `true` = allowed, an object = the schema of map values. */
   readonly additional: boolean | object;
   readonly items?: any;
@@ -218,17 +218,25 @@ function prepare(node: any, root: boolean, freeFormObjects = false): Prepared {
   const intOrString = node['x-kubernetes-int-or-string'] === true;
   const type = EXACT.has(node) ? node.type : !intOrString && typeof node.type === 'string' ? node.type : undefined;
 
-  let properties: Map<string, any> | undefined;
+  // a field declared again (apiVersion/kind/metadata of a resource) keeps its first place
+  let fields: { index: Map<string, number>; names: string[]; schemas: any[] } | undefined;
+  const field = (k: string, v: unknown) => {
+    fields ??= { index: new Map(), names: [], schemas: [] };
+    const at = fields.index.get(k);
+    if (at !== undefined) {
+      fields.schemas[at] = v;
+    } else {
+      fields.index.set(k, fields.names.length);
+      fields.names.push(k);
+      fields.schemas.push(v);
+    }
+  };
   const declared = isObject(node.properties) ? node.properties : undefined;
-  if (node['x-kubernetes-embedded-resource'] === true) {
-    properties = new Map(RESOURCE_FIELDS);
-    for (const [k, v] of Object.entries(declared ?? {})) properties.set(k, v);
-  } else if (declared) {
-    properties = new Map(Object.entries(declared));
-  }
+  if (node['x-kubernetes-embedded-resource'] === true) for (const [k, v] of RESOURCE_FIELDS) field(k, v);
+  if (declared) for (const k in declared) if (Object.prototype.hasOwnProperty.call(declared, k)) field(k, declared[k]);
   if (root) {
-    properties ??= new Map();
-    for (const [k, v] of RESOURCE_FIELDS) properties.set(k, v);
+    fields ??= { index: new Map(), names: [], schemas: [] };
+    for (const [k, v] of RESOURCE_FIELDS) field(k, v);
   }
 
   let additional: boolean | object = true;
@@ -268,9 +276,7 @@ function prepare(node: any, root: boolean, freeFormObjects = false): Prepared {
   return {
     type,
     intOrString,
-    properties,
-    propertyNames: properties ? [...properties.keys()] : [],
-    propertyIndex: properties ? new Map([...properties.keys()].map((k, i) => [k, i])) : undefined,
+    fields,
     additional,
     items: isObject(node.items) ? node.items : undefined,
     required: Array.isArray(node.required) && node.required.length ? node.required : undefined,
@@ -581,7 +587,7 @@ export class StructuralSchema {
     // data has are noted by their place in the schema and visited after, in the schema's order.
     // (An object has a few of the fields its schema declares: a PodSpec declares ~40.)
     const unknownFields = mode !== Mode.Branch && p.additional !== true;
-    const index = p.propertyIndex;
+    const index = p.fields?.index;
     if (!unknownFields && !index) return;
     let present: number[] | undefined;
     for (const k of Object.keys(o)) {
@@ -600,10 +606,10 @@ export class StructuralSchema {
     if (!present) return;
     if (present.length > 1) present.sort((a, b) => a - b);
     for (const at of present) {
-      const k = p.propertyNames[at];
+      const k = p.fields!.names[at];
       const v = o[k];
       if (v === undefined) continue;
-      const sub = p.properties!.get(k);
+      const sub = p.fields!.schemas[at];
       this.visit(this.prep(sub), sub, v, `${path}/${pointerSegment(k)}`, errors, Mode.Field);
     }
   }
