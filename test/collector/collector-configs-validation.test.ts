@@ -39,6 +39,8 @@ describe('collector rules on collector configs this library did not build', () =
     const r = validateManifests([cr({ config: config(['debug', 'otlp_grpc/tempo']) })]);
     expect(r.errors.map((e) => [e.rule, e.path])).toEqual([['collector-config', 'spec.config.service.pipelines.traces.exporters[1]']]);
     expect(r.errors[0].message).toMatch(/undefined-component/);
+    // the fix reads for a YAML author as well as for the model's user
+    expect(r.errors[0].message).toMatch(/exporter "otlp_grpc\/tempo" is not defined; define it under exporters \(addExporter\(\) in the model\) or fix the id/);
   });
 
   test('a DaemonSet CR with tail_sampling at 500 %: the range is an error, the mode a warning', () => {

@@ -128,7 +128,7 @@ export function unusedComponents(c: ConfigView, add: AddFinding): void {
 export function enabledExtensionsDefined(c: ConfigView, add: AddFinding): void {
   for (const id of c.enabledExtensions) {
     if (!c.component('extension', id)) {
-      add('error', 'undefined-component', 'service.extensions', `extension "${id}" is enabled but not defined; add it with addExtension()`);
+      add('error', 'undefined-component', 'service.extensions', `extension "${id}" is enabled but not defined; define it under extensions (addExtension() in the model) or remove it from service.extensions`);
     }
   }
 }
@@ -201,7 +201,7 @@ export function pipelineReferences(c: ConfigView, p: Pipeline, add: AddFinding):
       add('error', 'undefined-component', path,
         elsewhere
           ? `"${id}" is a ${elsewhere}, not a ${role}; move it to the ${SECTION[elsewhere]} list of the pipeline`
-          : `${role} "${id}" is not defined; add it with add${role[0].toUpperCase()}${role.slice(1)}() or fix the id`);
+          : `${role} "${id}" is not defined; define it under ${SECTION[role]} (add${role[0].toUpperCase()}${role.slice(1)}() in the model) or fix the id`);
     });
   }
 }
@@ -254,7 +254,7 @@ export function referencedExtensions(c: ConfigView, kind: ComponentKind, comp: C
   const path = `${SECTION[kind]}.${comp.id}`;
   for (const ext of comp.referencedExtensions()) {
     if (!c.component('extension', ext)) {
-      add('error', 'undefined-component', path, `references extension "${ext}" which is not defined; add it with addExtension()`);
+      add('error', 'undefined-component', path, `references extension "${ext}" which is not defined; define it under extensions (addExtension() in the model)`);
     } else if (!c.enabledExtensions.includes(ext)) {
       add('error', 'undefined-component', path, `references extension "${ext}" which is not enabled in service.extensions; enable it`);
     }
