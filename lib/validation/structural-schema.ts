@@ -234,10 +234,7 @@ function prepare(node: any, root: boolean, freeFormObjects = false): Prepared {
   const declared = isObject(node.properties) ? node.properties : undefined;
   if (node['x-kubernetes-embedded-resource'] === true) for (const [k, v] of RESOURCE_FIELDS) field(k, v);
   if (declared) for (const k in declared) if (Object.prototype.hasOwnProperty.call(declared, k)) field(k, declared[k]);
-  if (root) {
-    fields ??= { index: new Map(), names: [], schemas: [] };
-    for (const [k, v] of RESOURCE_FIELDS) field(k, v);
-  }
+  if (root) for (const [k, v] of RESOURCE_FIELDS) field(k, v);
 
   let additional: boolean | object = true;
   const ap = node.additionalProperties;
