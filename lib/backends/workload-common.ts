@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { isDns1035Label } from '../common/k8s-names';
-import { oncePerValidationPass } from '../common/validation-pass';
+import { addValidationOncePerPass } from '../common/validation-pass';
 
 /** Checks a name used for a Service (a DNS-1035 label, at most 63 characters). */
 export function checkDnsLabel(kind: string, name: string): string {
@@ -70,6 +70,5 @@ export function registerBackendService(construct: Construct, kind: string, name:
         `${kind} "${name}": Service name "${name}" in namespace "${namespace}" is also used by ${(c as any)[BACKEND_SERVICE].kind} at ${c.node.path}; give one of them another name`,
     );
   };
-  // once per synthesis pass: a walk of the whole tree, which cdk8s validates again for every chart
-  construct.node.addValidation({ validate: () => [...oncePerValidationPass(check, undefined, check)] });
+  addValidationOncePerPass(construct.node, check);
 }

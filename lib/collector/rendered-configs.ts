@@ -1,3 +1,4 @@
+import { jsonEqual } from '../common/json-equal';
 import { CollectorConfig } from './config/collector-config';
 import { ConfigObject } from './config/config-values';
 
@@ -13,28 +14,6 @@ import { ConfigObject } from './config/config-values';
 const RENDERED: { readonly config: CollectorConfig; readonly object: ConfigObject }[] = [];
 const MAX_RENDERED = 256;
 
-/**
- * Deep equality of plain data (objects, arrays, strings, numbers, booleans, null); object key order
- * does not count. Compared in place: no copy, no text (a first process pays for every allocation).
- */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
-}
-
 /** Records that `config` rendered `object` (returns `object`). */
 export function rememberRendered(config: CollectorConfig, object: ConfigObject): ConfigObject {
   const at = RENDERED.findIndex((e) => e.config === config);
@@ -49,8 +28,8 @@ export function renderedConfigFor(object: unknown): CollectorConfig | undefined 
   if (object === null || typeof object !== 'object') return undefined;
   for (let i = RENDERED.length - 1; i >= 0; i--) {
     const e = RENDERED[i];
-    if (!sameData(e.object, object)) continue;
-    if (sameData(e.config.toObject(), object)) return e.config;
+    if (!jsonEqual(e.object, object)) continue;
+    if (jsonEqual(e.config.toObject(), object)) return e.config;
   }
   return undefined;
 }

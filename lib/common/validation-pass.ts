@@ -6,6 +6,8 @@
  * whole config) is computed once per pass and its result shared; outside a pass it is computed on
  * every call, as cdk8s expects of `node.validate()`.
  */
+import type { Node } from 'constructs';
+
 let pass: number | undefined;
 let passes = 0;
 
@@ -38,4 +40,12 @@ export function oncePerValidationPass<T>(owner: object, key: unknown, compute: (
   const value = compute();
   byKey.set(key, { pass, value });
   return value;
+}
+
+/**
+ * Adds `check` as a validation of `node` that a validation pass computes once (a check that walks
+ * the whole tree, which cdk8s validates again for every chart); outside a pass, on every call.
+ */
+export function addValidationOncePerPass(node: Node, check: () => readonly string[]): void {
+  node.addValidation({ validate: () => [...oncePerValidationPass(check, undefined, check)] });
 }

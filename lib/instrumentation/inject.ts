@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { optInstance, optList, optOneOf, propsObject, reqString } from '../common/guards';
 import { isDns1123Label, isDns1123Subdomain } from '../common/k8s-names';
-import { oncePerValidationPass } from '../common/validation-pass';
+import { addValidationOncePerPass } from '../common/validation-pass';
 import { OpenTelemetryOperator } from '../operator/opentelemetry-operator';
 import { findInstrumentations, IInstrumentation, InstrumentationLanguage, isInstrumentation } from './instrumentation-ref';
 
@@ -458,8 +458,7 @@ export function inject(target: InjectTarget, options: InjectOptions): void {
     if (names.includes('nginx')) errors.push(...switchCheck('nginx', operatorsFor(target, options), t));
     return errors;
   };
-  // once per synthesis pass: cdk8s validates the app again for every chart (see validation-pass.ts)
-  node.addValidation({ validate: () => [...oncePerValidationPass(check, undefined, check)] });
+  addValidationOncePerPass(node, check);
 }
 
 /** The operators an injection is checked against: the given one, the Instrumentation's, else those in the app. */

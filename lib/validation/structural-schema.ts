@@ -34,6 +34,7 @@
  * `params`, `message`), in the order ajv reported them for the same schema, so `schema-errors.ts`
  * turns them into findings the same way for custom resources and built-in kinds.
  */
+import { jsonEqual } from '../common/json-equal';
 import { compileCel, CelPredicate } from './cel';
 
 /** One schema violation, shaped like an ajv error object. */
@@ -159,27 +160,6 @@ function hasType(type: string, v: unknown): boolean {
     default:
       return true;
   }
-}
-
-/** ajv's deep equality (JSON values). */
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
-    if (Array.isArray(a)) {
-      const bb = b as unknown[];
-      if (a.length !== bb.length) return false;
-      for (let i = 0; i < a.length; i++) if (!equal(a[i], bb[i])) return false;
-      return true;
-    }
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) {
-      if (!Object.prototype.hasOwnProperty.call(b, k) || !equal((a as any)[k], (b as any)[k])) return false;
-    }
-    return true;
-  }
-  return a !== a && b !== b; // NaN
 }
 
 /** Length in Unicode code points, as JSON schema counts it. */
@@ -422,7 +402,7 @@ export class StructuralSchema {
     }
 
     // Keywords that apply to any value, in ajv's order: enum, not, anyOf, oneOf, allOf, CEL.
-    if (p.enumValues && !p.enumValues.some((v) => equal(v, data))) {
+    if (p.enumValues && !p.enumValues.some((v) => jsonEqual(v, data))) {
       errors.push({ instancePath: path, keyword: 'enum', params: { allowedValues: p.enumValues }, message: 'must be equal to one of the allowed values' });
     }
     if (p.not) {
@@ -632,7 +612,7 @@ function duplicateItems(a: readonly unknown[], items: any): { i: number; j: numb
     return undefined;
   }
   for (let i = a.length; i--; ) {
-    for (let j = i; j--; ) if (equal(a[i], a[j])) return { i, j };
+    for (let j = i; j--; ) if (jsonEqual(a[i], a[j])) return { i, j };
   }
   return undefined;
 }

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { CollectorConfig } from '../../lib/collector/config';
-import { inValidationPass, oncePerValidationPass } from '../../lib/common/validation-pass';
+import { addValidationOncePerPass, inValidationPass, oncePerValidationPass } from '../../lib/common/validation-pass';
 import { StackOperator, synthLayered, TracingStack } from '../../lib/stack';
 
 function app(charts: number): { app: App; stack: TracingStack } {
@@ -87,5 +87,20 @@ describe('validation passes', () => {
       }),
     ).toThrow(/boom/);
     expect([oncePerValidationPass(owner, 'k', () => ++n), oncePerValidationPass(owner, 'k', () => ++n)]).toEqual([2, 3]);
+  });
+
+  test('addValidationOncePerPass: one computation per pass, a fresh one outside; a copy of the messages each time', () => {
+    const chart = new Chart(new App(), 'c');
+    let calls = 0;
+    addValidationOncePerPass(chart.node, () => (calls++, ['clash']));
+    inValidationPass(() => {
+      const first = chart.node.validate();
+      first.push('changed by the caller');
+      expect(chart.node.validate()).toEqual(['clash']);
+    });
+    expect(calls).toBe(1);
+    expect(chart.node.validate()).toEqual(['clash']);
+    expect(chart.node.validate()).toEqual(['clash']);
+    expect(calls).toBe(3);
   });
 });
