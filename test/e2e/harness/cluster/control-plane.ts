@@ -247,12 +247,31 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Clus
           stopOnExit,
         ),
       );
-      // the serviceaccount controller creates `default` in every namespace: the controllers run
+      // the controllers have run once they wrote what they write into every namespace: the
+      // ServiceAccount `default` (serviceaccount controller) and the ConfigMap `kube-root-ca.crt`
+      // (root-ca-cert-publisher). Waiting for both in every namespace makes a snapshot taken after
+      // `up` a settled baseline (a ConfigMap published later was once counted as left behind).
       await poll(
-        'kube-controller-manager (ServiceAccount default/default)',
+        'kube-controller-manager (ServiceAccount default and ConfigMap kube-root-ca.crt in every namespace)',
         async () => {
           if (!isAlive(kcm)) throw new Fatal(`kube-controller-manager exited:\n${tail(kcm.log)}`);
-          return (await client.get('v1', 'ServiceAccount', 'default', 'default')) ? true : undefined;
+          const namespaces = await client.list('v1', 'Namespace');
+          if (!namespaces.some((n) => n.metadata.name === 'default')) return undefined;
+          const accounts = new Set(
+            (await client.list('v1', 'ServiceAccount')).map(
+              (a) => `${a.metadata.namespace}/${a.metadata.name}`,
+            ),
+          );
+          const configMaps = new Set(
+            (await client.list('v1', 'ConfigMap')).map((c) => `${c.metadata.namespace}/${c.metadata.name}`),
+          );
+          return namespaces.every(
+            (n) =>
+              accounts.has(`${n.metadata.name}/default`) &&
+              configMaps.has(`${n.metadata.name}/kube-root-ca.crt`),
+          )
+            ? true
+            : undefined;
         },
         90_000,
         250,
